@@ -1,0 +1,148 @@
+//! The one error shape every front door shows: `{code, message}`.
+//!
+//! `code` is stable and generated into TypeScript, so the UI and scripts branch on it; `message`
+//! is for people and may be reworded at any time.
+use serde::{Deserialize, Serialize};
+use studio_core::{StoreError, ValidationError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidName,
+    InvalidTimezone,
+    InvalidDate,
+    InvalidDateRange,
+    InvalidBudget,
+    InvalidCurrency,
+    InvalidInput,
+    NotFound,
+    Conflict,
+    DatabaseNewer,
+    DatabaseCorrupt,
+    DatabaseBusy,
+    Storage,
+    Io,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 15] = [
+        Self::InvalidName,
+        Self::InvalidTimezone,
+        Self::InvalidDate,
+        Self::InvalidDateRange,
+        Self::InvalidBudget,
+        Self::InvalidCurrency,
+        Self::InvalidInput,
+        Self::NotFound,
+        Self::Conflict,
+        Self::DatabaseNewer,
+        Self::DatabaseCorrupt,
+        Self::DatabaseBusy,
+        Self::Storage,
+        Self::Io,
+        Self::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidName => "invalid_name",
+            Self::InvalidTimezone => "invalid_timezone",
+            Self::InvalidDate => "invalid_date",
+            Self::InvalidDateRange => "invalid_date_range",
+            Self::InvalidBudget => "invalid_budget",
+            Self::InvalidCurrency => "invalid_currency",
+            Self::InvalidInput => "invalid_input",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::DatabaseNewer => "database_newer",
+            Self::DatabaseCorrupt => "database_corrupt",
+            Self::DatabaseBusy => "database_busy",
+            Self::Storage => "storage",
+            Self::Io => "io",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// Input problems the user fixes by changing what they typed (CLI exit 1, no log noise).
+    pub fn is_user_input(self) -> bool {
+        matches!(
+            self,
+            Self::InvalidName
+                | Self::InvalidTimezone
+                | Self::InvalidDate
+                | Self::InvalidDateRange
+                | Self::InvalidBudget
+                | Self::InvalidCurrency
+                | Self::InvalidInput
+                | Self::NotFound
+                | Self::Conflict
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+fn validation_code(v: &ValidationError) -> ErrorCode {
+    use ValidationError as V;
+    match v {
+        V::EmptyName => ErrorCode::InvalidName,
+        V::TooLong { field: "name", .. } => ErrorCode::InvalidName,
+        V::TooLong { .. } => ErrorCode::InvalidInput,
+        V::UnknownTimezone(_) => ErrorCode::InvalidTimezone,
+        V::BadDate { .. } => ErrorCode::InvalidDate,
+        V::EndsBeforeStarts { .. } => ErrorCode::InvalidDateRange,
+        V::BadAmount(_) | V::NegativeAmount | V::TooManyDecimals { .. } | V::AmountTooLarge => ErrorCode::InvalidBudget,
+        V::CurrencyWithoutBudget => ErrorCode::InvalidBudget,
+        V::UnknownCurrency(_) | V::BudgetWithoutCurrency => ErrorCode::InvalidCurrency,
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::Invalid(v) => validation_code(v),
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Conflict { .. } => ErrorCode::Conflict,
+            StoreError::NewerSchema { .. } => ErrorCode::DatabaseNewer,
+            StoreError::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+            StoreError::Busy => ErrorCode::DatabaseBusy,
+            StoreError::Io { .. } => ErrorCode::Io,
+            StoreError::Sqlite(_) | StoreError::Migration { .. } | StoreError::Decode(_) => ErrorCode::Storage,
+        };
+        if !code.is_user_input() {
+            tracing::error!(code = code.as_str(), error = %e, "operation failed");
+        }
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(v: ValidationError) -> Self {
+        StoreError::Invalid(v).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_stable_names() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

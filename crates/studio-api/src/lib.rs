@@ -1,0 +1,16 @@
+//! Every user-facing Viral Studio operation, written once.
+//!
+//! The desktop app, the `studio` CLI and (later) the team server are thin front doors onto these
+//! plain functions over a [`Context`]. Inputs and outputs derive serde + specta so the UI gets
+//! generated TypeScript types; failures are one [`ApiError`] shape with a stable code.
+
+pub mod app;
+pub mod campaigns;
+pub mod context;
+pub mod error;
+pub mod settings;
+
+pub use context::Context;
+pub use error::{ApiError, ErrorCode};
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,107 @@
+//! The command-line grammar.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "studio", version, about = "Viral Studio: plan, render, score and publish from your own machine")]
+pub struct Cli {
+    /// Keep all data (database, library, logs) under DIR instead of the OS default.
+    #[arg(long, global = true, value_name = "DIR", env = "STUDIO_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Machine-readable JSON on stdout (errors as {"code","message"}).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list and edit campaigns.
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
+    /// Show version, data folder, database and log locations.
+    Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCmd {
+    /// Create a campaign and print it.
+    Create(Box<CreateArgs>),
+    /// List campaigns (active ones; --all adds archived).
+    List {
+        /// Include archived campaigns.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one campaign.
+    Show { id: String },
+    /// Change fields of a campaign; pass "" to clear an optional field.
+    Update(Box<UpdateArgs>),
+    /// Archive a campaign (hidden from the default list, kept with its history).
+    Archive {
+        id: String,
+        /// Bring it back instead.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Bring an archived campaign back.
+    Unarchive { id: String },
+    /// Delete a campaign.
+    Delete { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    pub name: String,
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// Start date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub starts: Option<String>,
+    /// End date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub ends: Option<String>,
+    /// IANA time zone, e.g. Europe/Berlin (default: this machine's).
+    #[arg(long, value_name = "IANA")]
+    pub timezone: Option<String>,
+    /// The campaign is paid or sponsored (posts will need a disclosure).
+    #[arg(long)]
+    pub sponsored: bool,
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub budget: Option<String>,
+    /// ISO 4217 code, e.g. USD.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub goal: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub starts: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub ends: Option<String>,
+    #[arg(long, value_name = "IANA")]
+    pub timezone: Option<String>,
+    #[arg(long, value_name = "BOOL")]
+    pub sponsored: Option<bool>,
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub budget: Option<String>,
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Only apply if the campaign is still at this version.
+    #[arg(long, value_name = "N")]
+    pub expected_version: Option<u32>,
+}

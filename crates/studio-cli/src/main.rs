@@ -1,0 +1,53 @@
+//! `studio`: every Viral Studio operation from a terminal or a script.
+//!
+//! Exit codes: 0 success, 1 a user-facing error (message on stderr; with `--json` also
+//! `{code, message}` on stdout), 2 a usage error (clap's own).
+mod args;
+mod campaign;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use studio_api::{ApiError, Context};
+use studio_core::StudioPaths;
+
+use crate::args::{Cli, Command};
+use crate::output::Out;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let out = Out { json: cli.json };
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging() {
+    // Logs go to stderr so that stdout stays clean JSON; quiet unless asked (STUDIO_LOG=info).
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn run(cli: Cli, out: &Out) -> Result<(), ApiError> {
+    let paths = StudioPaths::resolve(cli.data_dir.as_deref())?;
+    let ctx = Context::open(paths, "cli")?;
+    match cli.command {
+        Command::Campaign(cmd) => campaign::run(&ctx, cmd, out),
+        Command::Info => {
+            let info = studio_api::app::info(&ctx)?;
+            out.value(&info, || {
+                format!(
+                    "Viral Studio {}\ndata:     {}\ndatabase: {}\nlogs:     {}\ntimezone: {}",
+                    info.version, info.data_dir, info.database_path, info.log_dir, info.default_timezone
+                )
+            })
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Viral Studio's domain and local store.
+//!
+//! This crate knows campaigns, posts, jobs and how they live in SQLite; it knows nothing about
+//! windows, codecs or HTTP, so every front door (app, CLI, daemon, team server) can share it and
+//! its tests run fast on real database files.
+
+pub mod audit;
+pub mod campaigns;
+pub mod civil;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod migrate;
+pub mod money;
+pub mod paths;
+pub mod settings;
+
+pub use db::Db;
+pub use error::{StoreError, ValidationError};
+pub use paths::StudioPaths;

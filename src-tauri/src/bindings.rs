@@ -1,0 +1,28 @@
+//! The typed command surface and its generated TypeScript (ui/src/backend/bindings.ts).
+//!
+//! `make bindings` writes the file; a test regenerates it into a temp file and fails when the
+//! committed copy differs, so the UI can never call a command with a stale signature.
+use std::path::{Path, PathBuf};
+
+use crate::commands;
+
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::app::app_info,
+        commands::app::timezone_list,
+        commands::campaigns::campaign_list,
+        commands::campaigns::campaign_get,
+        commands::campaigns::campaign_create,
+        commands::campaigns::campaign_update,
+        commands::campaigns::campaign_archive,
+        commands::campaigns::campaign_delete,
+    ])
+}
+
+pub fn default_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/bindings.ts")
+}
+
+pub fn export(path: &Path) -> Result<(), String> {
+    builder().export(specta_typescript::Typescript::default(), path).map_err(|e| e.to_string())
+}

@@ -1,0 +1,51 @@
+use studio_api::campaigns::{self, Campaign, CampaignInput, CampaignPatch};
+use studio_api::ApiError;
+use tauri::State;
+
+use crate::state::{blocking, AppState};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_list(state: State<'_, AppState>, include_archived: bool) -> Result<Vec<Campaign>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::list(&ctx, include_archived)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_get(state: State<'_, AppState>, id: String) -> Result<Campaign, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::get(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_create(state: State<'_, AppState>, input: CampaignInput) -> Result<Campaign, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::create(&ctx, input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_update(
+    state: State<'_, AppState>,
+    id: String,
+    patch: CampaignPatch,
+) -> Result<Campaign, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::update(&ctx, &id, patch)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_archive(state: State<'_, AppState>, id: String, archived: bool) -> Result<Campaign, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::set_archived(&ctx, &id, archived)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaign_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || campaigns::delete(&ctx, &id)).await
+}

@@ -1,0 +1,3 @@
+//! One file per domain; each command is a one-line wrapper over a studio-api function.
+pub mod app;
+pub mod campaigns;
