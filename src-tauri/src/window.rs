@@ -2,9 +2,7 @@
 //! stay hermetic), geometry remembered in the settings table, and closing it hides to the tray so
 //! scheduled posts still go out.
 use serde::{Deserialize, Serialize};
-use tauri::{
-    AppHandle, Manager, PhysicalPosition, PhysicalSize, WebviewUrl, WebviewWindowBuilder, Window, WindowEvent,
-};
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, Window, WindowEvent};
 
 const MAIN: &str = "main";
 const GEOMETRY_KEY: &str = "window.main";
@@ -23,33 +21,32 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
     let webview_dir = state.paths.cache.join("webview");
     let saved =
         state.ctx().ok().and_then(|ctx| studio_api::settings::get::<Geometry>(&ctx, GEOMETRY_KEY).ok().flatten());
+    let saved = saved.filter(|g| g.width >= 200 && g.height >= 200 && on_some_monitor(app, g));
 
-    let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+    // Geometry goes into the builder: applied to an unmapped window, set_position/center race
+    // the window manager (or its absence) and land the window off-centre.
+    let mut builder = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
         .title("Viral Studio")
-        .inner_size(1200.0, 800.0)
         .min_inner_size(880.0, 560.0)
-        .data_directory(webview_dir)
-        .visible(false)
-        .build()?;
-
-    match saved.filter(|g| g.width >= 200 && g.height >= 200 && on_some_monitor(&window, g)) {
+        .data_directory(webview_dir);
+    builder = match saved {
         Some(g) => {
-            window.set_size(PhysicalSize::new(g.width, g.height))?;
-            window.set_position(PhysicalPosition::new(g.x, g.y))?;
-            if g.maximized {
-                window.maximize()?;
-            }
+            let scale = app.primary_monitor().ok().flatten().map_or(1.0, |m| m.scale_factor());
+            builder
+                .inner_size(f64::from(g.width) / scale, f64::from(g.height) / scale)
+                .position(f64::from(g.x) / scale, f64::from(g.y) / scale)
+                .maximized(g.maximized)
         }
-        None => window.center()?,
-    }
-    window.show()?;
+        None => builder.inner_size(1200.0, 800.0).center(),
+    };
+    let window = builder.build()?;
     window.set_focus()?;
     Ok(())
 }
 
 /// A saved position on a monitor that has since been unplugged would open the window off-screen.
-fn on_some_monitor(window: &tauri::WebviewWindow, g: &Geometry) -> bool {
-    let Ok(monitors) = window.available_monitors() else { return true };
+fn on_some_monitor(app: &AppHandle, g: &Geometry) -> bool {
+    let Ok(monitors) = app.available_monitors() else { return true };
     if monitors.is_empty() {
         return true;
     }

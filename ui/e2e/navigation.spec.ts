@@ -1,0 +1,68 @@
+import { expect, openApp, test } from './fixtures';
+
+const SCREENS = [
+  ['home', 'Welcome to Viral Studio'],
+  ['library', 'Library'],
+  ['campaigns', 'Campaigns'],
+  ['calendar', 'Calendar'],
+  ['analytics', 'Analytics'],
+  ['accounts', 'Accounts'],
+  ['settings', 'Settings'],
+] as const;
+
+test('every screen is reachable by clicking the sidebar', async ({ page }) => {
+  await openApp(page);
+  for (const [id, title] of SCREENS) {
+    await page.getByTestId(`nav-${id}`).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    await expect(page.getByTestId(`nav-${id}`)).toHaveAttribute('aria-current', 'page');
+    await expect(page).toHaveURL(new RegExp(`#/${id}$`));
+  }
+});
+
+test('every screen is reachable with Alt+digit and Ctrl+digit', async ({ page }) => {
+  await openApp(page);
+  for (const [i, [id, title]] of SCREENS.entries()) {
+    await page.keyboard.press(`Alt+${i + 1}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    await expect(page.getByTestId(`nav-${id}`)).toHaveAttribute('aria-current', 'page');
+  }
+  await page.keyboard.press('Control+3');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Campaigns');
+  // Focus lands in the content after navigation.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+});
+
+test('skip link and sidebar work from the keyboard', async ({ page }) => {
+  await openApp(page, { hash: '#/library' });
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+  await expect(page).toHaveURL(/#\/library$/); // the skip link does not disturb the router
+
+  await page.reload();
+  await expect(page.getByTestId('nav-home')).toBeVisible();
+  await page.keyboard.press('Tab'); // skip link
+  await page.keyboard.press('Tab'); // Home
+  await expect(page.getByTestId('nav-home')).toBeFocused();
+  await page.keyboard.press('Tab'); // Library
+  await page.keyboard.press('Tab'); // Campaigns
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Campaigns');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('campaign-new')).toBeFocused();
+});
+
+test('unfinished screens say so plainly; Home counts active campaigns', async ({ page }) => {
+  await openApp(page, { seed: { campaigns: [] } });
+  await expect(page.getByTestId('home-active-count')).toHaveText('0');
+  await page.getByTestId('nav-library').click();
+  await expect(page.getByText('Not available yet')).toBeVisible();
+  await expect(page.getByText(/import footage and render platform-ready cuts/i)).toBeVisible();
+  await page.getByTestId('nav-home').click();
+  await page.getByRole('link', { name: 'Go to Campaigns' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Campaigns');
+});

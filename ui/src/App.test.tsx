@@ -1,0 +1,43 @@
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { App } from './App';
+import { renderWithBackend } from './test/render';
+
+describe('App shell', () => {
+  it('switches screens with Alt+digit and Ctrl+digit and marks the current link', async () => {
+    renderWithBackend(<App />);
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Welcome');
+    act(() => {
+      fireEvent.keyDown(window, { key: '3', code: 'Digit3', altKey: true });
+    });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Campaigns'));
+    expect(screen.getByTestId('nav-campaigns')).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByTestId('nav-home')).not.toHaveAttribute('aria-current');
+    act(() => {
+      fireEvent.keyDown(window, { key: '7', code: 'Digit7', ctrlKey: true });
+    });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Settings'));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveFocus();
+  });
+
+  it('says plainly which features have not landed', async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />);
+    await user.click(screen.getByTestId('nav-library'));
+    await waitFor(() => expect(screen.getByText(/arrives with the media library work/)).toBeInTheDocument());
+  });
+
+  it('switches the theme and remembers it', async () => {
+    const user = userEvent.setup();
+    window.location.hash = '#/settings';
+    renderWithBackend(<App />);
+    await user.click(screen.getByRole('radio', { name: 'Dark' }));
+    expect(document.documentElement).toHaveAttribute('data-theme', 'dark');
+    expect(window.localStorage.getItem('viral-studio.theme')).toBe('dark');
+    await user.click(screen.getByRole('radio', { name: 'Light' }));
+    expect(document.documentElement).toHaveAttribute('data-theme', 'light');
+    await user.click(screen.getByRole('radio', { name: 'System' }));
+    expect(window.localStorage.getItem('viral-studio.theme')).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+/** The shell: skip link, sidebar, and the current screen. */
+import { useEffect, useRef, type ComponentType, type MouseEvent } from 'react';
+import { Sidebar } from './components/Sidebar';
+import { useScreen, type Screen } from './router';
+import { Campaigns } from './screens/Campaigns';
+import { Home } from './screens/Home';
+import { Accounts, Analytics, Calendar, Library } from './screens/Placeholders';
+import { Settings } from './screens/Settings';
+import { useGlobalShortcuts } from './shortcuts';
+
+const SCREEN_COMPONENTS: Record<Screen, ComponentType> = {
+  home: Home,
+  library: Library,
+  campaigns: Campaigns,
+  calendar: Calendar,
+  analytics: Analytics,
+  accounts: Accounts,
+  settings: Settings,
+};
+
+export function App() {
+  const screen = useScreen();
+  const mainRef = useRef<HTMLElement>(null);
+  const shownScreen = useRef(screen);
+  useGlobalShortcuts();
+
+  // After navigation, move focus to the new screen's title so keyboard and
+  // screen-reader users land in the content (not on the initial load).
+  useEffect(() => {
+    if (shownScreen.current === screen) return;
+    shownScreen.current = screen;
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [screen]);
+
+  // The skip link must not change the hash: the router owns it.
+  const skipToMain = (e: MouseEvent) => {
+    e.preventDefault();
+    mainRef.current?.focus();
+  };
+
+  const Current = SCREEN_COMPONENTS[screen];
+  return (
+    <>
+      <a href="#main-content" className="skip-link" onClick={skipToMain}>
+        Skip to content
+      </a>
+      <div className="shell">
+        <Sidebar current={screen} />
+        <main id="main-content" ref={mainRef} tabIndex={-1} className="main" data-screen={screen}>
+          <div className="content">
+            <Current key={screen} />
+          </div>
+        </main>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Picks the backend at startup: Tauri's when running inside the app,
+ * otherwise (Vitest, Playwright's e2e build, `npm run dev` in a browser)
+ * the in-memory fake. Both are loaded with dynamic imports; in the e2e build
+ * the Tauri branch is dead code and `@tauri-apps/api` is not bundled at all.
+ */
+import type { MemorySeed } from './memory';
+import type { Backend } from './types';
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__?: unknown;
+    /** Optional seed for the in-memory backend (Playwright sets it with addInitScript). */
+    __VIRAL_STUDIO_SEED__?: MemorySeed;
+  }
+}
+
+export function insideTauri(): boolean {
+  return typeof window !== 'undefined' && window.__TAURI_INTERNALS__ !== undefined;
+}
+
+export async function createBackend(): Promise<Backend> {
+  if (import.meta.env.MODE !== 'e2e' && insideTauri()) {
+    const { tauriBackend } = await import('./tauri');
+    return tauriBackend;
+  }
+  const { createMemoryBackend } = await import('./memory');
+  const { demoCampaigns } = await import('./memoryData');
+  const seed = window.__VIRAL_STUDIO_SEED__;
+  if (seed) return createMemoryBackend(seed);
+  // A plain-browser dev session gets demo data; the e2e build starts empty.
+  return createMemoryBackend(
+    import.meta.env.MODE === 'e2e' ? {} : { campaigns: demoCampaigns(), latencyMs: 250 },
+  );
+}
+
+export { BackendProvider, useBackend } from './context';
+export { BackendError, toApiError } from './errors';
+export type * from './types';

@@ -1,0 +1,171 @@
+/**
+ * In-memory fake of the Rust backend, for Vitest, Playwright and `npm run dev`
+ * in a plain browser. It mimics the real error codes for the obvious
+ * validation cases so the UI's error placement is testable; the real rules
+ * live in Rust (studio-core / studio-api).
+ */
+import type { AppInfo, Campaign, CampaignInput, CampaignPatch, ErrorCode } from './bindings';
+import { isValidDate } from '../lib/format';
+import { BackendError } from './errors';
+import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
+import type { Backend } from './types';
+
+export interface MemorySeed {
+  campaigns?: Campaign[];
+  timezones?: string[];
+  appInfo?: Partial<AppInfo>;
+  /** Artificial delay per call, so pending states are visible. */
+  latencyMs?: number;
+}
+
+type Method = Exclude<keyof Backend, 'kind'>;
+
+export interface MemoryBackend extends Backend {
+  readonly kind: 'memory';
+  /** Makes the next call of `method` fail with the given error. */
+  failNext(method: Method, code: ErrorCode, message?: string): void;
+  /** Every stored campaign, soft-deleted ones included (for tests). */
+  dump(): (Campaign & { deleted: boolean })[];
+}
+
+type Stored = Campaign & { deleted: boolean };
+
+const BUDGET_RE = /^\d{1,12}(\.\d{1,2})?$/;
+const CURRENCY_RE = /^[A-Z]{3}$/;
+
+function fail(code: ErrorCode, message: string): never {
+  throw new BackendError(code, message);
+}
+
+/** Empty or blank optional text becomes null. */
+function opt(value: string | null): string | null {
+  if (value === null) return null;
+  const t = value.trim();
+  return t === '' ? null : t;
+}
+
+type Fields = Omit<Campaign, 'id' | 'archived' | 'created_at' | 'updated_at' | 'version'>;
+
+function validate(f: Fields, timezones: readonly string[]): Fields {
+  const name = f.name.trim();
+  if (name === '') fail('invalid_name', 'Name must not be empty.');
+  if (name.length > 200) fail('invalid_name', 'Name must be at most 200 characters.');
+  const starts = opt(f.starts_on);
+  const ends = opt(f.ends_on);
+  if (starts !== null && !isValidDate(starts)) fail('invalid_date', `Start date "${starts}" is not a valid YYYY-MM-DD date.`);
+  if (ends !== null && !isValidDate(ends)) fail('invalid_date', `End date "${ends}" is not a valid YYYY-MM-DD date.`);
+  if (starts !== null && ends !== null && ends < starts) fail('invalid_date_range', 'End date must not be before the start date.');
+  if (!timezones.includes(f.timezone)) fail('invalid_timezone', `Unknown time zone "${f.timezone}".`);
+  const budget = opt(f.budget);
+  const currency = opt(f.currency);
+  if (budget !== null && !BUDGET_RE.test(budget)) fail('invalid_budget', 'Budget must be a non-negative amount like 1500.00.');
+  if (currency !== null && !CURRENCY_RE.test(currency)) fail('invalid_currency', 'Currency must be a three-letter ISO 4217 code like EUR.');
+  if (budget !== null && currency === null) fail('invalid_currency', 'A budget needs a currency.');
+  return { ...f, name, goal: opt(f.goal), starts_on: starts, ends_on: ends, budget, currency, notes: opt(f.notes) };
+}
+
+/** Patch semantics: null leaves a field unchanged, "" clears it. */
+function applyPatch(c: Campaign, p: CampaignPatch): Fields {
+  const pick = (next: string | null, prev: string | null) => (next === null ? prev : next);
+  return {
+    name: p.name ?? c.name,
+    goal: pick(p.goal, c.goal),
+    starts_on: pick(p.starts_on, c.starts_on),
+    ends_on: pick(p.ends_on, c.ends_on),
+    timezone: p.timezone ?? c.timezone,
+    sponsored: p.sponsored ?? c.sponsored,
+    budget: pick(p.budget, c.budget),
+    currency: pick(p.currency, c.currency),
+    notes: pick(p.notes, c.notes),
+  };
+}
+
+function publicCopy({ deleted: _deleted, ...c }: Stored): Campaign {
+  return { ...c };
+}
+
+export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
+  const timezones = [...(seed.timezones ?? MEMORY_TIMEZONES)];
+  const appInfo: AppInfo = { ...MEMORY_APP_INFO, ...seed.appInfo };
+  const rows: Stored[] = (seed.campaigns ?? []).map((c) => ({ ...c, deleted: false }));
+  const failures = new Map<Method, BackendError>();
+  let counter = 0;
+
+  const newId = () => {
+    counter += 1;
+    return `mem-${Date.now().toString(36)}-${counter.toString().padStart(4, '0')}`;
+  };
+
+  // Every call is async, may be delayed, and may fail once on request.
+  async function call<T>(method: Method, body: () => T): Promise<T> {
+    if (seed.latencyMs) await new Promise((r) => setTimeout(r, seed.latencyMs));
+    else await Promise.resolve();
+    const injected = failures.get(method);
+    if (injected) {
+      failures.delete(method);
+      throw injected;
+    }
+    return body();
+  }
+
+  const find = (id: string): Stored => {
+    const row = rows.find((r) => r.id === id && !r.deleted);
+    return row ?? fail('not_found', `No campaign with id ${id}.`);
+  };
+
+  const touch = (row: Stored) => {
+    row.version += 1;
+    row.updated_at = new Date().toISOString();
+  };
+
+  return {
+    kind: 'memory',
+    failNext(method, code, message = `Injected ${code} failure.`) {
+      failures.set(method, new BackendError(code, message));
+    },
+    dump: () => rows.map((r) => ({ ...r })),
+    appInfo: () => call('appInfo', () => ({ ...appInfo })),
+    timezoneList: () => call('timezoneList', () => [...timezones]),
+    campaignList: (includeArchived) =>
+      call('campaignList', () =>
+        rows
+          .filter((r) => !r.deleted && (includeArchived || !r.archived))
+          .sort((a, b) => b.created_at.localeCompare(a.created_at))
+          .map(publicCopy),
+      ),
+    campaignGet: (id) => call('campaignGet', () => publicCopy(find(id))),
+    campaignCreate: (input: CampaignInput) =>
+      call('campaignCreate', () => {
+        const fields = validate({ ...input, timezone: input.timezone ?? appInfo.default_timezone }, timezones);
+        const now = new Date(Date.now() + counter).toISOString();
+        const row: Stored = { ...fields, id: newId(), archived: false, created_at: now, updated_at: now, version: 1, deleted: false };
+        rows.push(row);
+        return publicCopy(row);
+      }),
+    campaignUpdate: (id, patch) =>
+      call('campaignUpdate', () => {
+        const row = find(id);
+        if (patch.expected_version !== null && patch.expected_version !== row.version) {
+          fail('conflict', 'This campaign was changed elsewhere. Reload it and try again.');
+        }
+        Object.assign(row, validate(applyPatch(row, patch), timezones));
+        touch(row);
+        return publicCopy(row);
+      }),
+    campaignArchive: (id, archived) =>
+      call('campaignArchive', () => {
+        const row = find(id);
+        if (row.archived !== archived) {
+          row.archived = archived;
+          touch(row);
+        }
+        return publicCopy(row);
+      }),
+    campaignDelete: (id) =>
+      call('campaignDelete', () => {
+        const row = find(id);
+        row.deleted = true;
+        touch(row);
+      }),
+  };
+}

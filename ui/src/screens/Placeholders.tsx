@@ -1,0 +1,18 @@
+/** Screens whose features have not landed yet. */
+import { Placeholder } from '../components/Placeholder';
+
+export const Library = () => (
+  <Placeholder title="Library" what="Import footage and render platform-ready cuts — arrives with the media library work." />
+);
+
+export const Calendar = () => (
+  <Placeholder title="Calendar" what="Schedule posts per account and time zone, and see what goes out when — arrives with the scheduler work." />
+);
+
+export const Analytics = () => (
+  <Placeholder title="Analytics" what="Charts of views, engagement and score accuracy per post and campaign — arrive with the metrics work." />
+);
+
+export const Accounts = () => (
+  <Placeholder title="Accounts" what="Connect your YouTube, TikTok, Instagram and other platform accounts — arrives with the publishing work." />
+);

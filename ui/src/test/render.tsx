@@ -1,0 +1,42 @@
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import type { Backend } from '../backend';
+import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Campaign } from '../backend';
+import { Providers, createQueryClient } from '../Providers';
+
+export function renderWithBackend(ui: ReactElement, backend: Backend = createMemoryBackend()): RenderResult & { backend: Backend } {
+  const result = render(
+    <Providers backend={backend} client={createQueryClient()}>
+      {ui}
+    </Providers>,
+  );
+  return { ...result, backend };
+}
+
+let n = 0;
+export function campaign(overrides: Partial<Campaign> = {}): Campaign {
+  n += 1;
+  const at = `2025-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`;
+  return {
+    id: `c-${n}`,
+    name: `Campaign ${n}`,
+    goal: null,
+    starts_on: null,
+    ends_on: null,
+    timezone: 'UTC',
+    sponsored: false,
+    budget: null,
+    currency: null,
+    notes: null,
+    archived: false,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function seeded(seed: MemorySeed) {
+  return createMemoryBackend(seed);
+}
