@@ -5,6 +5,7 @@
 //! generated TypeScript types; failures are one [`ApiError`] shape with a stable code.
 
 pub mod app;
+pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;

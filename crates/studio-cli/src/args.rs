@@ -23,8 +23,42 @@ pub enum Command {
     /// Create, list and edit campaigns.
     #[command(subcommand)]
     Campaign(CampaignCmd),
+    /// Import video, image and audio files (folders recurse) into the library.
+    Import(ImportArgs),
+    /// List and inspect imported media.
+    #[command(subcommand)]
+    Asset(AssetCmd),
     /// Show version, data folder, database and log locations.
     Info,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files and folders to import.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Attach the imported media to this campaign.
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+    /// Use the files where they are instead of copying them into the library.
+    #[arg(long)]
+    pub reference: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssetCmd {
+    /// List assets, newest first.
+    List {
+        #[arg(long, value_parser = ["video", "image", "audio"])]
+        kind: Option<String>,
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+        /// Part of the original file name.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Show one asset with its probe facts.
+    Show { id: String },
 }
 
 #[derive(Debug, Subcommand)]

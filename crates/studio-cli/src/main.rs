@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a user-facing error (message on stderr; with `--json` also
 //! `{code, message}` on stdout), 2 a usage error (clap's own).
 mod args;
+mod asset;
 mod campaign;
 mod output;
 
@@ -20,7 +21,9 @@ fn main() -> ExitCode {
     init_logging();
     let out = Out { json: cli.json };
     match run(cli, &out) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Status::Ok) => ExitCode::SUCCESS,
+        // The command did its work and printed its report, but some of it failed.
+        Ok(Status::Partial) => ExitCode::from(1),
         Err(e) => {
             out.error(&e);
             ExitCode::from(1)
@@ -35,11 +38,19 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-fn run(cli: Cli, out: &Out) -> Result<(), ApiError> {
+/// How a command that ran to the end went.
+pub enum Status {
+    Ok,
+    Partial,
+}
+
+fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
     let paths = StudioPaths::resolve(cli.data_dir.as_deref())?;
     let ctx = Context::open(paths, "cli")?;
     match cli.command {
-        Command::Campaign(cmd) => campaign::run(&ctx, cmd, out),
+        Command::Campaign(cmd) => campaign::run(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Import(args) => asset::import(&ctx, args, out),
+        Command::Asset(cmd) => asset::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Info => {
             let info = studio_api::app::info(&ctx)?;
             out.value(&info, || {
@@ -48,6 +59,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), ApiError> {
                     info.version, info.data_dir, info.database_path, info.log_dir, info.default_timezone
                 )
             })
+            .map(|()| Status::Ok)
         }
     }
 }

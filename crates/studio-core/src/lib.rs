@@ -4,6 +4,7 @@
 //! windows, codecs or HTTP, so every front door (app, CLI, daemon, team server) can share it and
 //! its tests run fast on real database files.
 
+pub mod assets;
 pub mod audit;
 pub mod campaigns;
 pub mod civil;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod migrate;
 pub mod money;
 pub mod paths;
+pub mod progress;
 pub mod settings;
 
 pub use db::Db;

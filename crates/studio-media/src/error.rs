@@ -1,0 +1,43 @@
+//! Why a file cannot be used, in words a creator understands, with a stable code.
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("The file is empty (0 bytes).")]
+    Empty,
+    #[error("The file cannot be read: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error("Not a video, image or audio file Viral Studio can open{}.", detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    UnsupportedFormat { detail: Option<String> },
+    #[error("The file looks like {what} but is damaged or incomplete: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    #[error("The image claims to be {width}x{height} pixels, more than the {max}x{max} Viral Studio accepts.")]
+    ImageTooLarge { width: u32, height: u32, max: u32 },
+    #[error("Cancelled.")]
+    Cancelled,
+    #[error("Could not write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl MediaError {
+    /// Stable machine-readable code (CLI `--json`, UI branching).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty_file",
+            Self::Unreadable(_) => "unreadable",
+            Self::UnsupportedFormat { .. } => "unsupported_format",
+            Self::Corrupt { .. } => "corrupt_media",
+            Self::ImageTooLarge { .. } => "image_too_large",
+            Self::Cancelled => "cancelled",
+            Self::Write { .. } => "io",
+        }
+    }
+
+    pub(crate) fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> Self {
+        Self::Corrupt { what, detail: detail.to_string() }
+    }
+}

@@ -1,0 +1,28 @@
+//! Media on the creator's own machine, in-process through libav (ffmpeg-next) and `image`:
+//! probing what a file really is, content hashes, thumbnails, and preparing files for import.
+//!
+//! Everything here treats files as hostile: a probe either returns facts or a typed
+//! [`MediaError`], never a panic, and never leaves partial output behind.
+
+pub mod avpath;
+pub mod error;
+pub mod frames;
+pub mod hash;
+pub mod import;
+pub mod probe;
+pub mod thumbs;
+
+pub use error::MediaError;
+pub use probe::{probe, Probe};
+
+/// libav's global setup, once per process; also quiets its stderr chatter (we report errors
+/// ourselves, typed).
+pub(crate) fn init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Err(e) = ffmpeg_next::init() {
+            tracing::error!(error = %e, "libav init failed");
+        }
+        ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Quiet);
+    });
+}
