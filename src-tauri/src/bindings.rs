@@ -16,6 +16,10 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::campaigns::campaign_update,
         commands::campaigns::campaign_archive,
         commands::campaigns::campaign_delete,
+        commands::assets::asset_list,
+        commands::assets::asset_get,
+        commands::assets::asset_import,
+        commands::assets::job_cancel,
     ])
 }
 

@@ -3,6 +3,7 @@
 //! Nothing here decides anything a CLI user would also want; it wires studio-api to Tauri.
 pub mod bindings;
 mod commands;
+mod jobs;
 mod logging;
 mod state;
 mod tray;
@@ -31,8 +32,11 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::show_main(app)))
         .invoke_handler(builder.invoke_handler())
         .manage(state)
+        .manage(jobs::Jobs::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             builder.mount_events(app);
+            commands::assets::allow_library(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle())?;
             Ok(())

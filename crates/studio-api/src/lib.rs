@@ -9,6 +9,7 @@ pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;
+pub mod progress;
 pub mod settings;
 
 pub use context::Context;

@@ -1,3 +1,4 @@
 //! One file per domain; each command is a one-line wrapper over a studio-api function.
 pub mod app;
+pub mod assets;
 pub mod campaigns;

@@ -68,6 +68,45 @@ async campaignDelete(id: string) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async assetList(query: AssetQuery) : Promise<Result<Asset[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("asset_list", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async assetGet(id: string) : Promise<Result<Asset, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("asset_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports dropped or picked files and folders; progress streams over `on_progress`, and
+ * `job_cancel(job_id)` stops it (files not started are reported as cancelled).
+ */
+async assetImport(jobId: string, paths: string[], options: ImportOptions, onProgress: TAURI_CHANNEL<ProgressEvent>) : Promise<Result<ImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("asset_import", { jobId, paths, options, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops a running job; false when no such job is running (it may just have finished).
+ */
+async jobCancel(jobId: string) : Promise<Result<boolean, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("job_cancel", { jobId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -87,6 +126,21 @@ export type AppInfo = { version: string; data_dir: string; database_path: string
  * The machine's IANA zone; new campaigns and schedules start in it.
  */
 default_timezone: string }
+export type Asset = { id: string; kind: AssetKind; 
+/**
+ * Where the bytes are read from (inside the library folder unless referenced).
+ */
+path: string; original_name: string; 
+/**
+ * "copied" or "referenced".
+ */
+storage: string; size_bytes: number; content_hash: string; campaign_id: string | null; 
+/**
+ * As displayed (rotation applied).
+ */
+width: number | null; height: number | null; duration_s: number | null; fps: number | null; variable_frame_rate: boolean; rotation: number; container: string | null; video_codec: string | null; audio_codec: string | null; audio_channels: number | null; sample_rate: number | null; poster: string | null; filmstrip: string | null; waveform: string | null; created_at: string }
+export type AssetKind = "video" | "image" | "audio"
+export type AssetQuery = { kind: AssetKind | null; campaign_id: string | null; search: string | null }
 export type Campaign = { id: string; name: string; goal: string | null; 
 /**
  * `YYYY-MM-DD` in the campaign's time zone.
@@ -122,6 +176,25 @@ export type CampaignPatch = { name: string | null; goal: string | null; starts_o
  */
 expected_version: number | null }
 export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+export type ImportFailed = { path: string; 
+/**
+ * Stable: empty_file, unreadable, unsupported_format, corrupt_media, image_too_large,
+ * cancelled, io, or an API error code.
+ */
+code: string; message: string }
+export type ImportOptions = { campaign_id: string | null; 
+/**
+ * Keep files where they are instead of copying them into the library.
+ */
+reference: boolean }
+export type ImportReport = { imported: Asset[]; skipped: ImportSkipped[]; failed: ImportFailed[] }
+export type ImportSkipped = { path: string; reason: string; 
+/**
+ * The asset that already holds these bytes.
+ */
+existing_id: string | null }
+export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
+export type TAURI_CHANNEL<TSend> = null
 
 /** tauri-specta globals **/
 

@@ -1,0 +1,73 @@
+//! Cancellation for long commands: the UI names a job, a second command cancels it. A closed
+//! progress channel (the window went away) cancels too. Entries are removed by a Drop guard, so a
+//! finished or failed job never lingers in the registry.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use studio_api::progress::ProgressEvent;
+use studio_core::progress::{CancelToken, Progress, ProgressSink};
+use tauri::ipc::Channel;
+
+#[derive(Default, Clone)]
+pub struct Jobs(Arc<Mutex<HashMap<String, CancelToken>>>);
+
+pub struct JobGuard {
+    jobs: Jobs,
+    id: String,
+    pub token: CancelToken,
+}
+
+impl Jobs {
+    pub fn start(&self, id: &str) -> JobGuard {
+        let token = CancelToken::new();
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(id.to_string(), token.clone());
+        JobGuard { jobs: self.clone(), id: id.to_string(), token }
+    }
+
+    /// True when a running job of that id was told to stop.
+    pub fn cancel(&self, id: &str) -> bool {
+        match self.0.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for JobGuard {
+    fn drop(&mut self) {
+        self.jobs.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.id);
+    }
+}
+
+/// Forwards progress to the window at most ~10 times a second (always the last of a batch).
+pub struct ChannelProgress {
+    channel: Channel<ProgressEvent>,
+    cancel: CancelToken,
+    last: Mutex<Option<Instant>>,
+}
+
+impl ChannelProgress {
+    pub fn new(channel: Channel<ProgressEvent>, cancel: CancelToken) -> Self {
+        Self { channel, cancel, last: Mutex::new(None) }
+    }
+}
+
+impl ProgressSink for ChannelProgress {
+    fn report(&self, p: Progress) {
+        let finished = p.done == p.total;
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if !finished && last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        if self.channel.send(p.into()).is_err() {
+            self.cancel.cancel();
+        }
+    }
+}
