@@ -17,6 +17,9 @@ pub enum ErrorCode {
     InvalidInput,
     NotFound,
     Conflict,
+    InvalidMedia,
+    RenderFailed,
+    Cancelled,
     DatabaseNewer,
     DatabaseCorrupt,
     DatabaseBusy,
@@ -26,7 +29,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 18] = [
         Self::InvalidName,
         Self::InvalidTimezone,
         Self::InvalidDate,
@@ -36,6 +39,9 @@ impl ErrorCode {
         Self::InvalidInput,
         Self::NotFound,
         Self::Conflict,
+        Self::InvalidMedia,
+        Self::RenderFailed,
+        Self::Cancelled,
         Self::DatabaseNewer,
         Self::DatabaseCorrupt,
         Self::DatabaseBusy,
@@ -55,6 +61,9 @@ impl ErrorCode {
             Self::InvalidInput => "invalid_input",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
+            Self::InvalidMedia => "invalid_media",
+            Self::RenderFailed => "render_failed",
+            Self::Cancelled => "cancelled",
             Self::DatabaseNewer => "database_newer",
             Self::DatabaseCorrupt => "database_corrupt",
             Self::DatabaseBusy => "database_busy",
@@ -77,6 +86,8 @@ impl ErrorCode {
                 | Self::InvalidInput
                 | Self::NotFound
                 | Self::Conflict
+                | Self::InvalidMedia
+                | Self::Cancelled
         )
     }
 }

@@ -25,6 +25,12 @@ pub enum Command {
     Campaign(CampaignCmd),
     /// Import video, image and audio files (folders recurse) into the library.
     Import(ImportArgs),
+    /// Render a platform-ready MP4 of an asset or a video file.
+    Render(Box<RenderArgs>),
+    /// List render presets (built in, plus your own in the config folder's presets/).
+    Presets,
+    /// List the H.264 encoders that work on this machine.
+    Encoders,
     /// List and inspect imported media.
     #[command(subcommand)]
     Asset(AssetCmd),
@@ -138,4 +144,32 @@ pub struct UpdateArgs {
     /// Only apply if the campaign is still at this version.
     #[arg(long, value_name = "N")]
     pub expected_version: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// An asset id or a path to a video file.
+    pub input: String,
+    /// tiktok, reels, shorts, youtube, square, portrait, x, linkedin, or one of yours.
+    #[arg(long)]
+    pub preset: String,
+    /// Output .mp4 (default: the renders folder).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+    /// Seconds to keep, START-END (e.g. 12.5-40).
+    #[arg(long, value_name = "START-END")]
+    pub trim: Option<String>,
+    /// How to change the aspect ratio.
+    #[arg(long, value_parser = ["blur", "center", "smart"])]
+    pub reframe: Option<String>,
+    /// auto (hardware when it works, else libx264), cpu, or an encoder name.
+    #[arg(long, default_value = "auto")]
+    pub encoder: String,
+    #[arg(long, value_name = "P")]
+    pub x264_preset: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub crf: Option<u8>,
+    /// Progress as JSON lines on stderr ({"fraction":0.42}), for the app's render helper.
+    #[arg(long)]
+    pub progress_json: bool,
 }

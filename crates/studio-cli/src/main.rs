@@ -6,6 +6,7 @@ mod args;
 mod asset;
 mod campaign;
 mod output;
+mod render;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,12 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
     match cli.command {
         Command::Campaign(cmd) => campaign::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Import(args) => asset::import(&ctx, args, out),
+        Command::Render(args) => render::run(&ctx, *args, out).map(|()| Status::Ok),
+        Command::Presets => render::presets(&ctx, out).map(|()| Status::Ok),
+        Command::Encoders => {
+            let list = studio_api::renders::encoders();
+            out.value(&list, || list.join("\n")).map(|()| Status::Ok)
+        }
         Command::Asset(cmd) => asset::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Info => {
             let info = studio_api::app::info(&ctx)?;

@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod money;
 pub mod paths;
 pub mod progress;
+pub mod renders;
 pub mod settings;
 
 pub use db::Db;

@@ -13,6 +13,16 @@ pub enum MediaError {
     Corrupt { what: &'static str, detail: String },
     #[error("The image claims to be {width}x{height} pixels, more than the {max}x{max} Viral Studio accepts.")]
     ImageTooLarge { width: u32, height: u32, max: u32 },
+    #[error("No render preset named \"{name}\" (known: {known}).")]
+    UnknownPreset { name: String, known: String },
+    #[error("The preset {name} cannot be used: {reason}.")]
+    InvalidPreset { name: String, reason: String },
+    #[error("Invalid render settings: {0}")]
+    InvalidSettings(String),
+    #[error("No usable H.264 encoder: {0}")]
+    NoEncoder(String),
+    #[error("The render failed: {0}")]
+    RenderFailed(String),
     #[error("Cancelled.")]
     Cancelled,
     #[error("Could not write {path}: {source}")]
@@ -32,6 +42,11 @@ impl MediaError {
             Self::UnsupportedFormat { .. } => "unsupported_format",
             Self::Corrupt { .. } => "corrupt_media",
             Self::ImageTooLarge { .. } => "image_too_large",
+            Self::UnknownPreset { .. } => "unknown_preset",
+            Self::InvalidPreset { .. } => "invalid_preset",
+            Self::InvalidSettings(_) => "invalid_settings",
+            Self::NoEncoder(_) => "no_encoder",
+            Self::RenderFailed(_) => "render_failed",
             Self::Cancelled => "cancelled",
             Self::Write { .. } => "io",
         }

@@ -10,6 +10,7 @@ pub mod frames;
 pub mod hash;
 pub mod import;
 pub mod probe;
+pub mod render;
 pub mod thumbs;
 
 pub use error::MediaError;

@@ -175,7 +175,7 @@ export type CampaignPatch = { name: string | null; goal: string | null; starts_o
  * The version the edit was based on; a newer stored version answers `conflict`.
  */
 expected_version: number | null }
-export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
 export type ImportFailed = { path: string; 
 /**
  * Stable: empty_file, unreadable, unsupported_format, corrupt_media, image_too_large,

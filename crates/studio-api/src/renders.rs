@@ -1,0 +1,207 @@
+//! Rendering platform-ready cuts of an asset or any video file.
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use studio_core::progress::{CancelToken, ProgressSink};
+use studio_core::renders as store;
+use studio_media::render::{self, EncoderChoice, Reframe};
+use studio_media::MediaError;
+
+use crate::{ApiError, ApiResult, Context, ErrorCode};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct RenderRequest {
+    /// An asset id, or a path to a video file.
+    pub input: String,
+    pub preset: String,
+    /// Default: the renders folder, named after the input and preset.
+    pub output: Option<String>,
+    /// "START-END" in seconds, e.g. "12.5-40".
+    pub trim: Option<String>,
+    /// "blur" or "center" (default: the preset's).
+    pub reframe: Option<String>,
+    /// "auto", "cpu" or an encoder name.
+    pub encoder: Option<String>,
+    pub x264_preset: Option<String>,
+    pub crf: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct RenderResult {
+    /// Set when the input was an asset (the render is in its history).
+    pub render_id: Option<String>,
+    pub output: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub duration_s: f64,
+    pub encoder: String,
+    pub preset: String,
+    pub source_loudness_lufs: Option<f64>,
+    pub gain_db: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct PresetInfo {
+    pub name: String,
+    pub label: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+}
+
+fn media_error(e: MediaError) -> ApiError {
+    let code = match &e {
+        MediaError::UnknownPreset { .. } | MediaError::InvalidPreset { .. } | MediaError::InvalidSettings(_) => {
+            ErrorCode::InvalidInput
+        }
+        MediaError::Cancelled => ErrorCode::Cancelled,
+        MediaError::Write { .. } | MediaError::Unreadable(_) => ErrorCode::Io,
+        MediaError::Empty
+        | MediaError::UnsupportedFormat { .. }
+        | MediaError::Corrupt { .. }
+        | MediaError::ImageTooLarge { .. } => ErrorCode::InvalidMedia,
+        MediaError::NoEncoder(_) | MediaError::RenderFailed(_) => ErrorCode::RenderFailed,
+    };
+    ApiError::new(code, e.to_string())
+}
+
+fn user_presets(ctx: &Context) -> PathBuf {
+    ctx.paths().config.join("presets")
+}
+
+pub fn presets(ctx: &Context) -> ApiResult<Vec<PresetInfo>> {
+    let all = render::preset::all(Some(&user_presets(ctx))).map_err(media_error)?;
+    Ok(all
+        .into_iter()
+        .map(|p| PresetInfo { name: p.name, label: p.label, width: p.width, height: p.height, fps: p.fps })
+        .collect())
+}
+
+pub fn encoders() -> Vec<String> {
+    render::available_h264()
+}
+
+fn parse_trim(t: &str) -> ApiResult<(f64, f64)> {
+    let bad =
+        || ApiError::new(ErrorCode::InvalidInput, format!("trim \"{t}\" must be START-END in seconds, e.g. 12.5-40"));
+    let (a, b) = t.split_once('-').ok_or_else(bad)?;
+    let (a, b) = (a.trim().parse::<f64>().map_err(|_| bad())?, b.trim().parse::<f64>().map_err(|_| bad())?);
+    Ok((a, b))
+}
+
+/// A name in the renders folder that does not overwrite an earlier render.
+fn default_output(ctx: &Context, input: &Path, preset: &str) -> PathBuf {
+    let stem: String = input
+        .file_stem()
+        .map(|s| {
+            s.to_string_lossy()
+                .chars()
+                .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+                .collect()
+        })
+        .unwrap_or_else(|| "render".into());
+    let dir = ctx.paths().data.join("renders");
+    let mut n = 1;
+    loop {
+        let name = if n == 1 { format!("{stem}-{preset}.mp4") } else { format!("{stem}-{preset}-{n}.mp4") };
+        let p = dir.join(name);
+        if !p.exists() {
+            return p;
+        }
+        n += 1;
+    }
+}
+
+pub fn render(
+    ctx: &Context,
+    req: &RenderRequest,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> ApiResult<RenderResult> {
+    let preset = render::preset::find(&req.preset, Some(&user_presets(ctx))).map_err(media_error)?;
+    let (input, asset_id) = match crate::assets::get(ctx, &req.input) {
+        Ok(a) => (PathBuf::from(&a.path), Some(a.id)),
+        Err(e) if e.code == ErrorCode::NotFound && Path::new(&req.input).exists() => (PathBuf::from(&req.input), None),
+        Err(e) if e.code == ErrorCode::NotFound => {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("\"{}\" is neither an asset id nor an existing file.", req.input),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    let reframe = match req.reframe.as_deref() {
+        None => None,
+        Some("blur") => Some(Reframe::Blur),
+        Some("center") => Some(Reframe::Center),
+        Some("smart") => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "smart reframe is not available yet; use blur or center.",
+            ))
+        }
+        Some(other) => {
+            return Err(ApiError::new(ErrorCode::InvalidInput, format!("reframe \"{other}\": use blur or center.")))
+        }
+    };
+    let encoder = match req.encoder.as_deref() {
+        None | Some("auto") => EncoderChoice::Auto,
+        Some("cpu") => EncoderChoice::Cpu,
+        Some(n) => EncoderChoice::Named(n.to_string()),
+    };
+    let trim = req.trim.as_deref().map(parse_trim).transpose()?;
+    let output = req.output.as_ref().map_or_else(|| default_output(ctx, &input, &preset.name), PathBuf::from);
+    let spec = render::RenderSpec {
+        input,
+        output,
+        preset,
+        reframe,
+        trim,
+        crf: req.crf,
+        x264_preset: req.x264_preset.clone(),
+        encoder,
+    };
+    let render_id = match &asset_id {
+        Some(a) => {
+            let settings = serde_json::to_string(req).unwrap_or_default();
+            Some(store::start(&mut ctx.db(), a, &spec.preset.name, &settings)?)
+        }
+        None => None,
+    };
+    let result = render::render(&spec, progress, cancel);
+    if let Some(id) = &render_id {
+        let recorded = match &result {
+            Ok(o) => store::finish(
+                &mut ctx.db(),
+                id,
+                Ok(store::Finished {
+                    output_path: &o.output.display().to_string(),
+                    width: i64::from(o.width),
+                    height: i64::from(o.height),
+                    duration_ms: (o.duration_s * 1000.0).round() as i64,
+                    encoder: &o.encoder,
+                }),
+            ),
+            Err(e) => store::finish(&mut ctx.db(), id, Err((e.code(), &e.to_string()))),
+        };
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "render history not updated");
+        }
+    }
+    let o = result.map_err(media_error)?;
+    tracing::info!(output = %o.output.display(), encoder = %o.encoder, "render finished");
+    Ok(RenderResult {
+        render_id,
+        output: o.output.display().to_string(),
+        width: o.width,
+        height: o.height,
+        fps: o.fps,
+        duration_s: o.duration_s,
+        encoder: o.encoder,
+        preset: o.preset,
+        source_loudness_lufs: o.source_loudness_lufs,
+        gain_db: o.gain_db,
+    })
+}

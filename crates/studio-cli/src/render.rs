@@ -1,0 +1,82 @@
+//! `studio render`, `studio presets`
+use std::io::{IsTerminal, Write};
+
+use studio_api::renders::{self, RenderRequest};
+use studio_api::{ApiError, Context};
+use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink};
+
+use crate::args::RenderArgs;
+use crate::output::{table, Out};
+
+/// A percentage on one overwritten line, for people.
+struct Bar;
+
+impl ProgressSink for Bar {
+    fn report(&self, p: Progress) {
+        let pct = p.fraction.unwrap_or(0.0) * 100.0;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2Krendering {pct:5.1}%  {}", p.item.escape_default());
+        let _ = err.flush();
+    }
+}
+
+/// JSON lines, for the app: a crash of this process cannot take the app down.
+struct JsonLines;
+
+impl ProgressSink for JsonLines {
+    fn report(&self, p: Progress) {
+        let line = serde_json::json!({ "stage": p.stage, "fraction": p.fraction });
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+pub fn run(ctx: &Context, a: RenderArgs, out: &Out) -> Result<(), ApiError> {
+    let req = RenderRequest {
+        input: a.input,
+        preset: a.preset,
+        output: a.out,
+        trim: a.trim,
+        reframe: a.reframe,
+        encoder: Some(a.encoder),
+        x264_preset: a.x264_preset,
+        crf: a.crf,
+    };
+    let live = !out.json && !a.progress_json && std::io::stderr().is_terminal();
+    let sink: &dyn ProgressSink = if a.progress_json {
+        &JsonLines
+    } else if live {
+        &Bar
+    } else {
+        &NoProgress
+    };
+    let r = renders::render(ctx, &req, sink, &CancelToken::new());
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    let r = r?;
+    out.value(&r, || {
+        format!(
+            "Rendered {} ({}x{} {} fps, {:.2} s, {}; loudness {} → gain {:+.1} dB)",
+            r.output,
+            r.width,
+            r.height,
+            r.fps,
+            r.duration_s,
+            r.encoder,
+            r.source_loudness_lufs.map_or_else(|| "silent".into(), |l| format!("{l:.1} LUFS")),
+            r.gain_db
+        )
+    })
+}
+
+pub fn presets(ctx: &Context, out: &Out) -> Result<(), ApiError> {
+    let list = renders::presets(ctx)?;
+    out.value(&list, || {
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|p| vec![p.name.clone(), p.label.clone(), format!("{}x{}", p.width, p.height), p.fps.to_string()])
+            .collect();
+        table(&["NAME", "PLATFORM", "SIZE", "FPS"], &rows)
+    })
+}

@@ -1,0 +1,225 @@
+//! `studio render` outputs checked with ffprobe and FFmpeg's ebur128 meter.
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixtures() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/make-media-fixtures");
+        assert!(std::process::Command::new(script).arg(dir.path()).status().expect("runs").success());
+        dir
+    })
+    .path()
+}
+
+fn render(data: &Path, input: &Path, args: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("studio")
+        .expect("binary")
+        .env_remove("STUDIO_DATA_DIR")
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--json", "render"])
+        .arg(input)
+        .args(args)
+        .output()
+        .expect("runs");
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// ffprobe's view of each stream.
+fn probe(path: &Path) -> Vec<Value> {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_streams", "-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("ffprobe json");
+    v["streams"].as_array().cloned().unwrap_or_default()
+}
+
+/// (integrated LUFS, true peak dBTP) as FFmpeg's own meter reports them.
+fn loudness(path: &Path) -> (f64, f64) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-i"])
+        .arg(path)
+        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
+        .output()
+        .expect("ffmpeg");
+    let text = String::from_utf8_lossy(&out.stderr);
+    let summary = text.rsplit("Summary:").next().unwrap_or_default();
+    let value = |key: &str| -> f64 {
+        summary
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} not in ebur128 summary:\n{summary}"))
+    };
+    (value("I:"), value("Peak:"))
+}
+
+fn moov_before_mdat(path: &Path) -> bool {
+    let bytes = std::fs::read(path).expect("read");
+    let find = |tag: &[u8]| bytes.windows(4).position(|w| w == tag);
+    matches!((find(b"moov"), find(b"mdat")), (Some(m), Some(d)) if m < d)
+}
+
+fn check_contract(out: &Path, w: u32, h: u32, seconds: f64) {
+    let s = probe(out);
+    assert_eq!(s.len(), 2, "one video and one audio stream: {s:?}");
+    let (v, a) = (&s[0], &s[1]);
+    let text = |x: &Value, k: &str| x[k].as_str().unwrap_or_default().to_string();
+    let num = |x: &Value, k: &str| -> f64 {
+        x[k].as_str().and_then(|s| s.parse().ok()).or(x[k].as_f64()).unwrap_or(f64::NAN)
+    };
+    assert_eq!(
+        (
+            text(v, "codec_name"),
+            text(v, "profile"),
+            text(v, "pix_fmt"),
+            v["width"].as_u64(),
+            v["height"].as_u64(),
+            text(v, "avg_frame_rate")
+        ),
+        ("h264".into(), "High".into(), "yuv420p".into(), Some(u64::from(w)), Some(u64::from(h)), "30/1".into()),
+        "{v}"
+    );
+    assert_eq!(
+        (text(a, "codec_name"), text(a, "sample_rate"), a["channels"].as_u64()),
+        ("aac".into(), "48000".into(), Some(2)),
+        "{a}"
+    );
+    let frames = num(v, "nb_frames");
+    assert!((frames - seconds * 30.0).abs() <= 1.0, "{frames} frames for {seconds} s");
+    let (vd, ad) = (num(v, "duration"), num(a, "duration"));
+    assert!((vd - seconds).abs() <= 1.0 / 30.0 + 1e-6, "video lasts {vd}, want {seconds}");
+    assert!((ad - vd).abs() <= 0.05, "audio {ad} vs video {vd}");
+    assert!(v["side_data_list"].is_null(), "no display matrix left (rotation applied): {v}");
+    assert!(moov_before_mdat(out), "index at the front (faststart)");
+}
+
+#[test]
+fn landscape_to_tiktok_meets_the_output_contract() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = data.path().join("tiktok.mp4");
+    let (code, r) = render(
+        data.path(),
+        &fixtures().join("good/landscape.mp4"),
+        &["--preset", "tiktok", "--out", out.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        (r["width"].as_u64(), r["height"].as_u64(), r["encoder"].as_str()),
+        (Some(1080), Some(1920), Some("libx264"))
+    );
+    check_contract(&out, 1080, 1920, 6.0);
+    let (i, tp) = loudness(&out);
+    assert!((i + 14.0).abs() <= 1.0, "integrated {i} LUFS");
+    assert!(tp <= -1.0, "true peak {tp} dBTP");
+}
+
+#[test]
+fn loudness_is_normalised_from_quiet_and_from_spiky_sources() {
+    let data = tempfile::tempdir().expect("tempdir");
+    for name in ["quiet", "spiky"] {
+        let out = data.path().join(format!("{name}.mp4"));
+        let (code, r) = render(
+            data.path(),
+            &fixtures().join(format!("render/{name}.mp4")),
+            &["--preset", "square", "--out", out.to_str().expect("utf-8")],
+        );
+        assert_eq!(code, 0, "{r}");
+        let (i, tp) = loudness(&out);
+        assert!(
+            (i + 14.0).abs() <= 1.0,
+            "{name}: integrated {i} LUFS (source {}, gain {})",
+            r["source_loudness_lufs"],
+            r["gain_db"]
+        );
+        assert!(tp <= -1.0, "{name}: true peak {tp} dBTP");
+    }
+}
+
+#[test]
+fn rotation_vfr_silence_and_trim() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let fx = fixtures();
+    /// Input, extra arguments, expected size, expected seconds.
+    type Case<'a> = (PathBuf, &'a [&'a str], (u32, u32), f64);
+    let cases: [Case; 4] = [
+        (fx.join("good/rotated.mp4"), &["--preset", "youtube", "--reframe", "center"], (1920, 1080), 6.0),
+        (fx.join("good/vfr.mp4"), &["--preset", "portrait"], (1080, 1350), 5.0),
+        (fx.join("render/no-audio.mp4"), &["--preset", "reels"], (1080, 1920), 3.0),
+        (fx.join("good/landscape.mp4"), &["--preset", "x", "--trim", "1.5-4"], (1920, 1080), 2.5),
+    ];
+    for (i, (input, args, (w, h), secs)) in cases.iter().enumerate() {
+        let out = data.path().join(format!("case{i}.mp4"));
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--out", out.to_str().expect("utf-8"), "--x264-preset", "ultrafast"]);
+        let (code, r) = render(data.path(), input, &all);
+        assert_eq!(code, 0, "{input:?}: {r}");
+        check_contract(&out, *w, *h, *secs);
+    }
+}
+
+#[test]
+fn bad_requests_fail_clearly_and_leave_nothing() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let fx = fixtures();
+    let outdir = data.path().join("out");
+    std::fs::create_dir_all(&outdir).expect("mkdir");
+    let out = outdir.join("x.mp4");
+    let o = out.to_str().expect("utf-8");
+    let mov = outdir.join("x.mov");
+    let mov = mov.to_str().expect("utf-8");
+    let cases: Vec<(PathBuf, Vec<&str>, &str)> = vec![
+        (fx.join("good/landscape.mp4"), vec!["--preset", "myspace", "--out", o], "invalid_input"),
+        (fx.join("good/landscape.mp4"), vec!["--preset", "tiktok", "--trim", "5-2", "--out", o], "invalid_input"),
+        (fx.join("good/landscape.mp4"), vec!["--preset", "tiktok", "--trim", "soon", "--out", o], "invalid_input"),
+        (fx.join("good/landscape.mp4"), vec!["--preset", "tiktok", "--crf", "80", "--out", o], "invalid_input"),
+        (fx.join("good/landscape.mp4"), vec!["--preset", "tiktok", "--out", mov], "invalid_input"),
+        (
+            fx.join("good/landscape.mp4"),
+            vec!["--preset", "tiktok", "--encoder", "h264_imaginary", "--out", o],
+            "render_failed",
+        ),
+        (fx.join("good/still.png"), vec!["--preset", "tiktok", "--out", o], "invalid_input"),
+        (fx.join("bad/truncated-faststart.mp4"), vec!["--preset", "tiktok", "--out", o], "invalid_media"),
+        (fx.join("bad/random.mp4"), vec!["--preset", "tiktok", "--out", o], "invalid_media"),
+        (fx.join("nope.mp4"), vec!["--preset", "tiktok", "--out", o], "not_found"),
+    ];
+    for (input, args, code) in cases {
+        let (exit, v) = render(data.path(), &input, &args);
+        assert_eq!((exit, v["code"].as_str()), (1, Some(code)), "{input:?} {args:?}: {v}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&outdir).expect("read").flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "nothing half-written: {left:?}");
+}
+
+#[test]
+fn rendering_an_asset_records_it_in_the_library() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let imp = Command::cargo_bin("studio")
+        .expect("binary")
+        .env_remove("STUDIO_DATA_DIR")
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--json", "import"])
+        .arg(fixtures().join("render/no-audio.mp4"))
+        .output()
+        .expect("import");
+    let rep: Value = serde_json::from_slice(&imp.stdout).expect("json");
+    let id = rep["imported"][0]["id"].as_str().expect("asset id").to_string();
+    let (code, r) = render(data.path(), Path::new(&id), &["--preset", "square", "--x264-preset", "ultrafast"]);
+    assert_eq!(code, 0, "{r}");
+    assert!(r["render_id"].is_string());
+    let out = PathBuf::from(r["output"].as_str().expect("output"));
+    assert!(out.starts_with(data.path().join("data/renders")), "default output goes to the renders folder: {out:?}");
+    check_contract(&out, 1080, 1080, 3.0);
+}

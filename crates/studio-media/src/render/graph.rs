@@ -1,0 +1,78 @@
+//! libavfilter graph descriptions: the whole picture and sound transformation as one string each,
+//! readable in logs and identical to what an ffmpeg CLI user would write (the benchmark runs the
+//! same strings through the CLI).
+use super::loudness::Plan;
+use super::Reframe;
+
+/// Video: cut to the window, constant frame rate, rotation applied, reframed to the target
+/// aspect, 4:2:0.
+pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32, fps: u32) -> String {
+    let rotate = match rotation {
+        90 => "transpose=clock,",
+        180 => "hflip,vflip,",
+        270 => "transpose=cclock,",
+        _ => "",
+    };
+    let fit = match reframe {
+        Reframe::Center => format!("scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic,crop={w}:{h}"),
+        // The blurred background is made at 1/8 size: blurring full-size 1080x1920 frames costs
+        // more than encoding them.
+        Reframe::Blur => {
+            let (sw, sh) = ((w / 8).max(2) & !1, (h / 8).max(2) & !1);
+            format!(
+                "split=2[bgsrc][fgsrc];\
+                 [bgsrc]scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},boxblur=6:2,\
+                 scale={w}:{h}:flags=bilinear,eq=brightness=-0.08[bg];\
+                 [fgsrc]scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic[fg];\
+                 [bg][fg]overlay=(W-w)/2:(H-h)/2:format=auto"
+            )
+        }
+    };
+    format!(
+        "trim=start={s:.6}:end={e:.6},setpts=PTS-STARTPTS,fps={fps},{rotate}{fit},setsar=1,format=yuv420p",
+        s = window.0,
+        e = window.1
+    )
+}
+
+/// Audio from the source: cut, 48 kHz stereo float, gain (and a true-peak-safe limiter when the
+/// gain would push peaks over the ceiling), padded or cut to exactly the video's length.
+pub fn audio(window: (f64, f64), plan: &Plan) -> String {
+    let dur = window.1 - window.0;
+    let mut s = format!(
+        "atrim=start={:.6}:end={:.6},asetpts=PTS-STARTPTS,aresample=48000,\
+         aformat=sample_fmts=fltp:channel_layouts=stereo",
+        window.0, window.1
+    );
+    s.push_str(&processing(plan));
+    s.push_str(&format!(",apad,atrim=end={dur:.6},aformat=sample_fmts=fltp:channel_layouts=stereo"));
+    s
+}
+
+/// A silent track of the video's length, for sources without sound (platforms reject or
+/// mishandle video-only files).
+pub fn silence(duration: f64) -> String {
+    format!("anullsrc=r=48000:cl=stereo,atrim=end={duration:.6},aformat=sample_fmts=fltp:channel_layouts=stereo")
+}
+
+/// The loudness measurement pass; `processing` (gain, limiter) is applied before the meter so
+/// the result can be checked, not just predicted.
+pub fn measure(window: (f64, f64), processing: &str) -> String {
+    format!(
+        "atrim=start={:.6}:end={:.6},asetpts=PTS-STARTPTS,aresample=48000,\
+         aformat=sample_fmts=flt:channel_layouts=stereo{processing},ebur128=peak=true:metadata=1",
+        window.0, window.1
+    )
+}
+
+/// The gain and limiter of a plan as a filter chain fragment (",volume=...,alimiter=...").
+pub fn processing(plan: &Plan) -> String {
+    let mut s = String::new();
+    if plan.gain_db.abs() > 0.01 {
+        s.push_str(&format!(",volume={:.3}dB", plan.gain_db));
+    }
+    if let Some(limit) = plan.limiter_linear {
+        s.push_str(&format!(",alimiter=limit={limit:.5}:attack=5:release=50:level=false"));
+    }
+    s
+}

@@ -1,0 +1,423 @@
+//! The transcode loop: one pass over the source, both streams through their graphs and encoders,
+//! packets interleaved into the MP4.
+use ff::Rational;
+use ffmpeg_next as ff;
+use studio_core::progress::{CancelToken, Progress, ProgressSink};
+
+use super::encode::{self, VideoSettings};
+use super::loudness::Plan;
+use super::{graph, RenderOutcome, RenderSpec};
+use crate::avpath::AvPath;
+use crate::probe::{main_audio_stream, main_video_stream, rotation_of, Probe};
+use crate::MediaError;
+
+const AAC_FRAME: u32 = 1024;
+
+fn failed(what: &str, e: impl std::fmt::Display) -> MediaError {
+    MediaError::RenderFailed(format!("{what}: {e}"))
+}
+
+/// A graph from a buffer source named "in" (shaped like `frame`) through `spec` to a sink "out".
+pub(crate) fn audio_graph(
+    frame: &ff::frame::Audio,
+    tb: Rational,
+    spec: &str,
+    frame_size: Option<u32>,
+) -> Result<ff::filter::Graph, MediaError> {
+    let layout = if frame.channel_layout().is_empty() {
+        ff::ChannelLayout::default(i32::from(frame.channels().max(1)))
+    } else {
+        frame.channel_layout()
+    };
+    let args = format!(
+        "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
+        tb.numerator(),
+        tb.denominator().max(1),
+        frame.rate(),
+        frame.format().name(),
+        layout.bits()
+    );
+    let mut g = ff::filter::Graph::new();
+    let abuffer = ff::filter::find("abuffer").ok_or_else(|| failed("filters", "abuffer missing"))?;
+    let sink = ff::filter::find("abuffersink").ok_or_else(|| failed("filters", "abuffersink missing"))?;
+    g.add(&abuffer, "in", &args).map_err(|e| failed("audio source", e))?;
+    g.add(&sink, "out", "").map_err(|e| failed("audio sink", e))?;
+    g.output("in", 0)
+        .and_then(|p| p.input("out", 0))
+        .and_then(|p| p.parse(spec))
+        .map_err(|e| failed("audio filters", e))?;
+    g.validate().map_err(|e| failed("audio filters", e))?;
+    if let (Some(n), Some(mut out)) = (frame_size, g.get("out")) {
+        out.sink().set_frame_size(n);
+    }
+    Ok(g)
+}
+
+fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) -> Result<ff::filter::Graph, MediaError> {
+    let sar = frame.aspect_ratio();
+    let (sn, sd) =
+        if sar.numerator() > 0 && sar.denominator() > 0 { (sar.numerator(), sar.denominator()) } else { (1, 1) };
+    let pix: ff::ffi::AVPixelFormat = frame.format().into();
+    let args = format!(
+        "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={sn}/{sd}",
+        frame.width(),
+        frame.height(),
+        pix as i32,
+        tb.numerator(),
+        tb.denominator().max(1)
+    );
+    let mut g = ff::filter::Graph::new();
+    let buffer = ff::filter::find("buffer").ok_or_else(|| failed("filters", "buffer missing"))?;
+    let sink = ff::filter::find("buffersink").ok_or_else(|| failed("filters", "buffersink missing"))?;
+    g.add(&buffer, "in", &args).map_err(|e| failed("video source", e))?;
+    g.add(&sink, "out", "").map_err(|e| failed("video sink", e))?;
+    g.output("in", 0)
+        .and_then(|p| p.input("out", 0))
+        .and_then(|p| p.parse(spec))
+        .map_err(|e| failed("video filters", e))?;
+    g.validate().map_err(|e| failed("video filters", e))?;
+    Ok(g)
+}
+
+fn silence_graph(duration: f64) -> Result<ff::filter::Graph, MediaError> {
+    let mut g = ff::filter::Graph::new();
+    let sink = ff::filter::find("abuffersink").ok_or_else(|| failed("filters", "abuffersink missing"))?;
+    g.add(&sink, "out", "").map_err(|e| failed("audio sink", e))?;
+    g.input("out", 0).and_then(|p| p.parse(&graph::silence(duration))).map_err(|e| failed("silence", e))?;
+    g.validate().map_err(|e| failed("silence", e))?;
+    if let Some(mut out) = g.get("out") {
+        out.sink().set_frame_size(AAC_FRAME);
+    }
+    Ok(g)
+}
+
+/// Encoded streams and the file they go into.
+struct Mux {
+    octx: ff::format::context::Output,
+    video: ff::codec::encoder::video::Encoder,
+    audio: ff::codec::encoder::audio::Encoder,
+    video_tb: Rational,
+    audio_tb: Rational,
+    video_frames: u64,
+    /// The contract: exactly this many frames (duration × fps), whatever the filters round.
+    target_frames: u64,
+    last_frame: Option<ff::frame::Video>,
+    audio_samples: i64,
+}
+
+impl Mux {
+    fn write(
+        octx: &mut ff::format::context::Output,
+        pkt: &mut ff::Packet,
+        stream: usize,
+        from: Rational,
+    ) -> Result<(), MediaError> {
+        let to = octx.stream(stream).map(|s| s.time_base()).ok_or_else(|| failed("mux", "stream vanished"))?;
+        pkt.set_stream(stream);
+        pkt.rescale_ts(from, to);
+        pkt.write_interleaved(octx).map_err(|e| failed("writing the file", e))
+    }
+
+    fn video_frame(&mut self, f: Option<&mut ff::frame::Video>) -> Result<(), MediaError> {
+        match f {
+            Some(f) => {
+                if self.video_frames >= self.target_frames {
+                    return Ok(());
+                }
+                f.set_pts(Some(self.video_frames as i64));
+                f.set_kind(ff::picture::Type::None);
+                self.video.send_frame(f).map_err(|e| failed("video encoder", e))?;
+                self.video_frames += 1;
+                self.last_frame = Some(f.clone());
+            }
+            None => {
+                // The fps filter ends at the last frame's start, not its end, and can come up one
+                // short: hold the last picture for the missing frames.
+                if let Some(mut last) = self.last_frame.take() {
+                    while self.video_frames < self.target_frames {
+                        last.set_pts(Some(self.video_frames as i64));
+                        self.video.send_frame(&last).map_err(|e| failed("video encoder", e))?;
+                        self.video_frames += 1;
+                        self.receive_video()?;
+                    }
+                }
+                self.video.send_eof().map_err(|e| failed("video encoder", e))?;
+            }
+        }
+        self.receive_video()
+    }
+
+    fn receive_video(&mut self) -> Result<(), MediaError> {
+        let mut pkt = ff::Packet::empty();
+        while self.video.receive_packet(&mut pkt).is_ok() {
+            if pkt.duration() == 0 {
+                // One frame; without it the MP4 under-states the stream's length.
+                pkt.set_duration(1);
+            }
+            Self::write(&mut self.octx, &mut pkt, 0, self.video_tb)?;
+        }
+        Ok(())
+    }
+
+    fn audio_frame(&mut self, f: Option<&mut ff::frame::Audio>) -> Result<(), MediaError> {
+        match f {
+            Some(f) => {
+                f.set_pts(Some(self.audio_samples));
+                self.audio_samples += f.samples() as i64;
+                self.audio.send_frame(f).map_err(|e| failed("audio encoder", e))?;
+            }
+            None => self.audio.send_eof().map_err(|e| failed("audio encoder", e))?,
+        }
+        let mut pkt = ff::Packet::empty();
+        while self.audio.receive_packet(&mut pkt).is_ok() {
+            Self::write(&mut self.octx, &mut pkt, 1, self.audio_tb)?;
+        }
+        Ok(())
+    }
+}
+
+fn drain_video(g: &mut ff::filter::Graph, mux: &mut Mux) -> Result<(), MediaError> {
+    let mut out = ff::frame::Video::empty();
+    if let Some(mut sink) = g.get("out") {
+        while sink.sink().frame(&mut out).is_ok() {
+            mux.video_frame(Some(&mut out))?;
+        }
+    }
+    Ok(())
+}
+
+/// Pulls filtered audio; with `until_samples`, stops once the output has caught up with the
+/// video (keeps a generated silent track interleaved instead of buffering it all at the end).
+fn drain_audio(g: &mut ff::filter::Graph, mux: &mut Mux, until_samples: Option<i64>) -> Result<(), MediaError> {
+    let mut out = ff::frame::Audio::empty();
+    if let Some(mut sink) = g.get("out") {
+        while until_samples.is_none_or(|u| mux.audio_samples < u) && sink.sink().frame(&mut out).is_ok() {
+            mux.audio_frame(Some(&mut out))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(
+    spec: &RenderSpec,
+    info: &Probe,
+    window: (f64, f64),
+    plan: &Plan,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<RenderOutcome, MediaError> {
+    let p = &spec.preset;
+    let duration = window.1 - window.0;
+    let parent = spec.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|source| MediaError::Write { path: parent.to_path_buf(), source })?;
+    // Written under a temporary name beside the target; renamed only when complete.
+    let partial = tempfile::Builder::new()
+        .prefix(".render-")
+        .suffix(".mp4")
+        .tempfile_in(parent)
+        .map_err(|source| MediaError::Write { path: parent.to_path_buf(), source })?
+        .into_temp_path();
+
+    let av_in = AvPath::new(&spec.input)?;
+    let mut ictx = ff::format::input(av_in.url()).map_err(|e| MediaError::corrupt("a video", e))?;
+    let vidx = main_video_stream(&ictx).ok_or_else(|| MediaError::corrupt("a video", "no video stream"))?;
+    let aidx = info.audio.as_ref().and_then(|_| main_audio_stream(&ictx));
+    let (vparams, vtb, rotation) = {
+        let s = ictx.stream(vidx).ok_or_else(|| failed("input", "video stream vanished"))?;
+        (s.parameters(), s.time_base(), rotation_of(&s))
+    };
+    let mut vdec = ff::codec::context::Context::from_parameters(vparams)
+        .and_then(|c| c.decoder().video())
+        .map_err(|e| MediaError::corrupt("a video", e))?;
+    let mut adec = match aidx {
+        Some(i) => {
+            let s = ictx.stream(i).ok_or_else(|| failed("input", "audio stream vanished"))?;
+            let tb = s.time_base();
+            let d = ff::codec::context::Context::from_parameters(s.parameters())
+                .and_then(|c| c.decoder().audio())
+                .map_err(|e| MediaError::corrupt("audio", e))?;
+            Some((i, tb, d))
+        }
+        None => None,
+    };
+
+    let av_out = AvPath::new(&partial)?;
+    let mut octx = ff::format::output_as(av_out.url(), "mp4").map_err(|e| failed("creating the output", e))?;
+    let global = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
+    let settings = VideoSettings {
+        width: p.width,
+        height: p.height,
+        fps: p.fps,
+        crf: spec.crf.unwrap_or(p.crf),
+        x264_preset: spec.x264_preset.clone().unwrap_or_else(|| p.x264_preset.clone()),
+        global_header: global,
+    };
+    let (venc, encoder_name) = encode::open_video(&spec.encoder, &settings)?;
+    let aenc = encode::open_audio(p.audio_bitrate, global)?;
+    {
+        let mut s = octx.add_stream(ff::encoder::find(ff::codec::Id::H264)).map_err(|e| failed("output stream", e))?;
+        s.set_parameters(&venc);
+        s.set_time_base(Rational::new(1, p.fps as i32));
+    }
+    {
+        let mut s = octx.add_stream(ff::encoder::find(ff::codec::Id::AAC)).map_err(|e| failed("output stream", e))?;
+        s.set_parameters(&aenc);
+        s.set_time_base(Rational::new(1, 48_000));
+    }
+    let mut opts = ff::Dictionary::new();
+    opts.set("movflags", "+faststart");
+    octx.write_header_with(opts).map_err(|e| failed("writing the header", e))?;
+
+    let expected_frames = (duration * f64::from(p.fps)).round().max(1.0) as u64;
+    let mut mux = Mux {
+        octx,
+        target_frames: expected_frames,
+        last_frame: None,
+        video: venc,
+        audio: aenc,
+        video_tb: Rational::new(1, p.fps as i32),
+        audio_tb: Rational::new(1, 48_000),
+        video_frames: 0,
+        audio_samples: 0,
+    };
+    let vspec = graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), p.width, p.height, p.fps);
+    let aspec = graph::audio(window, plan);
+    tracing::debug!(%vspec, %aspec, "render graphs");
+    let mut vgraph: Option<ff::filter::Graph> = None;
+    let mut agraph: Option<ff::filter::Graph> = match adec {
+        Some(_) => None,
+        None => Some(silence_graph(duration)?),
+    };
+    let generated_audio = adec.is_none();
+    let report = |done: u64| {
+        progress.report(Progress {
+            item: spec.output.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            stage: "rendering",
+            done: 0,
+            total: 1,
+            fraction: Some((done as f64 / expected_frames as f64).min(1.0)),
+        })
+    };
+
+    // Packets past the window's end are not needed.
+    let end_ts = window.1 + 1.0;
+    let mut vframe = ff::frame::Video::empty();
+    let mut aframe = ff::frame::Audio::empty();
+    for (stream, packet) in ictx.packets() {
+        if cancel.is_cancelled() {
+            return Err(MediaError::Cancelled);
+        }
+        let idx = stream.index();
+        let ts_s = packet.pts().map(|t| t as f64 * f64::from(stream.time_base()));
+        if ts_s.is_some_and(|t| t > end_ts) {
+            continue;
+        }
+        if idx == vidx {
+            if vdec.send_packet(&packet).is_err() {
+                continue;
+            }
+            while vdec.receive_frame(&mut vframe).is_ok() {
+                let g = match vgraph.as_mut() {
+                    Some(g) => g,
+                    None => vgraph.insert(video_graph(&vframe, vtb, &vspec)?),
+                };
+                let ts = vframe.timestamp();
+                vframe.set_pts(ts);
+                if let Some(mut src) = g.get("in") {
+                    src.source().add(&vframe).map_err(|e| failed("video filters", e))?;
+                }
+                drain_video(g, &mut mux)?;
+                report(mux.video_frames);
+            }
+            if generated_audio {
+                if let Some(g) = agraph.as_mut() {
+                    let until = (mux.video_frames as i64 * 48_000) / i64::from(p.fps);
+                    drain_audio(g, &mut mux, Some(until))?;
+                }
+            }
+        } else if let Some((ai, atb, dec)) = adec.as_mut().filter(|(ai, _, _)| *ai == idx) {
+            let _ = ai;
+            if dec.send_packet(&packet).is_err() {
+                continue;
+            }
+            while dec.receive_frame(&mut aframe).is_ok() {
+                let g = match agraph.as_mut() {
+                    Some(g) => g,
+                    None => agraph.insert(audio_graph(&aframe, *atb, &aspec, Some(AAC_FRAME))?),
+                };
+                let ts = aframe.timestamp();
+                aframe.set_pts(ts);
+                if let Some(mut src) = g.get("in") {
+                    src.source().add(&aframe).map_err(|e| failed("audio filters", e))?;
+                }
+                drain_audio(g, &mut mux, None)?;
+            }
+        }
+    }
+
+    // End of input: flush decoders → graphs → encoders.
+    let _ = vdec.send_eof();
+    if let Some(g) = vgraph.as_mut() {
+        while vdec.receive_frame(&mut vframe).is_ok() {
+            let ts = vframe.timestamp();
+            vframe.set_pts(ts);
+            if let Some(mut src) = g.get("in") {
+                let _ = src.source().add(&vframe);
+            }
+            drain_video(g, &mut mux)?;
+        }
+        if let Some(mut src) = g.get("in") {
+            let _ = src.source().flush();
+        }
+        drain_video(g, &mut mux)?;
+    } else {
+        return Err(MediaError::corrupt("a video", "no frame could be decoded"));
+    }
+    if let Some((_, _, dec)) = adec.as_mut() {
+        let _ = dec.send_eof();
+        if let Some(g) = agraph.as_mut() {
+            while dec.receive_frame(&mut aframe).is_ok() {
+                let ts = aframe.timestamp();
+                aframe.set_pts(ts);
+                if let Some(mut src) = g.get("in") {
+                    let _ = src.source().add(&aframe);
+                }
+                drain_audio(g, &mut mux, None)?;
+            }
+        }
+    }
+    match agraph.as_mut() {
+        Some(g) => {
+            if !generated_audio {
+                if let Some(mut src) = g.get("in") {
+                    let _ = src.source().flush();
+                }
+            }
+            drain_audio(g, &mut mux, None)?;
+        }
+        // The source's audio stream produced no frame at all: fill with silence.
+        None => drain_audio(&mut silence_graph(duration)?, &mut mux, None)?,
+    }
+    mux.video_frame(None)?;
+    mux.audio_frame(None)?;
+    mux.octx.write_trailer().map_err(|e| failed("finishing the file", e))?;
+    drop(mux.octx);
+    report(expected_frames);
+
+    if cancel.is_cancelled() {
+        return Err(MediaError::Cancelled);
+    }
+    partial.persist(&spec.output).map_err(|e| MediaError::Write { path: spec.output.clone(), source: e.error })?;
+    Ok(RenderOutcome {
+        output: spec.output.clone(),
+        width: p.width,
+        height: p.height,
+        fps: p.fps,
+        duration_s: mux.video_frames as f64 / f64::from(p.fps),
+        encoder: encoder_name,
+        preset: p.name.clone(),
+        source_loudness_lufs: plan.measured_lufs,
+        gain_db: plan.gain_db,
+        video_frames: mux.video_frames,
+    })
+}
