@@ -25,6 +25,12 @@ pub struct RenderRequest {
     pub encoder: Option<String>,
     pub x264_preset: Option<String>,
     pub crf: Option<u8>,
+    /// An .srt (styled, word-by-word highlight) or .ass file.
+    pub captions: Option<String>,
+    /// Big text at the top for the first seconds.
+    pub hook_text: Option<String>,
+    /// How long the hook shows (default 3 s).
+    pub hook_seconds: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -53,9 +59,10 @@ pub struct PresetInfo {
 
 fn media_error(e: MediaError) -> ApiError {
     let code = match &e {
-        MediaError::UnknownPreset { .. } | MediaError::InvalidPreset { .. } | MediaError::InvalidSettings(_) => {
-            ErrorCode::InvalidInput
-        }
+        MediaError::UnknownPreset { .. }
+        | MediaError::InvalidPreset { .. }
+        | MediaError::InvalidSettings(_)
+        | MediaError::BadCaptions { .. } => ErrorCode::InvalidInput,
         MediaError::Cancelled => ErrorCode::Cancelled,
         MediaError::Write { .. } | MediaError::Unreadable(_) => ErrorCode::Io,
         MediaError::Empty
@@ -162,6 +169,9 @@ pub fn render(
         crf: req.crf,
         x264_preset: req.x264_preset.clone(),
         encoder,
+        captions: req.captions.as_ref().map(PathBuf::from),
+        hook: req.hook_text.clone(),
+        hook_seconds: req.hook_seconds.unwrap_or(3.0),
     };
     let render_id = match &asset_id {
         Some(a) => {

@@ -169,6 +169,14 @@ pub struct RenderArgs {
     pub x264_preset: Option<String>,
     #[arg(long, value_name = "N")]
     pub crf: Option<u8>,
+    /// Burn in captions: .srt (styled, word-by-word highlight) or .ass (as authored).
+    #[arg(long, value_name = "FILE")]
+    pub captions: Option<String>,
+    /// Big text at the top for the first seconds.
+    #[arg(long, value_name = "TEXT")]
+    pub hook_text: Option<String>,
+    #[arg(long, value_name = "SECONDS")]
+    pub hook_seconds: Option<f64>,
     /// Progress as JSON lines on stderr ({"fraction":0.42}), for the app's render helper.
     #[arg(long)]
     pub progress_json: bool,

@@ -41,6 +41,9 @@ pub fn run(ctx: &Context, a: RenderArgs, out: &Out) -> Result<(), ApiError> {
         encoder: Some(a.encoder),
         x264_preset: a.x264_preset,
         crf: a.crf,
+        captions: a.captions,
+        hook_text: a.hook_text,
+        hook_seconds: a.hook_seconds,
     };
     let live = !out.json && !a.progress_json && std::io::stderr().is_terminal();
     let sink: &dyn ProgressSink = if a.progress_json {

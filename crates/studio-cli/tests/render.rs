@@ -223,3 +223,95 @@ fn rendering_an_asset_records_it_in_the_library() {
     assert!(out.starts_with(data.path().join("data/renders")), "default output goes to the renders folder: {out:?}");
     check_contract(&out, 1080, 1080, 3.0);
 }
+
+/// Mean absolute difference of one region (fractions of width/height) between two frames taken
+/// at `t` seconds from two videos.
+fn region_diff(a: &Path, b: &Path, t: f64, region: (f64, f64, f64, f64)) -> f64 {
+    let grab = |p: &Path| -> image::RgbImage {
+        let png = p.with_extension(format!("{t}.png"));
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-nostdin", "-loglevel", "error", "-y", "-ss", &t.to_string(), "-i"])
+            .arg(p)
+            .args(["-frames:v", "1"])
+            .arg(&png)
+            .status()
+            .expect("ffmpeg");
+        assert!(ok.success());
+        image::open(&png).expect("frame").to_rgb8()
+    };
+    let (fa, fb) = (grab(a), grab(b));
+    let (w, h) = (f64::from(fa.width()), f64::from(fa.height()));
+    let (x0, y0, x1, y1) = ((region.0 * w) as u32, (region.1 * h) as u32, (region.2 * w) as u32, (region.3 * h) as u32);
+    let mut sum = 0f64;
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (pa, pb) = (fa.get_pixel(x, y), fb.get_pixel(x, y));
+            sum += (0..3).map(|c| f64::from(pa[c].abs_diff(pb[c]))).sum::<f64>() / 3.0;
+            n += 1.0;
+        }
+    }
+    sum / n
+}
+
+#[test]
+fn captions_and_hook_are_burned_where_and_when_they_belong() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let src = fixtures().join("good/landscape.mp4");
+    let srt = data.path().join("caps.srt");
+    std::fs::write(&srt, "1\n00:00:00,500 --> 00:00:05,500\nStop scrolling: this changes everything\n").expect("srt");
+    let plain = data.path().join("plain.mp4");
+    let burned = data.path().join("burned.mp4");
+    let fast = ["--preset", "tiktok", "--x264-preset", "ultrafast", "--out"];
+    let (c1, _) = render(data.path(), &src, &[&fast[..], &[plain.to_str().expect("utf-8")]].concat());
+    let args = [
+        &fast[..],
+        &[burned.to_str().expect("utf-8"), "--captions", srt.to_str().expect("utf-8"), "--hook-text", "Wait for it"],
+    ]
+    .concat();
+    let (c2, r) = render(data.path(), &src, &args);
+    assert_eq!((c1, c2), (0, 0), "{r}");
+    check_contract(&burned, 1080, 1920, 6.0);
+
+    // TikTok's safe area: captions sit above the bottom 480 px, the hook below the top 210 px.
+    let caption_band = (0.1, 0.55, 0.9, 0.75);
+    let hook_band = (0.2, 0.11, 0.8, 0.2);
+    assert!(region_diff(&plain, &burned, 2.0, caption_band) > 8.0, "captions visible in their band");
+    assert!(region_diff(&plain, &burned, 1.0, hook_band) > 8.0, "hook visible at 1 s");
+    assert!(region_diff(&plain, &burned, 4.5, hook_band) < 2.0, "hook gone after 3 s");
+    assert!(region_diff(&plain, &burned, 2.0, (0.0, 0.80, 1.0, 1.0)) < 2.0, "nothing under the platform's bottom UI");
+}
+
+#[test]
+fn bad_captions_and_hooks_are_refused() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let src = fixtures().join("good/landscape.mp4");
+    let out = data.path().join("o.mp4");
+    let files = [
+        ("empty.srt", b"".to_vec()),
+        ("garbage.srt", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect()),
+        ("backwards.srt", b"1\n00:00:05,000 --> 00:00:01,000\nx\n".to_vec()),
+        ("huge.srt", vec![b'a'; 6 * 1024 * 1024]),
+        ("notes.txt", b"hello".to_vec()),
+    ];
+    for (name, bytes) in files {
+        let p = data.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        let (code, v) = render(
+            data.path(),
+            &src,
+            &["--preset", "square", "--captions", p.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")],
+        );
+        assert_eq!((code, v["code"].as_str()), (1, Some("invalid_input")), "{name}: {v}");
+    }
+    let long = "x".repeat(200);
+    for hook in ["   ", long.as_str()] {
+        let (code, v) = render(
+            data.path(),
+            &src,
+            &["--preset", "square", "--hook-text", hook, "--out", out.to_str().expect("utf-8")],
+        );
+        assert_eq!((code, v["code"].as_str()), (1, Some("invalid_input")), "{hook:?}: {v}");
+    }
+    assert!(!out.exists());
+}

@@ -17,6 +17,8 @@ pub enum MediaError {
     UnknownPreset { name: String, known: String },
     #[error("The preset {name} cannot be used: {reason}.")]
     InvalidPreset { name: String, reason: String },
+    #[error("The captions file cannot be used{}: {reason}", if *line > 0 { format!(" (line {line})") } else { String::new() })]
+    BadCaptions { line: usize, reason: String },
     #[error("Invalid render settings: {0}")]
     InvalidSettings(String),
     #[error("No usable H.264 encoder: {0}")]
@@ -45,6 +47,7 @@ impl MediaError {
             Self::UnknownPreset { .. } => "unknown_preset",
             Self::InvalidPreset { .. } => "invalid_preset",
             Self::InvalidSettings(_) => "invalid_settings",
+            Self::BadCaptions { .. } => "invalid_captions",
             Self::NoEncoder(_) => "no_encoder",
             Self::RenderFailed(_) => "render_failed",
             Self::Cancelled => "cancelled",

@@ -6,7 +6,8 @@ use super::Reframe;
 
 /// Video: cut to the window, constant frame rate, rotation applied, reframed to the target
 /// aspect, 4:2:0.
-pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32, fps: u32) -> String {
+/// `burn` is appended after reframing (libass filters for captions and hook text).
+pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32, fps: u32, burn: &str) -> String {
     let rotate = match rotation {
         90 => "transpose=clock,",
         180 => "hflip,vflip,",
@@ -29,7 +30,7 @@ pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32
         }
     };
     format!(
-        "trim=start={s:.6}:end={e:.6},setpts=PTS-STARTPTS,fps={fps},{rotate}{fit},setsar=1,format=yuv420p",
+        "trim=start={s:.6}:end={e:.6},setpts=PTS-STARTPTS,fps={fps},{rotate}{fit},setsar=1{burn},format=yuv420p",
         s = window.0,
         e = window.1
     )

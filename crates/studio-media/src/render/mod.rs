@@ -5,6 +5,7 @@
 //!
 //! The output is written beside its final name and renamed into place only when complete, so a
 //! failed or cancelled render leaves nothing behind.
+mod captions;
 mod encode;
 mod graph;
 mod loudness;
@@ -44,6 +45,11 @@ pub struct RenderSpec {
     pub crf: Option<u8>,
     pub x264_preset: Option<String>,
     pub encoder: EncoderChoice,
+    /// .srt (styled and highlighted word by word) or .ass (burned as authored).
+    pub captions: Option<PathBuf>,
+    /// Large text at the top for the first `hook_seconds`.
+    pub hook: Option<String>,
+    pub hook_seconds: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,9 +106,41 @@ pub fn render(
     if spec.output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("mp4")) {
         return Err(MediaError::InvalidSettings("the output must be an .mp4 file".into()));
     }
+    let overlay = overlay(spec, window)?;
     let gain = match info.audio {
         Some(_) => loudness::plan(&spec.input, window, &spec.preset, cancel)?,
         None => loudness::Plan::silent(),
     };
-    pipeline::run(spec, &info, window, &gain, progress, cancel)
+    let burn = overlay.as_ref().map_or_else(String::new, captions::Overlay::filters);
+    pipeline::run(spec, &info, window, &gain, &burn, progress, cancel)
+}
+
+/// Captions and hook text as ASS files in a private folder (kept alive for the render).
+fn overlay(spec: &RenderSpec, window: (f64, f64)) -> Result<Option<captions::Overlay>, MediaError> {
+    let hook = spec.hook.as_deref().map(captions::validate_hook).transpose()?;
+    if spec.captions.is_none() && hook.is_none() {
+        return Ok(None);
+    }
+    if !(0.5..=30.0).contains(&spec.hook_seconds) {
+        return Err(MediaError::InvalidSettings(format!("hook duration {} s outside 0.5..30", spec.hook_seconds)));
+    }
+    let hook = hook.as_deref().map(|h| (h, spec.hook_seconds.min(window.1 - window.0)));
+    let mut o = captions::Overlay::new()?;
+    match &spec.captions {
+        None => o.add("hook.ass", &captions::to_ass(&[], hook, &spec.preset))?,
+        Some(path) => match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("srt") => {
+                let cues = captions::shift(captions::read_srt(path)?, window);
+                o.add("captions.ass", &captions::to_ass(&cues, hook, &spec.preset))?;
+            }
+            Some("ass" | "ssa") => {
+                o.add_file("authored.ass", path)?;
+                if hook.is_some() {
+                    o.add("hook.ass", &captions::to_ass(&[], hook, &spec.preset))?;
+                }
+            }
+            _ => return Err(MediaError::InvalidSettings("captions must be an .srt or .ass file".into())),
+        },
+    }
+    Ok(Some(o))
 }

@@ -203,6 +203,7 @@ pub fn run(
     info: &Probe,
     window: (f64, f64),
     plan: &Plan,
+    burn: &str,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<RenderOutcome, MediaError> {
@@ -280,7 +281,7 @@ pub fn run(
         video_frames: 0,
         audio_samples: 0,
     };
-    let vspec = graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), p.width, p.height, p.fps);
+    let vspec = graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), p.width, p.height, p.fps, burn);
     let aspec = graph::audio(window, plan);
     tracing::debug!(%vspec, %aspec, "render graphs");
     let mut vgraph: Option<ff::filter::Graph> = None;
