@@ -7,20 +7,24 @@ use std::path::{Path, PathBuf};
 use crate::commands;
 
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        commands::app::app_info,
-        commands::app::timezone_list,
-        commands::campaigns::campaign_list,
-        commands::campaigns::campaign_get,
-        commands::campaigns::campaign_create,
-        commands::campaigns::campaign_update,
-        commands::campaigns::campaign_archive,
-        commands::campaigns::campaign_delete,
-        commands::assets::asset_list,
-        commands::assets::asset_get,
-        commands::assets::asset_import,
-        commands::assets::job_cancel,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::app::app_info,
+            commands::app::timezone_list,
+            commands::campaigns::campaign_list,
+            commands::campaigns::campaign_get,
+            commands::campaigns::campaign_create,
+            commands::campaigns::campaign_update,
+            commands::campaigns::campaign_archive,
+            commands::campaigns::campaign_delete,
+            commands::assets::asset_list,
+            commands::assets::asset_get,
+            commands::assets::asset_import,
+            commands::assets::job_cancel,
+        ])
+        // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
+        // call the generated file redeclares TAURI_CHANNEL and fails tsc.
+        .events(tauri_specta::collect_events![])
 }
 
 pub fn default_path() -> PathBuf {

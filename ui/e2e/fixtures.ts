@@ -5,7 +5,25 @@ export type Seed = {
   campaigns?: unknown[];
   appInfo?: Record<string, string>;
   latencyMs?: number;
+  assets?: unknown[];
+  /** Delay per import stage of each file (hashing, probing, saving). */
+  importStepMs?: number;
+  pickFiles?: string[];
+  pickFolder?: string | null;
 };
+
+type DragHook = 'hover' | 'drop' | 'leave';
+
+/** Plays an OS file drag over the window through the memory backend's `__VIRAL_STUDIO_TEST__`. */
+export async function fileDrag(page: Page, what: DragHook, paths: string[] = []): Promise<void> {
+  await page.evaluate(
+    ([w, p]) => {
+      const hook = (window as unknown as { __VIRAL_STUDIO_TEST__: Record<DragHook, (paths: string[]) => void> }).__VIRAL_STUDIO_TEST__;
+      hook[w](p);
+    },
+    [what, paths] as const,
+  );
+}
 
 export async function openApp(page: Page, opts: { seed?: Seed; hash?: string } = {}): Promise<void> {
   const seed = opts.seed ?? { latencyMs: 150 };
@@ -33,6 +51,41 @@ export function campaignRecord(over: Record<string, unknown>) {
     created_at: at,
     updated_at: at,
     version: 1,
+    ...over,
+  };
+}
+
+let assetN = 0;
+
+/** A library asset as the backend returns it (a 1080×1920 video unless overridden). */
+export function assetRecord(over: Record<string, unknown>) {
+  assetN += 1;
+  const id = (over.id as string | undefined) ?? `asset-${assetN}`;
+  const thumbs = `/library/.thumbs/${id}`;
+  return {
+    id,
+    kind: 'video',
+    path: `/library/${id}.mp4`,
+    original_name: `${id}.mp4`,
+    storage: 'copied',
+    size_bytes: 24_100_000,
+    content_hash: `hash-${id}`,
+    campaign_id: null,
+    width: 1080,
+    height: 1920,
+    duration_s: 27.4,
+    fps: 29.97,
+    variable_frame_rate: false,
+    rotation: 90,
+    container: 'mp4',
+    video_codec: 'h264',
+    audio_codec: 'aac',
+    audio_channels: 2,
+    sample_rate: 48000,
+    poster: `${thumbs}/poster.jpg`,
+    filmstrip: `${thumbs}/filmstrip.jpg`,
+    waveform: null,
+    created_at: `2025-01-0${Math.min(9, assetN)}T10:00:00Z`,
     ...over,
   };
 }

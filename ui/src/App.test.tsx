@@ -24,8 +24,8 @@ describe('App shell', () => {
   it('says plainly which features have not landed', async () => {
     const user = userEvent.setup();
     renderWithBackend(<App />);
-    await user.click(screen.getByTestId('nav-library'));
-    await waitFor(() => expect(screen.getByText(/arrives with the media library work/)).toBeInTheDocument());
+    await user.click(screen.getByTestId('nav-calendar'));
+    await waitFor(() => expect(screen.getByText(/arrives with the scheduler work/)).toBeInTheDocument());
   });
 
   it('switches the theme and remembers it', async () => {

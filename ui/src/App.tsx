@@ -1,10 +1,14 @@
-/** The shell: skip link, sidebar, and the current screen. */
+/** The shell: skip link, sidebar, the current screen, and importing (panel, drop overlay). */
 import { useEffect, useRef, type ComponentType, type MouseEvent } from 'react';
+import { DropOverlay } from './components/DropOverlay';
+import { ImportPanel } from './components/ImportPanel';
+import { ImportProvider } from './components/ImportProvider';
 import { Sidebar } from './components/Sidebar';
 import { useScreen, type Screen } from './router';
 import { Campaigns } from './screens/Campaigns';
 import { Home } from './screens/Home';
-import { Accounts, Analytics, Calendar, Library } from './screens/Placeholders';
+import { Library } from './screens/Library';
+import { Accounts, Analytics, Calendar } from './screens/Placeholders';
 import { Settings } from './screens/Settings';
 import { useGlobalShortcuts } from './shortcuts';
 
@@ -40,7 +44,7 @@ export function App() {
 
   const Current = SCREEN_COMPONENTS[screen];
   return (
-    <>
+    <ImportProvider>
       <a href="#main-content" className="skip-link" onClick={skipToMain}>
         Skip to content
       </a>
@@ -52,6 +56,8 @@ export function App() {
           </div>
         </main>
       </div>
-    </>
+      <ImportPanel />
+      <DropOverlay />
+    </ImportProvider>
   );
 }

@@ -9,6 +9,9 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/forms.css';
 import './styles/table.css';
+import './styles/library.css';
+import './styles/asset-detail.css';
+import './styles/import.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

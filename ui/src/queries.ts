@@ -1,12 +1,15 @@
-/** Query keys and hooks shared by screens; mutations invalidate `['campaigns']`. */
-import { useQuery } from '@tanstack/react-query';
-import { useBackend } from './backend';
+/** Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports `['assets']`. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useBackend, type Asset, type AssetQuery } from './backend';
 
 export const queryKeys = {
   appInfo: ['app-info'] as const,
   timezones: ['timezones'] as const,
   campaigns: ['campaigns'] as const,
   campaignList: (includeArchived: boolean) => ['campaigns', 'list', { includeArchived }] as const,
+  assets: ['assets'] as const,
+  assetList: (q: AssetQuery) => ['assets', 'list', q] as const,
+  asset: (id: string) => ['assets', 'one', id] as const,
 };
 
 export function useAppInfo() {
@@ -25,4 +28,20 @@ export function useCampaignList(includeArchived: boolean) {
     queryKey: queryKeys.campaignList(includeArchived),
     queryFn: () => backend.campaignList(includeArchived),
   });
+}
+
+/** Keeps showing the previous results while a new filter loads (no flashing grid). */
+export function useAssetList(query: AssetQuery) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.assetList(query),
+    queryFn: () => backend.listAssets(query),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One asset, fresh from the backend; `initial` (from a list) shows meanwhile. */
+export function useAsset(id: string, initial?: Asset) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.asset(id), queryFn: () => backend.getAsset(id), placeholderData: initial });
 }

@@ -63,6 +63,7 @@ pub struct Asset {
     pub fps: Option<f64>,
     pub variable_frame_rate: bool,
     pub rotation: u32,
+    /// The detected format, as a file extension ("mp4", "png", "wav").
     pub container: Option<String>,
     pub video_codec: Option<String>,
     pub audio_codec: Option<String>,
@@ -101,7 +102,8 @@ fn to_api(a: store::Asset, layout: &Layout) -> Asset {
         fps: v.and_then(|v| v.fps),
         variable_frame_rate: v.is_some_and(|v| v.variable_frame_rate),
         rotation: v.map_or(0, |v| v.rotation),
-        container: probe.as_ref().map(|p| p.container.clone()),
+        // libav names demuxers by family ("mov,mp4,m4a,3gp,3g2,mj2"); people know the format.
+        container: probe.as_ref().map(|p| p.extension.clone()),
         video_codec: v.map(|v| v.codec.clone()),
         audio_codec: au.map(|a| a.codec.clone()),
         audio_channels: au.map(|a| u32::from(a.channels)),

@@ -31,6 +31,8 @@ pub struct RenderRequest {
     pub hook_text: Option<String>,
     /// How long the hook shows (default 3 s).
     pub hook_seconds: Option<f64>,
+    /// Background music mixed under the source audio, ducked while it speaks.
+    pub music: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -172,6 +174,7 @@ pub fn render(
         captions: req.captions.as_ref().map(PathBuf::from),
         hook: req.hook_text.clone(),
         hook_seconds: req.hook_seconds.unwrap_or(3.0),
+        music: req.music.as_ref().map(PathBuf::from),
     };
     let render_id = match &asset_id {
         Some(a) => {

@@ -177,6 +177,9 @@ pub struct RenderArgs {
     pub hook_text: Option<String>,
     #[arg(long, value_name = "SECONDS")]
     pub hook_seconds: Option<f64>,
+    /// Background music, mixed under the source audio and ducked while it speaks.
+    #[arg(long, value_name = "FILE")]
+    pub music: Option<String>,
     /// Progress as JSON lines on stderr ({"fraction":0.42}), for the app's render helper.
     #[arg(long)]
     pub progress_json: bool,

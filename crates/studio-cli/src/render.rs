@@ -44,6 +44,7 @@ pub fn run(ctx: &Context, a: RenderArgs, out: &Out) -> Result<(), ApiError> {
         captions: a.captions,
         hook_text: a.hook_text,
         hook_seconds: a.hook_seconds,
+        music: a.music,
     };
     let live = !out.json && !a.progress_json && std::io::stderr().is_terminal();
     let sink: &dyn ProgressSink = if a.progress_json {

@@ -315,3 +315,88 @@ fn bad_captions_and_hooks_are_refused() {
     }
     assert!(!out.exists());
 }
+
+/// RMS level (dB) of one frequency band of the output's audio between `from` and `to` seconds.
+fn band_rms_db(path: &Path, from: f64, to: f64, hz: u32) -> f64 {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-ss", &from.to_string(), "-t", &(to - from).to_string(), "-i"])
+        .arg(path)
+        .args([
+            "-af",
+            &format!("bandpass=f={hz}:width_type=q:w=8,astats=measure_overall=RMS_level:measure_perchannel=none"),
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .expect("ffmpeg");
+    let text = String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .filter_map(|l| l.split("RMS level dB:").nth(1))
+        .filter_map(|v| v.trim().parse::<f64>().ok())
+        .next_back()
+        .unwrap_or_else(|| panic!("no RMS in:\n{text}"))
+}
+
+#[test]
+fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let fx = fixtures();
+    let music = fx.join("render/music.m4a");
+    let out = data.path().join("mixed.mp4");
+    let (code, r) = render(
+        data.path(),
+        &fx.join("render/voice-then-quiet.mp4"),
+        &[
+            "--preset",
+            "square",
+            "--x264-preset",
+            "ultrafast",
+            "--music",
+            music.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{r}");
+    check_contract(&out, 1080, 1080, 4.0);
+    let (i, tp) = loudness(&out);
+    assert!((i + 14.0).abs() <= 1.0 && tp <= -1.0, "mix normalised: {i} LUFS, {tp} dBTP");
+    let (while_talking, after) = (band_rms_db(&out, 0.6, 1.8, 2000), band_rms_db(&out, 2.8, 3.9, 2000));
+    assert!(after - while_talking >= 6.0, "music ducked under the voice: {while_talking:.1} dB vs {after:.1} dB");
+    assert!(after > -60.0, "music loops to the end: {after:.1} dB at 3-4 s (the loop is 1.5 s)");
+
+    // A video without sound gets the music as its soundtrack.
+    let out2 = data.path().join("music-only.mp4");
+    let (code, r) = render(
+        data.path(),
+        &fx.join("render/no-audio.mp4"),
+        &[
+            "--preset",
+            "square",
+            "--x264-preset",
+            "ultrafast",
+            "--music",
+            music.to_str().expect("utf-8"),
+            "--out",
+            out2.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{r}");
+    let (i2, _) = loudness(&out2);
+    assert!((i2 + 14.0).abs() <= 1.0, "music-only soundtrack normalised: {i2}");
+
+    let (code, v) = render(
+        data.path(),
+        &fx.join("good/landscape.mp4"),
+        &[
+            "--preset",
+            "square",
+            "--music",
+            fx.join("good/still.png").to_str().expect("utf-8"),
+            "--out",
+            out2.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!((code, v["code"].as_str()), (1, Some("invalid_input")), "an image is not music: {v}");
+}

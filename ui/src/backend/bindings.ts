@@ -138,7 +138,11 @@ storage: string; size_bytes: number; content_hash: string; campaign_id: string |
 /**
  * As displayed (rotation applied).
  */
-width: number | null; height: number | null; duration_s: number | null; fps: number | null; variable_frame_rate: boolean; rotation: number; container: string | null; video_codec: string | null; audio_codec: string | null; audio_channels: number | null; sample_rate: number | null; poster: string | null; filmstrip: string | null; waveform: string | null; created_at: string }
+width: number | null; height: number | null; duration_s: number | null; fps: number | null; variable_frame_rate: boolean; rotation: number; 
+/**
+ * The detected format, as a file extension ("mp4", "png", "wav").
+ */
+container: string | null; video_codec: string | null; audio_codec: string | null; audio_channels: number | null; sample_rate: number | null; poster: string | null; filmstrip: string | null; waveform: string | null; created_at: string }
 export type AssetKind = "video" | "image" | "audio"
 export type AssetQuery = { kind: AssetKind | null; campaign_id: string | null; search: string | null }
 export type Campaign = { id: string; name: string; goal: string | null; 
@@ -194,7 +198,6 @@ export type ImportSkipped = { path: string; reason: string;
  */
 existing_id: string | null }
 export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
-export type TAURI_CHANNEL<TSend> = null
 
 /** tauri-specta globals **/
 

@@ -4,7 +4,7 @@
  * the in-memory fake. Both are loaded with dynamic imports; in the e2e build
  * the Tauri branch is dead code and `@tauri-apps/api` is not bundled at all.
  */
-import type { MemorySeed } from './memory';
+import type { MemoryBackend, MemorySeed } from './memory';
 import type { Backend } from './types';
 
 declare global {
@@ -12,6 +12,8 @@ declare global {
     __TAURI_INTERNALS__?: unknown;
     /** Optional seed for the in-memory backend (Playwright sets it with addInitScript). */
     __VIRAL_STUDIO_SEED__?: MemorySeed;
+    /** In-memory backend only: simulates OS file drags over the window (Playwright, dev). */
+    __VIRAL_STUDIO_TEST__?: MemoryBackend['simulateFileDrag'];
   }
 }
 
@@ -25,13 +27,14 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  const { demoCampaigns } = await import('./memoryData');
+  const { demoAssets, demoCampaigns } = await import('./memoryData');
   const seed = window.__VIRAL_STUDIO_SEED__;
-  if (seed) return createMemoryBackend(seed);
   // A plain-browser dev session gets demo data; the e2e build starts empty.
-  return createMemoryBackend(
-    import.meta.env.MODE === 'e2e' ? {} : { campaigns: demoCampaigns(), latencyMs: 250 },
+  const backend = createMemoryBackend(
+    seed ?? (import.meta.env.MODE === 'e2e' ? {} : { campaigns: demoCampaigns(), assets: demoAssets(), latencyMs: 250 }),
   );
+  window.__VIRAL_STUDIO_TEST__ = backend.simulateFileDrag;
+  return backend;
 }
 
 export { BackendProvider, useBackend } from './context';

@@ -4,9 +4,10 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AppInfo, Campaign, CampaignInput, CampaignPatch, ErrorCode } from './bindings';
+import type { AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
+import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import type { Backend } from './types';
 
@@ -16,9 +17,17 @@ export interface MemorySeed {
   appInfo?: Partial<AppInfo>;
   /** Artificial delay per call, so pending states are visible. */
   latencyMs?: number;
+  /** Library assets (see memoryAssets.ts for the fake import rules). */
+  assets?: Asset[];
+  /** Delay per import stage of each file (default: latencyMs). */
+  importStepMs?: number;
+  /** What the fake file dialog returns; default: two new demo files per call. */
+  pickFiles?: string[];
+  /** What the fake folder dialog returns (null: cancelled); default: a new demo folder. */
+  pickFolder?: string | null;
 }
 
-type Method = Exclude<keyof Backend, 'kind'>;
+type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
 
 export interface MemoryBackend extends Backend {
   readonly kind: 'memory';
@@ -26,6 +35,10 @@ export interface MemoryBackend extends Backend {
   failNext(method: Method, code: ErrorCode, message?: string): void;
   /** Every stored campaign, soft-deleted ones included (for tests). */
   dump(): (Campaign & { deleted: boolean })[];
+  /** Every stored asset (for tests). */
+  dumpAssets(): Asset[];
+  /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
+  simulateFileDrag: { hover(paths: string[]): void; drop(paths: string[]): void; leave(): void };
 }
 
 type Stored = Campaign & { deleted: boolean };
@@ -90,6 +103,13 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
   const rows: Stored[] = (seed.campaigns ?? []).map((c) => ({ ...c, deleted: false }));
   const failures = new Map<Method, BackendError>();
   let counter = 0;
+  const library = createAssetStore({
+    assets: seed.assets,
+    stepMs: seed.importStepMs ?? seed.latencyMs,
+    pickFiles: seed.pickFiles,
+    pickFolder: seed.pickFolder,
+    campaignExists: (id) => rows.some((r) => r.id === id && !r.deleted),
+  });
 
   const newId = () => {
     counter += 1;
@@ -97,7 +117,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
   };
 
   // Every call is async, may be delayed, and may fail once on request.
-  async function call<T>(method: Method, body: () => T): Promise<T> {
+  async function call<T>(method: Method, body: () => T | Promise<T>): Promise<T> {
     if (seed.latencyMs) await new Promise((r) => setTimeout(r, seed.latencyMs));
     else await Promise.resolve();
     const injected = failures.get(method);
@@ -105,7 +125,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       failures.delete(method);
       throw injected;
     }
-    return body();
+    return await body();
   }
 
   const find = (id: string): Stored => {
@@ -167,5 +187,18 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
         row.deleted = true;
         touch(row);
       }),
+
+    dumpAssets: library.dumpAssets,
+    simulateFileDrag: library.simulate,
+    listAssets: (q) => call('listAssets', () => library.listAssets(q)),
+    getAsset: (id) => call('getAsset', () => library.getAsset(id)),
+    // Progress is paced by importStepMs, not by the per-call latency.
+    importAssets: (jobId, paths, options, onProgress) =>
+      call('importAssets', () => library.importAssets(jobId, paths, options, onProgress)),
+    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId)),
+    pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
+    pickFolder: () => call('pickFolder', () => library.pickFolder()),
+    onFileDrop: async (handlers) => library.onFileDrop(handlers),
+    fileUrl: (path) => library.fileUrl(path),
   };
 }

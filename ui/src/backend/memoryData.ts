@@ -1,5 +1,6 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AppInfo, Campaign } from './bindings';
+import type { AppInfo, Asset, Campaign } from './bindings';
+import { fakeAsset } from './memoryAssets';
 
 export const MEMORY_TIMEZONES: readonly string[] = [
   'UTC',
@@ -92,4 +93,20 @@ export function demoCampaigns(): Campaign[] {
       archived: true,
     },
   ];
+}
+
+/** Demo library for `npm run dev` in a plain browser. */
+export function demoAssets(): Asset[] {
+  const files: [string, string | null][] = [
+    ['/home/demo/Videos/launch-teaser-vertical.mp4', 'demo-spring-launch'],
+    ['/home/demo/Videos/studio-tour.mov', 'demo-behind-the-scenes'],
+    ['/home/demo/Videos/drone-4k.mp4', null],
+    ['/home/demo/Pictures/cover-art.png', 'demo-spring-launch'],
+    ['/home/demo/Pictures/behind-the-scenes.jpg', 'demo-behind-the-scenes'],
+    ['/home/demo/Music/intro-theme.mp3', null],
+    ['/home/demo/Music/voiceover-take-3.wav', 'demo-spring-launch'],
+  ];
+  return files.map(([path, campaign], i) =>
+    fakeAsset(path, { id: `demo-asset-${i + 1}`, created_at: `2025-01-0${9 - i}T10:00:00Z`, campaign_id: campaign }),
+  );
 }

@@ -3,8 +3,12 @@
  * Loaded with a dynamic import only when running inside Tauri, so the
  * in-memory build never pulls in `@tauri-apps/api`.
  */
+import { Channel, convertFileSrc } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open, type DialogFilter } from '@tauri-apps/plugin-dialog';
+import { MEDIA_EXTENSIONS } from '../lib/media';
 import { commands, type Result } from './bindings';
-import type { ApiError } from './bindings';
+import type { ApiError, ProgressEvent } from './bindings';
 import { toBackendError } from './errors';
 import type { Backend } from './types';
 
@@ -20,6 +24,23 @@ async function unwrap<T>(call: Promise<Result<T, ApiError>>): Promise<T> {
   throw toBackendError(result.error);
 }
 
+/** Plugin calls reject with a bare string (e.g. a missing permission). */
+async function plugin<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw toBackendError(err);
+  }
+}
+
+const MEDIA_FILTERS: DialogFilter[] = [
+  { name: 'Videos, images and audio', extensions: Object.values(MEDIA_EXTENSIONS).flat() },
+  { name: 'Videos', extensions: [...MEDIA_EXTENSIONS.video] },
+  { name: 'Images', extensions: [...MEDIA_EXTENSIONS.image] },
+  { name: 'Audio', extensions: [...MEDIA_EXTENSIONS.audio] },
+  { name: 'All files', extensions: ['*'] },
+];
+
 export const tauriBackend: Backend = {
   kind: 'tauri',
   appInfo: () => unwrap(commands.appInfo()),
@@ -32,4 +53,37 @@ export const tauriBackend: Backend = {
   campaignDelete: async (id) => {
     await unwrap(commands.campaignDelete(id));
   },
+
+  listAssets: (query) => unwrap(commands.assetList(query)),
+  getAsset: (id) => unwrap(commands.assetGet(id)),
+  importAssets: (jobId, paths, options, onProgress) => {
+    // Rust throttles progress to ~10 events per second (always sending the last one).
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.assetImport(jobId, paths, options, channel));
+  },
+  cancelJob: (jobId) => unwrap(commands.jobCancel(jobId)),
+  pickMediaFiles: async () => {
+    const picked = await plugin(open({ multiple: true, directory: false, filters: MEDIA_FILTERS, title: 'Import files' }));
+    return picked ?? [];
+  },
+  pickFolder: () => plugin(open({ multiple: false, directory: true, title: 'Import a folder' })),
+  onFileDrop: (h) =>
+    plugin(
+      getCurrentWebview().onDragDropEvent(({ payload }) => {
+        switch (payload.type) {
+          case 'enter':
+            h.onHover(payload.paths);
+            break;
+          case 'drop':
+            h.onDrop(payload.paths);
+            break;
+          case 'leave':
+            h.onLeave();
+            break;
+          default: // 'over': only the cursor position changed
+        }
+      }),
+    ),
+  fileUrl: (path) => convertFileSrc(path),
 };

@@ -10,12 +10,39 @@
 export type {
   ApiError,
   AppInfo,
+  Asset,
+  AssetKind,
+  AssetQuery,
   Campaign,
   CampaignInput,
   CampaignPatch,
   ErrorCode,
+  ImportFailed,
+  ImportOptions,
+  ImportReport,
+  ImportSkipped,
+  ProgressEvent,
 } from './bindings';
-import type { AppInfo, Campaign, CampaignInput, CampaignPatch } from './bindings';
+import type {
+  AppInfo,
+  Asset,
+  AssetQuery,
+  Campaign,
+  CampaignInput,
+  CampaignPatch,
+  ImportOptions,
+  ImportReport,
+  ProgressEvent,
+} from './bindings';
+
+/** Files dragged from the OS over the window (Tauri's webview drag-and-drop events). */
+export interface FileDropHandlers {
+  /** Files entered the window; `paths` may be empty on platforms that only tell on drop. */
+  onHover(paths: string[]): void;
+  onDrop(paths: string[]): void;
+  /** The drag left the window or was cancelled. */
+  onLeave(): void;
+}
 
 export interface Backend {
   /** Which implementation this is; shown in Settings → About. */
@@ -29,4 +56,28 @@ export interface Backend {
   campaignArchive(id: string, archived: boolean): Promise<Campaign>;
   /** Soft delete: the campaign disappears from every list. */
   campaignDelete(id: string): Promise<void>;
+
+  /** Newest first; every filter is optional (null). */
+  listAssets(query: AssetQuery): Promise<Asset[]>;
+  getAsset(id: string): Promise<Asset>;
+  /**
+   * Imports files and folders (folders are walked). Bad files never fail the call: they come
+   * back in `report.failed` with a stable code. `jobId` names the job for `cancelJob`.
+   */
+  importAssets(
+    jobId: string,
+    paths: string[],
+    options: ImportOptions,
+    onProgress: (p: ProgressEvent) => void,
+  ): Promise<ImportReport>;
+  /** True when a running job was told to stop; files not yet imported come back as `cancelled`. */
+  cancelJob(jobId: string): Promise<boolean>;
+  /** Native "open files" dialog (multiple, media filters); [] when cancelled. */
+  pickMediaFiles(): Promise<string[]>;
+  /** Native "open folder" dialog; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+  /** Listens for OS file drags over the window; resolves to an unsubscribe function. */
+  onFileDrop(handlers: FileDropHandlers): Promise<() => void>;
+  /** A URL the webview may load for a library file (poster, filmstrip, waveform, media). */
+  fileUrl(path: string): string;
 }

@@ -11,7 +11,7 @@ type Props = {
   children: ReactNode;
   /** Text under the title, linked as the dialog's description. */
   description?: ReactNode;
-  size?: 'small' | 'large';
+  size?: 'small' | 'large' | 'wide';
   testId?: string;
 };
 

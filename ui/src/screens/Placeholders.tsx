@@ -1,10 +1,6 @@
 /** Screens whose features have not landed yet. */
 import { Placeholder } from '../components/Placeholder';
 
-export const Library = () => (
-  <Placeholder title="Library" what="Import footage and render platform-ready cuts — arrives with the media library work." />
-);
-
 export const Calendar = () => (
   <Placeholder title="Calendar" what="Schedule posts per account and time zone, and see what goes out when — arrives with the scheduler work." />
 );

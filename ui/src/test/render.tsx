@@ -2,7 +2,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { Backend } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
-import type { Campaign } from '../backend';
+import type { Asset, Campaign } from '../backend';
 import { Providers, createQueryClient } from '../Providers';
 
 export function renderWithBackend(ui: ReactElement, backend: Backend = createMemoryBackend()): RenderResult & { backend: Backend } {
@@ -39,4 +39,37 @@ export function campaign(overrides: Partial<Campaign> = {}): Campaign {
 
 export function seeded(seed: MemorySeed) {
   return createMemoryBackend(seed);
+}
+
+let a = 0;
+/** A 1080×1920 video asset unless overridden. */
+export function asset(overrides: Partial<Asset> = {}): Asset {
+  a += 1;
+  const id = overrides.id ?? `asset-${a}`;
+  return {
+    id,
+    kind: 'video',
+    path: `/library/${id}.mp4`,
+    original_name: `${id}.mp4`,
+    storage: 'copied',
+    size_bytes: 24_100_000,
+    content_hash: `hash-${id}`,
+    campaign_id: null,
+    width: 1080,
+    height: 1920,
+    duration_s: 27.4,
+    fps: 29.97,
+    variable_frame_rate: false,
+    rotation: 0,
+    container: 'mp4',
+    video_codec: 'h264',
+    audio_codec: 'aac',
+    audio_channels: 2,
+    sample_rate: 48000,
+    poster: `/thumbs/${id}/poster.jpg`,
+    filmstrip: `/thumbs/${id}/filmstrip.jpg`,
+    waveform: null,
+    created_at: `2025-01-01T00:00:${String(59 - (a % 60)).padStart(2, '0')}Z`,
+    ...overrides,
+  };
 }

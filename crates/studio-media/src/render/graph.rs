@@ -36,15 +36,47 @@ pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32
     )
 }
 
-/// Audio from the source: cut, 48 kHz stereo float, gain (and a true-peak-safe limiter when the
-/// gain would push peaks over the ceiling), padded or cut to exactly the video's length.
-pub fn audio(window: (f64, f64), plan: &Plan) -> String {
+/// Music under the voice: looped to length, 12 dB down, and ducked further whenever the source
+/// audio speaks (sidechain compression keyed by the voice).
+pub struct Music<'a> {
+    /// Already escaped for a filter graph.
+    pub escaped_path: &'a str,
+}
+
+fn bed(m: &Music<'_>) -> String {
+    format!(
+        // Each loop restarts amovie's timestamps at zero; renumber them so trims and mixing see
+        // one continuous track (otherwise an end trim is never reached).
+        "amovie=filename={}:loop=0,asetpts=N/SR/TB,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,volume=-12dB",
+        m.escaped_path
+    )
+}
+
+/// The source's audio (and music), cut to the window, 48 kHz stereo float: everything before
+/// gain. With music the chain has labels: the source is `[in]`, the result `[mixed]`.
+fn premix(window: (f64, f64), music: Option<&Music<'_>>, has_source: bool, sample_fmt: &str) -> String {
     let dur = window.1 - window.0;
-    let mut s = format!(
-        "atrim=start={:.6}:end={:.6},asetpts=PTS-STARTPTS,aresample=48000,\
-         aformat=sample_fmts=fltp:channel_layouts=stereo",
+    let cut = format!(
+        "atrim=start={:.6}:end={:.6},asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts={sample_fmt}:channel_layouts=stereo",
         window.0, window.1
     );
+    match (music, has_source) {
+        (None, _) => cut,
+        (Some(m), true) => format!(
+            "[in]{cut},asplit=2[voice][key];{bed},aformat=sample_fmts={sample_fmt}[bed];\
+             [bed][key]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[ducked];\
+             [voice][ducked]amix=inputs=2:duration=first:normalize=0",
+            bed = bed(m)
+        ),
+        (Some(m), false) => format!("{},aformat=sample_fmts={sample_fmt},atrim=end={dur:.6}", bed(m)),
+    }
+}
+
+/// Audio as encoded: premix, gain (and a true-peak-safe limiter when the gain would push peaks
+/// over the ceiling), padded or cut to exactly the video's length.
+pub fn audio(window: (f64, f64), plan: &Plan, music: Option<&Music<'_>>, has_source: bool) -> String {
+    let dur = window.1 - window.0;
+    let mut s = premix(window, music, has_source, "fltp");
     s.push_str(&processing(plan));
     s.push_str(&format!(",apad,atrim=end={dur:.6},aformat=sample_fmts=fltp:channel_layouts=stereo"));
     s
@@ -58,12 +90,8 @@ pub fn silence(duration: f64) -> String {
 
 /// The loudness measurement pass; `processing` (gain, limiter) is applied before the meter so
 /// the result can be checked, not just predicted.
-pub fn measure(window: (f64, f64), processing: &str) -> String {
-    format!(
-        "atrim=start={:.6}:end={:.6},asetpts=PTS-STARTPTS,aresample=48000,\
-         aformat=sample_fmts=flt:channel_layouts=stereo{processing},ebur128=peak=true:metadata=1",
-        window.0, window.1
-    )
+pub fn measure(window: (f64, f64), music: Option<&Music<'_>>, has_source: bool, processing: &str) -> String {
+    format!("{}{processing},ebur128=peak=true:metadata=1", premix(window, music, has_source, "flt"))
 }
 
 /// The gain and limiter of a plan as a filter chain fragment (",volume=...,alimiter=...").

@@ -37,8 +37,15 @@ impl Plan {
     }
 }
 
-pub fn plan(input: &Path, window: (f64, f64), preset: &Preset, cancel: &CancelToken) -> Result<Plan, MediaError> {
-    let (lufs, tp) = measure(input, window, "", cancel)?;
+/// What is heard in the output: the source's audio, music, or both.
+pub struct Sound<'a> {
+    pub input: &'a Path,
+    pub has_source: bool,
+    pub music: Option<graph::Music<'a>>,
+}
+
+pub fn plan(sound: &Sound<'_>, window: (f64, f64), preset: &Preset, cancel: &CancelToken) -> Result<Plan, MediaError> {
+    let (lufs, tp) = measure(sound, window, "", cancel)?;
     if !lufs.is_finite() || lufs <= SILENCE_LUFS {
         return Ok(Plan {
             measured_lufs: Some(lufs).filter(|l| l.is_finite()),
@@ -58,7 +65,7 @@ pub fn plan(input: &Path, window: (f64, f64), preset: &Preset, cancel: &CancelTo
     if plan.limiter_linear.is_some() {
         let mut prev: Option<(f64, f64)> = None;
         for _ in 0..MAX_CORRECTIONS {
-            let (after, _) = measure(input, window, &graph::processing(&plan), cancel)?;
+            let (after, _) = measure(sound, window, &graph::processing(&plan), cancel)?;
             let short = preset.loudness_lufs - after;
             if !after.is_finite() || short.abs() <= TOLERANCE_LU {
                 break;
@@ -75,15 +82,41 @@ pub fn plan(input: &Path, window: (f64, f64), preset: &Preset, cancel: &CancelTo
     Ok(plan)
 }
 
-/// Integrated loudness (LUFS) and maximum true peak (dBTP) of the audio in `window` after
-/// `processing`.
+fn read_meter(g: &mut ff::filter::Graph, out: &mut ff::frame::Audio, lufs: &mut f64, peak: &mut f64) {
+    if let Some(mut sink) = g.get("out") {
+        while sink.sink().frame(out).is_ok() {
+            let md = out.metadata();
+            if let Some(i) = md.get("lavfi.r128.I").and_then(|v| v.parse::<f64>().ok()) {
+                *lufs = i;
+            }
+            for (k, v) in md.iter() {
+                if k.starts_with("lavfi.r128.true_peaks_ch") {
+                    if let Ok(db) = v.parse::<f64>() {
+                        *peak = peak.max(db);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Integrated loudness (LUFS) and maximum true peak (dBTP) of what will be heard in `window`,
+/// after `processing`.
 pub fn measure(
-    input: &Path,
+    sound: &Sound<'_>,
     window: (f64, f64),
     processing: &str,
     cancel: &CancelToken,
 ) -> Result<(f64, f64), MediaError> {
-    let av = AvPath::new(input)?;
+    let spec = graph::measure(window, sound.music.as_ref(), sound.has_source, processing);
+    let (mut lufs, mut peak) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut out = ff::frame::Audio::empty();
+    if !sound.has_source {
+        let mut g = super::pipeline::sourceless_graph(&spec, None)?;
+        read_meter(&mut g, &mut out, &mut lufs, &mut peak);
+        return Ok((lufs, peak));
+    }
+    let av = AvPath::new(sound.input)?;
     let mut ictx = ff::format::input(av.url()).map_err(|e| MediaError::corrupt("audio", e))?;
     let idx = main_audio_stream(&ictx).ok_or_else(|| MediaError::corrupt("audio", "no audio stream"))?;
     let (params, tb) = {
@@ -94,31 +127,17 @@ pub fn measure(
     let mut decoder = ctx.decoder().audio().map_err(|e| MediaError::corrupt("audio", e))?;
     let mut g: Option<ff::filter::Graph> = None;
     let mut frame = ff::frame::Audio::empty();
-    let mut out = ff::frame::Audio::empty();
-    let (mut lufs, mut peak) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    let mut read = |g: &mut ff::filter::Graph, lufs: &mut f64, peak: &mut f64| {
-        if let Some(mut sink) = g.get("out") {
-            while sink.sink().frame(&mut out).is_ok() {
-                let md = out.metadata();
-                if let Some(i) = md.get("lavfi.r128.I").and_then(|v| v.parse::<f64>().ok()) {
-                    *lufs = i;
-                }
-                for (k, v) in md.iter() {
-                    if k.starts_with("lavfi.r128.true_peaks_ch") {
-                        if let Ok(db) = v.parse::<f64>() {
-                            *peak = peak.max(db);
-                        }
-                    }
-                }
-            }
+    let feed = |g: &mut ff::filter::Graph, frame: &mut ff::frame::Audio| {
+        let ts = frame.timestamp();
+        frame.set_pts(ts);
+        if let Some(mut src) = g.get("in") {
+            let _ = src.source().add(frame);
         }
     };
-    let mut n = 0u64;
-    for (stream, packet) in ictx.packets() {
+    for (n, (stream, packet)) in ictx.packets().enumerate() {
         if stream.index() != idx {
             continue;
         }
-        n += 1;
         if n % 128 == 0 && cancel.is_cancelled() {
             return Err(MediaError::Cancelled);
         }
@@ -128,29 +147,21 @@ pub fn measure(
         while decoder.receive_frame(&mut frame).is_ok() {
             let graph = match g.as_mut() {
                 Some(g) => g,
-                None => g.insert(super::pipeline::audio_graph(&frame, tb, &graph::measure(window, processing), None)?),
+                None => g.insert(super::pipeline::audio_graph(&frame, tb, &spec, None)?),
             };
-            let ts = frame.timestamp();
-            frame.set_pts(ts);
-            if let Some(mut src) = graph.get("in") {
-                let _ = src.source().add(&frame);
-            }
-            read(graph, &mut lufs, &mut peak);
+            feed(graph, &mut frame);
+            read_meter(graph, &mut out, &mut lufs, &mut peak);
         }
     }
     let _ = decoder.send_eof();
     if let Some(graph) = g.as_mut() {
         while decoder.receive_frame(&mut frame).is_ok() {
-            let ts = frame.timestamp();
-            frame.set_pts(ts);
-            if let Some(mut src) = graph.get("in") {
-                let _ = src.source().add(&frame);
-            }
+            feed(graph, &mut frame);
         }
         if let Some(mut src) = graph.get("in") {
             let _ = src.source().flush();
         }
-        read(graph, &mut lufs, &mut peak);
+        read_meter(graph, &mut out, &mut lufs, &mut peak);
     }
     Ok((lufs, peak))
 }

@@ -50,6 +50,8 @@ pub struct RenderSpec {
     /// Large text at the top for the first `hook_seconds`.
     pub hook: Option<String>,
     pub hook_seconds: f64,
+    /// Background music under the source audio (ducked while it speaks), looped to length.
+    pub music: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,12 +109,28 @@ pub fn render(
         return Err(MediaError::InvalidSettings("the output must be an .mp4 file".into()));
     }
     let overlay = overlay(spec, window)?;
-    let gain = match info.audio {
-        Some(_) => loudness::plan(&spec.input, window, &spec.preset, cancel)?,
-        None => loudness::Plan::silent(),
+    // Music is read inside the filter graph (amovie), through the same safe file: URL as inputs.
+    let music_path = match &spec.music {
+        Some(m) => {
+            let mp = probe::probe(m)?;
+            if mp.audio.is_none() {
+                return Err(MediaError::InvalidSettings("the music file has no sound".into()));
+            }
+            Some(crate::avpath::AvPath::new(m)?)
+        }
+        None => None,
+    };
+    let escaped = music_path.as_ref().map(|a| captions::filter_escape(&a.url().display().to_string()));
+    let music = escaped.as_deref().map(|e| graph::Music { escaped_path: e });
+    let sound = loudness::Sound { input: &spec.input, has_source: info.audio.is_some(), music };
+    let gain = if sound.has_source || sound.music.is_some() {
+        loudness::plan(&sound, window, &spec.preset, cancel)?
+    } else {
+        loudness::Plan::silent()
     };
     let burn = overlay.as_ref().map_or_else(String::new, captions::Overlay::filters);
-    pipeline::run(spec, &info, window, &gain, &burn, progress, cancel)
+    let decided = pipeline::Decided { window, loudness: &gain, burn: &burn, music: sound.music.as_ref() };
+    pipeline::run(spec, &info, &decided, progress, cancel)
 }
 
 /// Captions and hook text as ASS files in a private folder (kept alive for the render).

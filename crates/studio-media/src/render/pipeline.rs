@@ -79,14 +79,16 @@ fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) -> Result<ff:
     Ok(g)
 }
 
-fn silence_graph(duration: f64) -> Result<ff::filter::Graph, MediaError> {
+/// A graph with no buffer source (generated silence, or music read by `amovie`) into a sink
+/// named "out".
+pub(crate) fn sourceless_graph(spec: &str, frame_size: Option<u32>) -> Result<ff::filter::Graph, MediaError> {
     let mut g = ff::filter::Graph::new();
     let sink = ff::filter::find("abuffersink").ok_or_else(|| failed("filters", "abuffersink missing"))?;
     g.add(&sink, "out", "").map_err(|e| failed("audio sink", e))?;
-    g.input("out", 0).and_then(|p| p.parse(&graph::silence(duration))).map_err(|e| failed("silence", e))?;
-    g.validate().map_err(|e| failed("silence", e))?;
-    if let Some(mut out) = g.get("out") {
-        out.sink().set_frame_size(AAC_FRAME);
+    g.input("out", 0).and_then(|p| p.parse(spec)).map_err(|e| failed("audio filters", e))?;
+    g.validate().map_err(|e| failed("audio filters", e))?;
+    if let (Some(n), Some(mut out)) = (frame_size, g.get("out")) {
+        out.sink().set_frame_size(n);
     }
     Ok(g)
 }
@@ -198,15 +200,23 @@ fn drain_audio(g: &mut ff::filter::Graph, mux: &mut Mux, until_samples: Option<i
     Ok(())
 }
 
+/// What the passes before the transcode decided.
+pub struct Decided<'a> {
+    pub window: (f64, f64),
+    pub loudness: &'a Plan,
+    /// libass filters for captions and hook text.
+    pub burn: &'a str,
+    pub music: Option<&'a graph::Music<'a>>,
+}
+
 pub fn run(
     spec: &RenderSpec,
     info: &Probe,
-    window: (f64, f64),
-    plan: &Plan,
-    burn: &str,
+    d: &Decided<'_>,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<RenderOutcome, MediaError> {
+    let (window, plan, burn, music) = (d.window, d.loudness, d.burn, d.music);
     let p = &spec.preset;
     let duration = window.1 - window.0;
     let parent = spec.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
@@ -282,12 +292,16 @@ pub fn run(
         audio_samples: 0,
     };
     let vspec = graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), p.width, p.height, p.fps, burn);
-    let aspec = graph::audio(window, plan);
+    let aspec = graph::audio(window, plan, music, true);
+    let sourceless_spec = match music {
+        Some(_) => graph::audio(window, plan, music, false),
+        None => graph::silence(duration),
+    };
     tracing::debug!(%vspec, %aspec, "render graphs");
     let mut vgraph: Option<ff::filter::Graph> = None;
     let mut agraph: Option<ff::filter::Graph> = match adec {
         Some(_) => None,
-        None => Some(silence_graph(duration)?),
+        None => Some(sourceless_graph(&sourceless_spec, Some(AAC_FRAME))?),
     };
     let generated_audio = adec.is_none();
     let report = |done: u64| {
@@ -397,7 +411,7 @@ pub fn run(
             drain_audio(g, &mut mux, None)?;
         }
         // The source's audio stream produced no frame at all: fill with silence.
-        None => drain_audio(&mut silence_graph(duration)?, &mut mux, None)?,
+        None => drain_audio(&mut sourceless_graph(&graph::silence(duration), Some(AAC_FRAME))?, &mut mux, None)?,
     }
     mux.video_frame(None)?;
     mux.audio_frame(None)?;
