@@ -48,6 +48,11 @@ pub struct RenderResult {
     pub preset: String,
     pub source_loudness_lufs: Option<f64>,
     pub gain_db: f64,
+    /// The libavfilter graphs that ran, exactly.
+    pub video_graph: String,
+    pub audio_graph: String,
+    pub measure_graph: Option<String>,
+    pub loudness_passes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -216,5 +221,17 @@ pub fn render(
         preset: o.preset,
         source_loudness_lufs: o.source_loudness_lufs,
         gain_db: o.gain_db,
+        video_graph: o.video_graph,
+        audio_graph: o.audio_graph,
+        measure_graph: o.measure_graph,
+        loudness_passes: o.loudness_passes,
     })
+}
+
+/// Writes the styled, word-highlighted ASS a render would burn for an .srt file.
+pub fn captions_to_ass(ctx: &Context, srt: &str, preset: &str, hook: Option<&str>, out: &str) -> ApiResult<String> {
+    let preset = render::preset::find(preset, Some(&user_presets(ctx))).map_err(media_error)?;
+    let ass = render::captions_to_ass(Path::new(srt), hook, 3.0, &preset).map_err(media_error)?;
+    std::fs::write(out, ass).map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {out}: {e}")))?;
+    Ok(out.to_string())
 }

@@ -27,6 +27,16 @@ pub enum Command {
     Import(ImportArgs),
     /// Render a platform-ready MP4 of an asset or a video file.
     Render(Box<RenderArgs>),
+    /// Turn an .srt into the styled, word-highlighted .ass a render would burn.
+    Captions {
+        srt: String,
+        #[arg(long)]
+        preset: String,
+        #[arg(long, value_name = "FILE.ass")]
+        out: String,
+        #[arg(long, value_name = "TEXT")]
+        hook_text: Option<String>,
+    },
     /// List render presets (built in, plus your own in the config folder's presets/).
     Presets,
     /// List the H.264 encoders that work on this machine.

@@ -52,6 +52,10 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
         Command::Campaign(cmd) => campaign::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Import(args) => asset::import(&ctx, args, out),
         Command::Render(args) => render::run(&ctx, *args, out).map(|()| Status::Ok),
+        Command::Captions { srt, preset, out: file, hook_text } => {
+            let written = studio_api::renders::captions_to_ass(&ctx, &srt, &preset, hook_text.as_deref(), &file)?;
+            out.value(&serde_json::json!({ "output": written }), || format!("Wrote {written}")).map(|()| Status::Ok)
+        }
         Command::Presets => render::presets(&ctx, out).map(|()| Status::Ok),
         Command::Encoders => {
             let list = studio_api::renders::encoders();

@@ -43,19 +43,26 @@ fn timestamp(s: &str, line: usize) -> Result<f64, MediaError> {
     Ok(f64::from(h) * 3600.0 + f64::from(m) * 60.0 + f64::from(sec) + frac)
 }
 
-/// Drops SRT's inline markup (<i>, <font ...>) and ASS override blocks some editors leave in.
+/// Drops SRT's inline markup (<i>, <font ...>) and ASS override blocks (`{\an8}`) some editors
+/// leave in; other braces are the creator's text and stay.
 fn plain(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut depth_tag = false;
-    let mut depth_brace = false;
-    for c in text.chars() {
-        match c {
-            '<' => depth_tag = true,
-            '>' if depth_tag => depth_tag = false,
-            '{' => depth_brace = true,
-            '}' if depth_brace => depth_brace = false,
-            _ if depth_tag || depth_brace => {}
-            _ => out.push(c),
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let closing = |close: char| chars[i..].iter().position(|&x| x == close).map(|p| i + p);
+        let skip_to = match c {
+            '<' if chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '/') => closing('>'),
+            '{' if chars.get(i + 1) == Some(&'\\') => closing('}'),
+            _ => None,
+        };
+        match skip_to {
+            Some(end) => i = end + 1,
+            None => {
+                out.push(c);
+                i += 1;
+            }
         }
     }
     out
@@ -297,6 +304,7 @@ mod tests {
         assert_eq!(cues[0], Cue { start: 1.0, end: 2.5, text: "Hello world".into() });
         assert_eq!(cues[1].text, "no index line");
         assert_eq!(cues[2].text, "Top");
+        assert_eq!(plain("Three {secret} tricks <b>now</b> 2 < 3"), "Three {secret} tricks now 2 < 3");
     }
 
     #[test]

@@ -29,11 +29,12 @@ pub struct Plan {
     pub measured_true_peak_db: Option<f64>,
     pub gain_db: f64,
     pub limiter_linear: Option<f64>,
+    pub passes: u32,
 }
 
 impl Plan {
     pub fn silent() -> Self {
-        Self { measured_lufs: None, measured_true_peak_db: None, gain_db: 0.0, limiter_linear: None }
+        Self { measured_lufs: None, measured_true_peak_db: None, gain_db: 0.0, limiter_linear: None, passes: 0 }
     }
 }
 
@@ -52,12 +53,14 @@ pub fn plan(sound: &Sound<'_>, window: (f64, f64), preset: &Preset, cancel: &Can
             measured_true_peak_db: Some(tp),
             gain_db: 0.0,
             limiter_linear: None,
+            passes: 1,
         });
     }
     let gain_db = preset.loudness_lufs - lufs;
     let ceiling = preset.true_peak_dbtp - LIMITER_MARGIN_DB;
     let limiter_linear = (tp + gain_db > ceiling).then(|| 10f64.powf(ceiling / 20.0).clamp(0.0625, 1.0));
-    let mut plan = Plan { measured_lufs: Some(lufs), measured_true_peak_db: Some(tp), gain_db, limiter_linear };
+    let mut plan =
+        Plan { measured_lufs: Some(lufs), measured_true_peak_db: Some(tp), gain_db, limiter_linear, passes: 1 };
     // A limiter shaving loud peaks also lowers the integrated loudness, most when the peaks carry
     // much of it (claps, drums): measure the processed sound and raise the gain by the shortfall.
     // Each added dB yields less than a dB once the limiter works, so step along the measured
@@ -66,6 +69,7 @@ pub fn plan(sound: &Sound<'_>, window: (f64, f64), preset: &Preset, cancel: &Can
         let mut prev: Option<(f64, f64)> = None;
         for _ in 0..MAX_CORRECTIONS {
             let (after, _) = measure(sound, window, &graph::processing(&plan), cancel)?;
+            plan.passes += 1;
             let short = preset.loudness_lufs - after;
             if !after.is_finite() || short.abs() <= TOLERANCE_LU {
                 break;

@@ -5,7 +5,7 @@
 //!
 //! The output is written beside its final name and renamed into place only when complete, so a
 //! failed or cancelled render leaves nothing behind.
-mod captions;
+pub mod captions;
 mod encode;
 mod graph;
 mod loudness;
@@ -68,6 +68,13 @@ pub struct RenderOutcome {
     /// Gain applied to reach the target, in dB.
     pub gain_db: f64,
     pub video_frames: u64,
+    /// The libavfilter graphs that ran, exactly (for logs, support and the benchmark).
+    pub video_graph: String,
+    pub audio_graph: String,
+    /// The loudness measurement graph (before any correction round), when there was sound.
+    pub measure_graph: Option<String>,
+    /// Decode passes spent measuring loudness (1, or more when the limiter needed correcting).
+    pub loudness_passes: u32,
 }
 
 pub fn render(
@@ -129,8 +136,23 @@ pub fn render(
         loudness::Plan::silent()
     };
     let burn = overlay.as_ref().map_or_else(String::new, captions::Overlay::filters);
-    let decided = pipeline::Decided { window, loudness: &gain, burn: &burn, music: sound.music.as_ref() };
+    let measure_graph = (sound.has_source || sound.music.is_some())
+        .then(|| graph::measure(window, sound.music.as_ref(), sound.has_source, ""));
+    let decided =
+        pipeline::Decided { window, loudness: &gain, burn: &burn, music: sound.music.as_ref(), measure_graph };
     pipeline::run(spec, &info, &decided, progress, cancel)
+}
+
+/// The styled ASS a render would burn for these captions (for editing in Aegisub and friends).
+pub fn captions_to_ass(
+    srt: &std::path::Path,
+    hook: Option<&str>,
+    hook_seconds: f64,
+    preset: &Preset,
+) -> Result<String, MediaError> {
+    let cues = captions::read_srt(srt)?;
+    let hook = hook.map(captions::validate_hook).transpose()?;
+    Ok(captions::to_ass(&cues, hook.as_deref().map(|h| (h, hook_seconds)), preset))
 }
 
 /// Captions and hook text as ASS files in a private folder (kept alive for the render).

@@ -207,6 +207,7 @@ pub struct Decided<'a> {
     /// libass filters for captions and hook text.
     pub burn: &'a str,
     pub music: Option<&'a graph::Music<'a>>,
+    pub measure_graph: Option<String>,
 }
 
 pub fn run(
@@ -434,5 +435,9 @@ pub fn run(
         source_loudness_lufs: plan.measured_lufs,
         gain_db: plan.gain_db,
         video_frames: mux.video_frames,
+        video_graph: vspec,
+        audio_graph: if generated_audio { sourceless_spec } else { aspec },
+        measure_graph: d.measure_graph.clone(),
+        loudness_passes: plan.passes,
     })
 }
