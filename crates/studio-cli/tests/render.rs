@@ -143,6 +143,13 @@ fn loudness_is_normalised_from_quiet_and_from_spiky_sources() {
             r["gain_db"]
         );
         assert!(tp <= -1.0, "{name}: true peak {tp} dBTP");
+        // Regression: ebur128's true-peak metadata is linear, and reading it as dB planned the
+        // limiter (and an extra measuring pass) for any source that needed gain.
+        let passes = r["loudness_passes"].as_u64().unwrap_or(0);
+        match name {
+            "quiet" => assert_eq!(passes, 1, "a quiet sine needs gain, not a limiter"),
+            _ => assert!(passes >= 2, "the spiky source needs the limiter and a correction round"),
+        }
     }
 }
 

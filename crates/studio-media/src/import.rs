@@ -214,6 +214,7 @@ fn copy_verified(
             .write_all(&buf[..n])
             .map_err(|source| MediaError::Write { path: staged.path().to_path_buf(), source })?;
     }
+    crate::make_shareable(staged.as_file());
     staged.as_file().sync_all().map_err(|source| MediaError::Write { path: staged.path().to_path_buf(), source })?;
     if hasher.finalize().to_hex().as_str() != hash {
         return Err(MediaError::corrupt(

@@ -27,3 +27,15 @@ pub(crate) fn init() {
         ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Quiet);
     });
 }
+
+/// Files we hand to the creator (renders, library copies) get the usual permissions; temporary
+/// files are created private (0600) and would otherwise stay that way after the rename.
+pub(crate) fn make_shareable(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}

@@ -94,9 +94,10 @@ fn read_meter(g: &mut ff::filter::Graph, out: &mut ff::frame::Audio, lufs: &mut 
                 *lufs = i;
             }
             for (k, v) in md.iter() {
+                // The per-channel true peaks in frame metadata are linear amplitudes, not dB.
                 if k.starts_with("lavfi.r128.true_peaks_ch") {
-                    if let Ok(db) = v.parse::<f64>() {
-                        *peak = peak.max(db);
+                    if let Ok(linear) = v.parse::<f64>() {
+                        *peak = peak.max(20.0 * linear.max(1e-10).log10());
                     }
                 }
             }

@@ -227,8 +227,9 @@ pub fn run(
         .prefix(".render-")
         .suffix(".mp4")
         .tempfile_in(parent)
-        .map_err(|source| MediaError::Write { path: parent.to_path_buf(), source })?
-        .into_temp_path();
+        .map_err(|source| MediaError::Write { path: parent.to_path_buf(), source })?;
+    crate::make_shareable(partial.as_file());
+    let partial = partial.into_temp_path();
 
     let av_in = AvPath::new(&spec.input)?;
     let mut ictx = ff::format::input(av_in.url()).map_err(|e| MediaError::corrupt("a video", e))?;
