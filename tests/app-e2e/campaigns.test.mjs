@@ -2,44 +2,18 @@
 // on the same data folder, and see a CLI-made campaign in the window.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startDriver, Session } from "./webdriver.mjs";
+import { studio, openApp } from "./harness.mjs";
 
-const need = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set (run through 'make test-app')`);
-  return v;
-};
-const APP = need("APP_BIN");
-const STUDIO = need("STUDIO_BIN");
-const DATA = need("STUDIO_DATA_DIR");
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "../../target-e2e");
-
-const studio = (...args) =>
-  JSON.parse(execFileSync(STUDIO, ["--json", "--data-dir", DATA, ...args], { encoding: "utf8" }));
-
-let driver;
+let app;
 let s;
 
 before(async () => {
-  driver = await startDriver(need("TAURI_DRIVER"));
-  s = await Session.open(driver.base, APP);
+  app = await openApp();
+  s = app.session;
 });
 
 after(async () => {
-  if (s) {
-    try {
-      mkdirSync(OUT, { recursive: true });
-      writeFileSync(join(OUT, "app-campaigns.png"), await s.screenshot());
-    } catch (e) {
-      console.error("screenshot failed:", e.message);
-    }
-    await s.close();
-  }
-  await driver?.stop();
+  await app?.close("app-campaigns.png");
 });
 
 test("the window shows the navigation shell", async () => {

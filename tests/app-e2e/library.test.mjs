@@ -6,26 +6,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startDriver, Session } from "./webdriver.mjs";
+import { studio, openApp } from "./harness.mjs";
 
-const need = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set (run through 'make test-app')`);
-  return v;
-};
-const APP = need("APP_BIN");
-const STUDIO = need("STUDIO_BIN");
-const DATA = need("STUDIO_DATA_DIR");
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const OUT = join(ROOT, "target-e2e");
-
-const studio = (...args) =>
-  JSON.parse(execFileSync(STUDIO, ["--json", "--data-dir", DATA, ...args], { encoding: "utf8" }));
-
-let driver;
+let app;
 let s;
 let media;
 
@@ -38,21 +23,12 @@ before(async () => {
     join(media, "clips", "launch teaser.mp4"));
   ff("-f", "lavfi", "-i", "testsrc2=size=800x600", "-frames:v", "1", join(media, "clips", "cover.png"));
   writeFileSync(join(media, "clips", "notes.txt"), "not media");
-  driver = await startDriver(need("TAURI_DRIVER"));
-  s = await Session.open(driver.base, APP);
+  app = await openApp();
+  s = app.session;
 });
 
 after(async () => {
-  if (s) {
-    try {
-      mkdirSync(OUT, { recursive: true });
-      writeFileSync(join(OUT, "app-library.png"), await s.screenshot());
-    } catch (e) {
-      console.error("screenshot failed:", e.message);
-    }
-    await s.close();
-  }
-  await driver?.stop();
+  await app?.close("app-library.png");
   if (media) rmSync(media, { recursive: true, force: true });
 });
 
