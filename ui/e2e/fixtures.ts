@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { assetBase } from '../src/test/factories';
 
 /** Seed for the in-memory backend, read by src/backend/index.ts at startup. */
 export type Seed = {
@@ -63,28 +64,10 @@ export function assetRecord(over: Record<string, unknown>) {
   const id = (over.id as string | undefined) ?? `asset-${assetN}`;
   const thumbs = `/library/.thumbs/${id}`;
   return {
-    id,
-    kind: 'video',
-    path: `/library/${id}.mp4`,
-    original_name: `${id}.mp4`,
-    storage: 'copied',
-    size_bytes: 24_100_000,
-    content_hash: `hash-${id}`,
-    campaign_id: null,
-    width: 1080,
-    height: 1920,
-    duration_s: 27.4,
-    fps: 29.97,
-    variable_frame_rate: false,
+    ...assetBase(id),
     rotation: 90,
-    container: 'mp4',
-    video_codec: 'h264',
-    audio_codec: 'aac',
-    audio_channels: 2,
-    sample_rate: 48000,
     poster: `${thumbs}/poster.jpg`,
     filmstrip: `${thumbs}/filmstrip.jpg`,
-    waveform: null,
     created_at: `2025-01-0${Math.min(9, assetN)}T10:00:00Z`,
     ...over,
   };

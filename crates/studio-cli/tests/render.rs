@@ -350,11 +350,8 @@ fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
     let data = tempfile::tempdir().expect("tempdir");
     let fx = fixtures();
     let music = fx.join("render/music.m4a");
-    let out = data.path().join("mixed.mp4");
-    let (code, r) = render(
-        data.path(),
-        &fx.join("render/voice-then-quiet.mp4"),
-        &[
+    let with_music = |input: &str, out: &Path| {
+        let args = [
             "--preset",
             "square",
             "--x264-preset",
@@ -363,9 +360,12 @@ fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
             music.to_str().expect("utf-8"),
             "--out",
             out.to_str().expect("utf-8"),
-        ],
-    );
-    assert_eq!(code, 0, "{r}");
+        ];
+        let (code, r) = render(data.path(), &fx.join(input), &args);
+        assert_eq!(code, 0, "{input}: {r}");
+    };
+    let out = data.path().join("mixed.mp4");
+    with_music("render/voice-then-quiet.mp4", &out);
     check_contract(&out, 1080, 1080, 4.0);
     let (i, tp) = loudness(&out);
     assert!((i + 14.0).abs() <= 1.0 && tp <= -1.0, "mix normalised: {i} LUFS, {tp} dBTP");
@@ -375,21 +375,7 @@ fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
 
     // A video without sound gets the music as its soundtrack.
     let out2 = data.path().join("music-only.mp4");
-    let (code, r) = render(
-        data.path(),
-        &fx.join("render/no-audio.mp4"),
-        &[
-            "--preset",
-            "square",
-            "--x264-preset",
-            "ultrafast",
-            "--music",
-            music.to_str().expect("utf-8"),
-            "--out",
-            out2.to_str().expect("utf-8"),
-        ],
-    );
-    assert_eq!(code, 0, "{r}");
+    with_music("render/no-audio.mp4", &out2);
     let (i2, _) = loudness(&out2);
     assert!((i2 + 14.0).abs() <= 1.0, "music-only soundtrack normalised: {i2}");
 

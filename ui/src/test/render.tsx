@@ -4,6 +4,7 @@ import type { Backend } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { Asset, Campaign } from '../backend';
 import { Providers, createQueryClient } from '../Providers';
+import { assetBase } from './factories';
 
 export function renderWithBackend(ui: ReactElement, backend: Backend = createMemoryBackend()): RenderResult & { backend: Backend } {
   const result = render(
@@ -47,28 +48,10 @@ export function asset(overrides: Partial<Asset> = {}): Asset {
   a += 1;
   const id = overrides.id ?? `asset-${a}`;
   return {
-    id,
-    kind: 'video',
-    path: `/library/${id}.mp4`,
-    original_name: `${id}.mp4`,
-    storage: 'copied',
-    size_bytes: 24_100_000,
-    content_hash: `hash-${id}`,
-    campaign_id: null,
-    width: 1080,
-    height: 1920,
-    duration_s: 27.4,
-    fps: 29.97,
-    variable_frame_rate: false,
+    ...assetBase(id),
     rotation: 0,
-    container: 'mp4',
-    video_codec: 'h264',
-    audio_codec: 'aac',
-    audio_channels: 2,
-    sample_rate: 48000,
     poster: `/thumbs/${id}/poster.jpg`,
     filmstrip: `/thumbs/${id}/filmstrip.jpg`,
-    waveform: null,
     created_at: `2025-01-01T00:00:${String(59 - (a % 60)).padStart(2, '0')}Z`,
     ...overrides,
   };

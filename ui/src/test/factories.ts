@@ -1,0 +1,30 @@
+/**
+ * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
+ * describe a library asset the same way.
+ */
+import type { Asset } from '../backend/bindings';
+
+/** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
+export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
+  return {
+    id,
+    kind: 'video',
+    path: `/library/${id}.mp4`,
+    original_name: `${id}.mp4`,
+    storage: 'copied',
+    size_bytes: 24_100_000,
+    content_hash: `hash-${id}`,
+    campaign_id: null,
+    width: 1080,
+    height: 1920,
+    duration_s: 27.4,
+    fps: 29.97,
+    variable_frame_rate: false,
+    container: 'mp4',
+    video_codec: 'h264',
+    audio_codec: 'aac',
+    audio_channels: 2,
+    sample_rate: 48000,
+    waveform: null,
+  };
+}
