@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { assetBase } from '../src/test/factories';
+import { assetBase, campaignBase } from '../src/test/factories';
 
 /** Seed for the in-memory backend, read by src/backend/index.ts at startup. */
 export type Seed = {
@@ -38,20 +38,7 @@ export async function openApp(page: Page, opts: { seed?: Seed; hash?: string } =
 export function campaignRecord(over: Record<string, unknown>) {
   const at = '2025-01-06T09:00:00Z';
   return {
-    id: 'seed-1',
-    name: 'Seeded',
-    goal: null,
-    starts_on: null,
-    ends_on: null,
-    timezone: 'UTC',
-    sponsored: false,
-    budget: null,
-    currency: null,
-    notes: null,
-    archived: false,
-    created_at: at,
-    updated_at: at,
-    version: 1,
+    ...campaignBase('seed-1', 'Seeded', at),
     ...over,
   };
 }

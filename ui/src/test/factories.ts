@@ -2,7 +2,7 @@
  * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
  * describe a library asset the same way.
  */
-import type { Asset } from '../backend/bindings';
+import type { Asset, Campaign } from '../backend/bindings';
 
 /** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
 export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
@@ -26,5 +26,25 @@ export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'film
     audio_channels: 2,
     sample_rate: 48000,
     waveform: null,
+  };
+}
+
+/** An active, unsponsored campaign without dates or budget, created and last changed at `at`. */
+export function campaignBase(id: string, name: string, at: string): Campaign {
+  return {
+    id,
+    name,
+    goal: null,
+    starts_on: null,
+    ends_on: null,
+    timezone: 'UTC',
+    sponsored: false,
+    budget: null,
+    currency: null,
+    notes: null,
+    archived: false,
+    created_at: at,
+    updated_at: at,
+    version: 1,
   };
 }

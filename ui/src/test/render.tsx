@@ -4,7 +4,7 @@ import type { Backend } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { Asset, Campaign } from '../backend';
 import { Providers, createQueryClient } from '../Providers';
-import { assetBase } from './factories';
+import { assetBase, campaignBase } from './factories';
 
 export function renderWithBackend(ui: ReactElement, backend: Backend = createMemoryBackend()): RenderResult & { backend: Backend } {
   const result = render(
@@ -20,20 +20,7 @@ export function campaign(overrides: Partial<Campaign> = {}): Campaign {
   n += 1;
   const at = `2025-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`;
   return {
-    id: `c-${n}`,
-    name: `Campaign ${n}`,
-    goal: null,
-    starts_on: null,
-    ends_on: null,
-    timezone: 'UTC',
-    sponsored: false,
-    budget: null,
-    currency: null,
-    notes: null,
-    archived: false,
-    created_at: at,
-    updated_at: at,
-    version: 1,
+    ...campaignBase(`c-${n}`, `Campaign ${n}`, at),
     ...overrides,
   };
 }
