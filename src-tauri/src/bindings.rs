@@ -21,6 +21,12 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::assets::asset_get,
             commands::assets::asset_import,
             commands::assets::job_cancel,
+            commands::renders::render_presets,
+            commands::renders::render_start,
+            commands::renders::render_list,
+            commands::renders::render_delete,
+            commands::renders::render_open,
+            commands::renders::render_reveal,
         ])
         // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
         // call the generated file redeclares TAURI_CHANNEL and fails tsc.

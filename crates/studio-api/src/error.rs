@@ -125,7 +125,7 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::Invalid(v) => validation_code(v),
             StoreError::NotFound { .. } => ErrorCode::NotFound,
-            StoreError::Conflict { .. } => ErrorCode::Conflict,
+            StoreError::Conflict { .. } | StoreError::InUse(_) => ErrorCode::Conflict,
             StoreError::NewerSchema { .. } => ErrorCode::DatabaseNewer,
             StoreError::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
             StoreError::Busy => ErrorCode::DatabaseBusy,

@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod context;
 pub mod error;
 pub mod progress;
+pub mod render_helper;
 pub mod renders;
 pub mod settings;
 

@@ -2,14 +2,15 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use studio_core::progress::{CancelToken, ProgressSink};
+use studio_core::clock::rfc3339;
+use studio_core::progress::{CancelToken, Progress, ProgressSink};
 use studio_core::renders as store;
 use studio_media::render::{self, EncoderChoice, Reframe};
 use studio_media::MediaError;
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct RenderRequest {
     /// An asset id, or a path to a video file.
@@ -106,8 +107,8 @@ fn parse_trim(t: &str) -> ApiResult<(f64, f64)> {
 }
 
 /// A name in the renders folder that does not overwrite an earlier render.
-fn default_output(ctx: &Context, input: &Path, preset: &str) -> PathBuf {
-    let stem: String = input
+fn default_output(ctx: &Context, name: &Path, preset: &str) -> PathBuf {
+    let stem: String = name
         .file_stem()
         .map(|s| {
             s.to_string_lossy()
@@ -116,7 +117,7 @@ fn default_output(ctx: &Context, input: &Path, preset: &str) -> PathBuf {
                 .collect()
         })
         .unwrap_or_else(|| "render".into());
-    let dir = ctx.paths().data.join("renders");
+    let dir = ctx.paths().renders();
     let mut n = 1;
     loop {
         let name = if n == 1 { format!("{stem}-{preset}.mp4") } else { format!("{stem}-{preset}-{n}.mp4") };
@@ -135,9 +136,12 @@ pub fn render(
     cancel: &CancelToken,
 ) -> ApiResult<RenderResult> {
     let preset = render::preset::find(&req.preset, Some(&user_presets(ctx))).map_err(media_error)?;
-    let (input, asset_id) = match crate::assets::get(ctx, &req.input) {
-        Ok(a) => (PathBuf::from(&a.path), Some(a.id)),
-        Err(e) if e.code == ErrorCode::NotFound && Path::new(&req.input).exists() => (PathBuf::from(&req.input), None),
+    // Outputs are named after what the creator called the file, not the library's hash name.
+    let (input, asset_id, name) = match crate::assets::get(ctx, &req.input) {
+        Ok(a) => (PathBuf::from(&a.path), Some(a.id), PathBuf::from(a.original_name)),
+        Err(e) if e.code == ErrorCode::NotFound && Path::new(&req.input).exists() => {
+            (PathBuf::from(&req.input), None, PathBuf::from(&req.input))
+        }
         Err(e) if e.code == ErrorCode::NotFound => {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
@@ -166,7 +170,7 @@ pub fn render(
         Some(n) => EncoderChoice::Named(n.to_string()),
     };
     let trim = req.trim.as_deref().map(parse_trim).transpose()?;
-    let output = req.output.as_ref().map_or_else(|| default_output(ctx, &input, &preset.name), PathBuf::from);
+    let output = req.output.as_ref().map_or_else(|| default_output(ctx, &name, &preset.name), PathBuf::from);
     let spec = render::RenderSpec {
         input,
         output,
@@ -188,6 +192,10 @@ pub fn render(
         }
         None => None,
     };
+    // The helper's parent learns the id first, so it can close the record if this process dies.
+    if let Some(id) = &render_id {
+        progress.report(Progress { item: id.clone(), stage: "started", done: 0, total: 1, fraction: Some(0.0) });
+    }
     let result = render::render(&spec, progress, cancel);
     if let Some(id) = &render_id {
         let recorded = match &result {
@@ -234,4 +242,80 @@ pub fn captions_to_ass(ctx: &Context, srt: &str, preset: &str, hook: Option<&str
     let ass = render::captions_to_ass(Path::new(srt), hook, 3.0, &preset).map_err(media_error)?;
     std::fs::write(out, ass).map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {out}: {e}")))?;
     Ok(out.to_string())
+}
+
+/// One render in an asset's history, as the Renders list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct RenderRecord {
+    pub id: String,
+    pub asset_id: String,
+    pub preset: String,
+    /// queued, running, done, failed or cancelled.
+    pub state: String,
+    pub output: Option<String>,
+    /// False when the file was moved or deleted outside the app.
+    pub output_exists: bool,
+    pub size_bytes: Option<f64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_s: Option<f64>,
+    pub encoder: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// The request that made it (to render again with the same settings).
+    pub request: Option<RenderRequest>,
+    pub created_at: String,
+}
+
+fn to_record(r: store::Render) -> RenderRecord {
+    let meta = r.output_path.as_deref().and_then(|p| std::fs::metadata(p).ok()).filter(std::fs::Metadata::is_file);
+    RenderRecord {
+        output_exists: meta.is_some(),
+        size_bytes: meta.map(|m| m.len() as f64),
+        id: r.id,
+        asset_id: r.asset_id,
+        preset: r.preset,
+        state: r.state,
+        output: r.output_path,
+        width: r.width.and_then(|w| u32::try_from(w).ok()),
+        height: r.height.and_then(|h| u32::try_from(h).ok()),
+        duration_s: r.duration_ms.map(|ms| ms as f64 / 1000.0),
+        encoder: r.encoder,
+        error_code: r.error_code,
+        error_message: r.error_message,
+        request: serde_json::from_str(&r.settings_json).ok(),
+        created_at: rfc3339(r.created_at),
+    }
+}
+
+/// Newest first; one asset's when `asset_id` is given.
+pub fn list(ctx: &Context, asset_id: Option<&str>) -> ApiResult<Vec<RenderRecord>> {
+    let asset = asset_id.map(|a| crate::assets::get(ctx, a)).transpose()?;
+    Ok(store::list(&ctx.db(), asset.as_ref().map(|a| a.id.as_str()))?.into_iter().map(to_record).collect())
+}
+
+pub fn get(ctx: &Context, id: &str) -> ApiResult<RenderRecord> {
+    Ok(to_record(store::get(&ctx.db(), id)?))
+}
+
+/// Removes the render's file from disk, then the render from the history. A file already gone
+/// is fine; a file that cannot be removed leaves the history as it was.
+pub fn delete(ctx: &Context, id: &str) -> ApiResult<RenderRecord> {
+    let r = store::get(&ctx.db(), id)?;
+    if matches!(r.state.as_str(), "running" | "queued") {
+        return Err(ApiError::new(ErrorCode::Conflict, "This render is still running; cancel it first."));
+    }
+    if let Some(path) = &r.output_path {
+        match std::fs::remove_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ApiError::new(ErrorCode::Io, format!("cannot delete {path}: {e}"))),
+        }
+    }
+    Ok(to_record(store::delete(&mut ctx.db(), &r.id, ctx.actor())?))
+}
+
+/// Closes the record of a render whose process died before it could (see `render_helper`).
+pub fn abandon(ctx: &Context, id: &str, code: ErrorCode, why: &str) -> ApiResult<()> {
+    Ok(store::abandon(&mut ctx.db(), id, code.as_str(), why)?)
 }

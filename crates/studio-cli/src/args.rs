@@ -37,6 +37,12 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         hook_text: Option<String>,
     },
+    /// List and delete renders (the history of each asset's renders).
+    #[command(subcommand)]
+    Renders(RendersCmd),
+    /// Used by the app: reads a render request as JSON on stdin, reports JSON lines on stderr.
+    #[command(hide = true)]
+    RenderHelper,
     /// List render presets (built in, plus your own in the config folder's presets/).
     Presets,
     /// List the H.264 encoders that work on this machine.
@@ -75,6 +81,18 @@ pub enum AssetCmd {
     },
     /// Show one asset with its probe facts.
     Show { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RendersCmd {
+    /// List renders, newest first.
+    List {
+        /// Only this asset's renders.
+        #[arg(long, value_name = "ID")]
+        asset: Option<String>,
+    },
+    /// Delete a render: its file and its place in the history.
+    Delete { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,7 +208,7 @@ pub struct RenderArgs {
     /// Background music, mixed under the source audio and ducked while it speaks.
     #[arg(long, value_name = "FILE")]
     pub music: Option<String>,
-    /// Progress as JSON lines on stderr ({"fraction":0.42}), for the app's render helper.
+    /// Progress as JSON lines on stderr ({"event":"progress","stage":"rendering","fraction":0.42}).
     #[arg(long)]
     pub progress_json: bool,
 }

@@ -1,11 +1,12 @@
 //! `studio render`, `studio presets`
 use std::io::{IsTerminal, Write};
 
-use studio_api::renders::{self, RenderRequest};
+use studio_api::render_helper::{self, HelperOutcome};
+use studio_api::renders::{self, RenderRecord, RenderRequest};
 use studio_api::{ApiError, Context};
 use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink};
 
-use crate::args::RenderArgs;
+use crate::args::{RenderArgs, RendersCmd};
 use crate::output::{table, Out};
 
 /// A percentage on one overwritten line, for people.
@@ -17,17 +18,6 @@ impl ProgressSink for Bar {
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2Krendering {pct:5.1}%  {}", p.item.escape_default());
         let _ = err.flush();
-    }
-}
-
-/// JSON lines, for the app: a crash of this process cannot take the app down.
-struct JsonLines;
-
-impl ProgressSink for JsonLines {
-    fn report(&self, p: Progress) {
-        let line = serde_json::json!({ "stage": p.stage, "fraction": p.fraction });
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
     }
 }
 
@@ -47,8 +37,9 @@ pub fn run(ctx: &Context, a: RenderArgs, out: &Out) -> Result<(), ApiError> {
         music: a.music,
     };
     let live = !out.json && !a.progress_json && std::io::stderr().is_terminal();
+    let json_lines = render_helper::JsonLines::default();
     let sink: &dyn ProgressSink = if a.progress_json {
-        &JsonLines
+        &json_lines
     } else if live {
         &Bar
     } else {
@@ -83,4 +74,48 @@ pub fn presets(ctx: &Context, out: &Out) -> Result<(), ApiError> {
             .collect();
         table(&["NAME", "PLATFORM", "SIZE", "FPS"], &rows)
     })
+}
+
+/// `studio render-helper`: one render for the app, crash-isolated from it.
+pub fn helper(ctx: &Context) -> crate::Status {
+    let outcome = render_helper::serve(ctx, std::io::stdin());
+    let ok = matches!(outcome, HelperOutcome::Ok(_));
+    match serde_json::to_string(&outcome) {
+        Ok(line) => println!("{line}"),
+        Err(e) => eprintln!("error: cannot encode the outcome: {e}"),
+    }
+    if ok {
+        crate::Status::Ok
+    } else {
+        crate::Status::Partial
+    }
+}
+
+pub fn run_renders(ctx: &Context, cmd: RendersCmd, out: &Out) -> Result<(), ApiError> {
+    match cmd {
+        RendersCmd::List { asset } => {
+            let list = renders::list(ctx, asset.as_deref())?;
+            out.value(&list, || {
+                let rows: Vec<Vec<String>> = list.iter().map(row).collect();
+                table(&["ID", "PRESET", "STATE", "SIZE", "CREATED", "OUTPUT"], &rows)
+            })
+        }
+        RendersCmd::Delete { id } => {
+            let r = renders::delete(ctx, &id)?;
+            out.value(&r, || format!("Deleted render {}", r.id))
+        }
+    }
+}
+
+fn row(r: &RenderRecord) -> Vec<String> {
+    let size = match (r.width, r.height) {
+        (Some(w), Some(h)) => format!("{w}x{h}"),
+        _ => String::new(),
+    };
+    let output = match (&r.output, r.output_exists) {
+        (Some(p), true) => p.clone(),
+        (Some(p), false) => format!("{p} (missing)"),
+        (None, _) => r.error_message.clone().unwrap_or_default(),
+    };
+    vec![r.id.clone(), r.preset.clone(), r.state.clone(), size, r.created_at.clone(), output]
 }

@@ -42,6 +42,8 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: String },
     #[error("This {entity} was changed elsewhere (now version {current}, you edited version {expected}). Reload and try again.")]
     Conflict { entity: &'static str, expected: i64, current: i64 },
+    #[error("{0}")]
+    InUse(String),
     #[error("The database at {path} was written by a newer version of Viral Studio (schema {found}, this build knows up to {supported}). Update the app, or point it at another data folder.")]
     NewerSchema { path: PathBuf, found: u32, supported: u32 },
     #[error("The database at {path} is damaged or is not a Viral Studio database ({detail}). Restore it from a backup or move it aside to start fresh.")]

@@ -57,6 +57,11 @@ impl StudioPaths {
         self.data.join(DATABASE_FILE)
     }
 
+    /// Where renders go unless the creator picks another file.
+    pub fn renders(&self) -> PathBuf {
+        self.data.join("renders")
+    }
+
     pub fn library(&self) -> PathBuf {
         self.data.join("library")
     }

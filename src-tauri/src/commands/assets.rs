@@ -67,11 +67,11 @@ pub async fn job_cancel(jobs: State<'_, Jobs>, job_id: String) -> Result<bool, A
     Ok(jobs.cancel(&job_id))
 }
 
-/// Folders the asset protocol may serve: the library and the thumbnail cache.
+/// Folders the asset protocol may serve: the library, the thumbnail cache and the renders.
 pub fn allow_library(app: &AppHandle) {
     let state = crate::state(app);
     let scope = app.asset_protocol_scope();
-    for dir in [state.paths.library(), state.paths.cache.join("thumbs")] {
+    for dir in [state.paths.library(), state.paths.cache.join("thumbs"), state.paths.renders()] {
         let _ = std::fs::create_dir_all(&dir);
         if let Err(e) = scope.allow_directory(&dir, true) {
             tracing::warn!(error = %e, dir = %dir.display(), "asset scope");

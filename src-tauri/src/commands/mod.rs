@@ -2,3 +2,4 @@
 pub mod app;
 pub mod assets;
 pub mod campaigns;
+pub mod renders;

@@ -107,6 +107,64 @@ async jobCancel(jobId: string) : Promise<Result<boolean, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async renderPresets() : Promise<Result<PresetInfo[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_presets") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Renders in the crash-isolated helper process; progress streams over `on_progress` and
+ * `job_cancel(job_id)` stops it (the partial file is removed, the history says "cancelled").
+ */
+async renderStart(jobId: string, request: RenderRequest, onProgress: TAURI_CHANNEL<RenderProgress>) : Promise<Result<RenderResult, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_start", { jobId, request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async renderList(assetId: string | null) : Promise<Result<RenderRecord[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_list", { assetId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async renderDelete(id: string) : Promise<Result<RenderRecord, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the render in the system's default video player.
+ */
+async renderOpen(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_open", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows the render selected in the system's file manager.
+ */
+async renderReveal(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_reveal", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -197,7 +255,82 @@ export type ImportSkipped = { path: string; reason: string;
  * The asset that already holds these bytes.
  */
 existing_id: string | null }
+export type PresetInfo = { name: string; label: string; width: number; height: number; fps: number }
 export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
+/**
+ * Render progress as the app shows it: a stage, how far, and how long is left.
+ */
+export type RenderProgress = { render_id: string | null; 
+/**
+ * "starting", "measuring" (loudness), "analyzing" (smart reframe), "rendering".
+ */
+stage: string; fraction: number | null; elapsed_s: number; 
+/**
+ * Estimated seconds left in the render, once it can be estimated.
+ */
+eta_s: number | null }
+/**
+ * One render in an asset's history, as the Renders list shows it.
+ */
+export type RenderRecord = { id: string; asset_id: string; preset: string; 
+/**
+ * queued, running, done, failed or cancelled.
+ */
+state: string; output: string | null; 
+/**
+ * False when the file was moved or deleted outside the app.
+ */
+output_exists: boolean; size_bytes: number | null; width: number | null; height: number | null; duration_s: number | null; encoder: string | null; error_code: string | null; error_message: string | null; 
+/**
+ * The request that made it (to render again with the same settings).
+ */
+request: RenderRequest | null; created_at: string }
+export type RenderRequest = { 
+/**
+ * An asset id, or a path to a video file.
+ */
+input: string; preset: string; 
+/**
+ * Default: the renders folder, named after the input and preset.
+ */
+output: string | null; 
+/**
+ * "START-END" in seconds, e.g. "12.5-40".
+ */
+trim: string | null; 
+/**
+ * "blur" or "center" (default: the preset's).
+ */
+reframe: string | null; 
+/**
+ * "auto", "cpu" or an encoder name.
+ */
+encoder: string | null; x264_preset: string | null; crf: number | null; 
+/**
+ * An .srt (styled, word-by-word highlight) or .ass file.
+ */
+captions: string | null; 
+/**
+ * Big text at the top for the first seconds.
+ */
+hook_text: string | null; 
+/**
+ * How long the hook shows (default 3 s).
+ */
+hook_seconds: number | null; 
+/**
+ * Background music mixed under the source audio, ducked while it speaks.
+ */
+music: string | null }
+export type RenderResult = { 
+/**
+ * Set when the input was an asset (the render is in its history).
+ */
+render_id: string | null; output: string; width: number; height: number; fps: number; duration_s: number; encoder: string; preset: string; source_loudness_lufs: number | null; gain_db: number; 
+/**
+ * The libavfilter graphs that ran, exactly.
+ */
+video_graph: string; audio_graph: string; measure_graph: string | null; loudness_passes: number }
 
 /** tauri-specta globals **/
 

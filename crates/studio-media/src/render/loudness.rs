@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use ffmpeg_next as ff;
-use studio_core::progress::CancelToken;
+use studio_core::progress::{CancelToken, Progress, ProgressSink};
 
 use super::{graph, Preset};
 use crate::avpath::AvPath;
@@ -45,8 +45,14 @@ pub struct Sound<'a> {
     pub music: Option<graph::Music<'a>>,
 }
 
-pub fn plan(sound: &Sound<'_>, window: (f64, f64), preset: &Preset, cancel: &CancelToken) -> Result<Plan, MediaError> {
-    let (lufs, tp) = measure(sound, window, "", cancel)?;
+pub fn plan(
+    sound: &Sound<'_>,
+    window: (f64, f64),
+    preset: &Preset,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<Plan, MediaError> {
+    let (lufs, tp) = measure(sound, window, "", progress, cancel)?;
     if !lufs.is_finite() || lufs <= SILENCE_LUFS {
         return Ok(Plan {
             measured_lufs: Some(lufs).filter(|l| l.is_finite()),
@@ -68,7 +74,7 @@ pub fn plan(sound: &Sound<'_>, window: (f64, f64), preset: &Preset, cancel: &Can
     if plan.limiter_linear.is_some() {
         let mut prev: Option<(f64, f64)> = None;
         for _ in 0..MAX_CORRECTIONS {
-            let (after, _) = measure(sound, window, &graph::processing(&plan), cancel)?;
+            let (after, _) = measure(sound, window, &graph::processing(&plan), progress, cancel)?;
             plan.passes += 1;
             let short = preset.loudness_lufs - after;
             if !after.is_finite() || short.abs() <= TOLERANCE_LU {
@@ -111,6 +117,7 @@ pub fn measure(
     sound: &Sound<'_>,
     window: (f64, f64),
     processing: &str,
+    progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<(f64, f64), MediaError> {
     let spec = graph::measure(window, sound.music.as_ref(), sound.has_source, processing);
@@ -143,8 +150,20 @@ pub fn measure(
         if stream.index() != idx {
             continue;
         }
-        if n % 128 == 0 && cancel.is_cancelled() {
-            return Err(MediaError::Cancelled);
+        if n % 128 == 0 {
+            if cancel.is_cancelled() {
+                return Err(MediaError::Cancelled);
+            }
+            if let Some(t) = packet.pts() {
+                let at = t as f64 * f64::from(tb) - window.0;
+                progress.report(Progress {
+                    item: String::new(),
+                    stage: "measuring",
+                    done: 0,
+                    total: 1,
+                    fraction: Some((at / (window.1 - window.0)).clamp(0.0, 1.0)),
+                });
+            }
         }
         if decoder.send_packet(&packet).is_err() {
             continue;

@@ -131,7 +131,7 @@ pub fn render(
     let music = escaped.as_deref().map(|e| graph::Music { escaped_path: e });
     let sound = loudness::Sound { input: &spec.input, has_source: info.audio.is_some(), music };
     let gain = if sound.has_source || sound.music.is_some() {
-        loudness::plan(&sound, window, &spec.preset, cancel)?
+        loudness::plan(&sound, window, &spec.preset, progress, cancel)?
     } else {
         loudness::Plan::silent()
     };
