@@ -172,6 +172,24 @@ fn display_name(p: &Path) -> String {
 
 /// Imports files and folders. Good files are imported even when others fail; each bad file is
 /// reported with a typed code and leaves nothing behind.
+/// How long a library file may exist without its row before it counts as an orphan. Another
+/// process's import holds that gap for milliseconds (at most the database busy timeout).
+const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Deletes library files left by an import killed between moving them into place and committing.
+fn sweep_orphans(ctx: &Context, layout: &Layout) {
+    let known = match store::library_paths(&ctx.db()) {
+        Ok(k) => k,
+        Err(e) => return tracing::warn!(error = %e, "orphan sweep skipped"),
+    };
+    for orphan in layout.orphans(ORPHAN_GRACE, |p| known.contains(&p.display().to_string())) {
+        match std::fs::remove_file(&orphan) {
+            Ok(()) => tracing::info!(path = %orphan.display(), "removed an orphaned library file"),
+            Err(e) => tracing::warn!(error = %e, path = %orphan.display(), "orphaned library file not removed"),
+        }
+    }
+}
+
 pub fn import(
     ctx: &Context,
     inputs: &[PathBuf],
@@ -184,6 +202,7 @@ pub fn import(
     }
     let layout = layout(ctx);
     layout.sweep_stale_staging();
+    sweep_orphans(ctx, &layout);
     let (files, missing) = import::collect(inputs);
     let total = files.len() as u64;
     let done = AtomicU64::new(0);

@@ -1,22 +1,12 @@
 //! `studio import` on a generated corpus of good and hostile files (scripts/make-media-fixtures).
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixtures() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/make-media-fixtures");
-        let status = std::process::Command::new(script).arg(dir.path()).status().expect("fixture script runs");
-        assert!(status.success(), "make-media-fixtures failed");
-        dir
-    })
-    .path()
-}
+mod common;
+use common::fixtures;
 
 fn studio(data: &Path) -> Command {
     let mut c = Command::cargo_bin("studio").expect("binary");
@@ -236,4 +226,29 @@ fn campaign_link_is_checked_first() {
     assert_eq!(filtered.as_array().map(Vec::len), Some(1));
     let (_, none) = run(data.path(), &["asset", "list", "--kind", "video"], &[]);
     assert_eq!(none.as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn an_import_sweeps_library_files_orphaned_by_a_crash() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (code, _) = run(data.path(), &["import"], &[fixtures().join("good/still.png")]);
+    assert_eq!(code, 0);
+    let library = data.path().join("data/library");
+    let kept = files_under(&library);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // What a kill -9 between the rename into place and the row commit leaves: a content-addressed
+    // file no row points at. Only one clearly older than any import in flight is swept.
+    let shard = library.join("ab");
+    std::fs::create_dir_all(&shard).expect("mkdir");
+    let (dead, fresh) =
+        (shard.join(format!("ab{}.mp4", "0".repeat(62))), shard.join(format!("ab{}.mp4", "1".repeat(62))));
+    std::fs::write(&dead, b"orphan").expect("write");
+    std::fs::write(&fresh, b"in flight").expect("write");
+    std::fs::write(library.join("notes.txt"), b"not ours").expect("write");
+    let touched = std::process::Command::new("touch").args(["-d", "1 hour ago"]).arg(&dead).arg(&kept[0]).status();
+    assert!(touched.expect("touch").success());
+    let (code, _) = run(data.path(), &["import"], &[fixtures().join("good/voice.m4a")]);
+    assert_eq!(code, 0);
+    assert!(!dead.exists(), "orphan swept");
+    assert!(fresh.exists() && kept[0].exists() && library.join("notes.txt").exists());
 }

@@ -1,20 +1,11 @@
 //! `studio render` outputs checked with ffprobe and FFmpeg's ebur128 meter.
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixtures() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/make-media-fixtures");
-        assert!(std::process::Command::new(script).arg(dir.path()).status().expect("runs").success());
-        dir
-    })
-    .path()
-}
+mod common;
+use common::fixtures;
 
 fn render(data: &Path, input: &Path, args: &[&str]) -> (i32, Value) {
     let out = Command::cargo_bin("studio")

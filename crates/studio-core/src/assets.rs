@@ -120,6 +120,15 @@ pub fn get(db: &Db, id: &str) -> Result<Asset> {
     })
 }
 
+/// Every path an asset row points at, deleted rows included (their bytes are not orphans).
+pub fn library_paths(db: &Db) -> Result<std::collections::HashSet<String>> {
+    db.read(|c| {
+        let mut stmt = c.prepare("SELECT library_path FROM assets")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AssetFilter {
     pub kind: Option<AssetKind>,

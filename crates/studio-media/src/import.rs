@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use studio_core::progress::CancelToken;
 
@@ -63,18 +63,38 @@ impl Layout {
         for root in [&self.library, &self.thumbs] {
             let Ok(entries) = std::fs::read_dir(root.join(STAGING)) else { continue };
             for e in entries.flatten() {
-                let old = e
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| SystemTime::now().duration_since(t).ok())
-                    .is_some_and(|age| age > STALE_STAGING);
+                let old = e.metadata().is_ok_and(|m| crate::older_than(&m, STALE_STAGING));
                 if old {
                     let p = e.path();
                     let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
                 }
             }
         }
+    }
+
+    /// Library files no asset points at, written more than `grace` ago: what an import killed
+    /// between moving the bytes into place and committing the row leaves behind. `known` says
+    /// whether a path belongs to an asset.
+    pub fn orphans(&self, grace: Duration, known: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let Ok(shards) = std::fs::read_dir(&self.library) else { return Vec::new() };
+        let mut found = Vec::new();
+        for shard in shards.flatten() {
+            // Content-addressed shards are two hex digits; anything else is not ours to judge.
+            let name = shard.file_name();
+            let is_shard = name.len() == 2 && name.to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_hexdigit()));
+            if !is_shard || !shard.path().is_dir() {
+                continue;
+            }
+            let Ok(files) = std::fs::read_dir(shard.path()) else { continue };
+            for f in files.flatten() {
+                let path = f.path();
+                let stale = f.metadata().is_ok_and(|m| m.is_file() && crate::older_than(&m, grace));
+                if stale && !known(&path) {
+                    found.push(path);
+                }
+            }
+        }
+        found
     }
 }
 

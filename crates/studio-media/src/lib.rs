@@ -28,6 +28,11 @@ pub(crate) fn init() {
     });
 }
 
+/// True when the entry was last written longer than `age` ago (false when unknown).
+pub(crate) fn older_than(meta: &std::fs::Metadata, age: std::time::Duration) -> bool {
+    meta.modified().ok().and_then(|t| std::time::SystemTime::now().duration_since(t).ok()).is_some_and(|a| a > age)
+}
+
 /// Files we hand to the creator (renders, library copies) get the usual permissions; temporary
 /// files are created private (0600) and would otherwise stay that way after the rename.
 pub(crate) fn make_shareable(file: &std::fs::File) {

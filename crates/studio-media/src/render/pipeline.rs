@@ -200,6 +200,24 @@ fn drain_audio(g: &mut ff::filter::Graph, mux: &mut Mux, until_samples: Option<i
     Ok(())
 }
 
+/// A render killed outright (SIGKILL, power loss) cannot delete its partial file. A live render
+/// writes its file continuously, so one untouched this long is dead.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+fn sweep_partials(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let ours = name.to_str().is_some_and(|n| n.starts_with(".render-") && n.ends_with(".mp4"));
+        if ours && e.metadata().is_ok_and(|m| m.is_file() && crate::older_than(&m, STALE_PARTIAL)) {
+            match std::fs::remove_file(e.path()) {
+                Ok(()) => tracing::info!(path = %e.path().display(), "removed a dead render's partial file"),
+                Err(err) => tracing::warn!(error = %err, path = %e.path().display(), "partial file not removed"),
+            }
+        }
+    }
+}
+
 /// What the passes before the transcode decided.
 pub struct Decided<'a> {
     pub window: (f64, f64),
@@ -222,6 +240,7 @@ pub fn run(
     let duration = window.1 - window.0;
     let parent = spec.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(parent).map_err(|source| MediaError::Write { path: parent.to_path_buf(), source })?;
+    sweep_partials(parent);
     // Written under a temporary name beside the target; renamed only when complete.
     let partial = tempfile::Builder::new()
         .prefix(".render-")
