@@ -46,6 +46,8 @@ pub struct RenderResult {
     pub fps: u32,
     pub duration_s: f64,
     pub encoder: String,
+    /// Set when `auto` fell back to libx264 after a hardware encoder failed mid-render.
+    pub encoder_fallback: Option<String>,
     pub preset: String,
     pub source_loudness_lufs: Option<f64>,
     pub gain_db: f64,
@@ -77,7 +79,9 @@ fn media_error(e: MediaError) -> ApiError {
         | MediaError::UnsupportedFormat { .. }
         | MediaError::Corrupt { .. }
         | MediaError::ImageTooLarge { .. } => ErrorCode::InvalidMedia,
-        MediaError::NoEncoder(_) | MediaError::RenderFailed(_) => ErrorCode::RenderFailed,
+        MediaError::NoEncoder(_) | MediaError::RenderFailed(_) | MediaError::EncoderFailed { .. } => {
+            ErrorCode::RenderFailed
+        }
     };
     ApiError::new(code, e.to_string())
 }
@@ -226,6 +230,7 @@ pub fn render(
         fps: o.fps,
         duration_s: o.duration_s,
         encoder: o.encoder,
+        encoder_fallback: o.encoder_fallback,
         preset: o.preset,
         source_loudness_lufs: o.source_loudness_lufs,
         gain_db: o.gain_db,

@@ -25,6 +25,8 @@ pub enum MediaError {
     NoEncoder(String),
     #[error("The render failed: {0}")]
     RenderFailed(String),
+    #[error("The {encoder} encoder failed mid-render: {detail}")]
+    EncoderFailed { encoder: String, detail: String },
     #[error("Cancelled.")]
     Cancelled,
     #[error("Could not write {path}: {source}")]
@@ -50,6 +52,7 @@ impl MediaError {
             Self::BadCaptions { .. } => "invalid_captions",
             Self::NoEncoder(_) => "no_encoder",
             Self::RenderFailed(_) => "render_failed",
+            Self::EncoderFailed { .. } => "encoder_failed",
             Self::Cancelled => "cancelled",
             Self::Write { .. } => "io",
         }

@@ -326,7 +326,11 @@ export type RenderResult = {
 /**
  * Set when the input was an asset (the render is in its history).
  */
-render_id: string | null; output: string; width: number; height: number; fps: number; duration_s: number; encoder: string; preset: string; source_loudness_lufs: number | null; gain_db: number; 
+render_id: string | null; output: string; width: number; height: number; fps: number; duration_s: number; encoder: string; 
+/**
+ * Set when `auto` fell back to libx264 after a hardware encoder failed mid-render.
+ */
+encoder_fallback: string | null; preset: string; source_loudness_lufs: number | null; gain_db: number; 
 /**
  * The libavfilter graphs that ran, exactly.
  */

@@ -62,6 +62,8 @@ pub struct RenderOutcome {
     pub fps: u32,
     pub duration_s: f64,
     pub encoder: String,
+    /// Why `auto` ended up on libx264 after a hardware encoder failed mid-render.
+    pub encoder_fallback: Option<String>,
     pub preset: String,
     /// Integrated loudness of the source (LUFS), when it had sound.
     pub source_loudness_lufs: Option<f64>,
@@ -140,7 +142,29 @@ pub fn render(
         .then(|| graph::measure(window, sound.music.as_ref(), sound.has_source, ""));
     let decided =
         pipeline::Decided { window, loudness: &gain, burn: &burn, music: sound.music.as_ref(), measure_graph };
-    pipeline::run(spec, &info, &decided, progress, cancel)
+    with_cpu_fallback(&spec.encoder, |choice| {
+        let spec = RenderSpec { encoder: choice.clone(), ..spec.clone() };
+        pipeline::run(&spec, &info, &decided, progress, cancel)
+    })
+}
+
+/// `auto` promises a render even when the hardware encoder that opened fails part-way (driver
+/// resets, sessions exhausted): the render starts over on libx264 and says so.
+fn with_cpu_fallback(
+    choice: &EncoderChoice,
+    mut run: impl FnMut(&EncoderChoice) -> Result<RenderOutcome, MediaError>,
+) -> Result<RenderOutcome, MediaError> {
+    match run(choice) {
+        Err(MediaError::EncoderFailed { encoder, detail })
+            if *choice == EncoderChoice::Auto && encoder != "libx264" =>
+        {
+            tracing::warn!(%encoder, %detail, "hardware encoder failed; rendering again with libx264");
+            let mut o = run(&EncoderChoice::Cpu)?;
+            o.encoder_fallback = Some(format!("{encoder} failed mid-render ({detail}); rendered with libx264"));
+            Ok(o)
+        }
+        other => other,
+    }
 }
 
 /// The styled ASS a render would burn for these captions (for editing in Aegisub and friends).
@@ -183,4 +207,67 @@ fn overlay(spec: &RenderSpec, window: (f64, f64)) -> Result<Option<captions::Ove
         },
     }
     Ok(Some(o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(encoder: &str) -> RenderOutcome {
+        RenderOutcome {
+            output: "out.mp4".into(),
+            width: 1080,
+            height: 1920,
+            fps: 30,
+            duration_s: 1.0,
+            encoder: encoder.into(),
+            encoder_fallback: None,
+            preset: "tiktok".into(),
+            source_loudness_lufs: None,
+            gain_db: 0.0,
+            video_frames: 30,
+            video_graph: String::new(),
+            audio_graph: String::new(),
+            measure_graph: None,
+            loudness_passes: 0,
+        }
+    }
+
+    fn nvenc_dies(choice: &EncoderChoice) -> Result<RenderOutcome, MediaError> {
+        match choice {
+            EncoderChoice::Cpu => Ok(outcome("libx264")),
+            _ => Err(MediaError::EncoderFailed { encoder: "h264_nvenc".into(), detail: "device lost".into() }),
+        }
+    }
+
+    #[test]
+    fn auto_starts_over_on_libx264_when_the_hardware_encoder_dies() {
+        let mut tried = Vec::new();
+        let o = with_cpu_fallback(&EncoderChoice::Auto, |c| {
+            tried.push(c.clone());
+            nvenc_dies(c)
+        })
+        .expect("falls back");
+        assert_eq!(tried, vec![EncoderChoice::Auto, EncoderChoice::Cpu]);
+        assert_eq!(o.encoder, "libx264");
+        assert!(o.encoder_fallback.as_deref().is_some_and(|w| w.contains("h264_nvenc") && w.contains("device lost")));
+    }
+
+    #[test]
+    fn a_named_encoder_or_any_other_failure_is_not_retried() {
+        let named = EncoderChoice::Named("h264_nvenc".into());
+        assert!(matches!(with_cpu_fallback(&named, nvenc_dies), Err(MediaError::EncoderFailed { .. })));
+        let mut calls = 0;
+        let r = with_cpu_fallback(&EncoderChoice::Auto, |_| {
+            calls += 1;
+            Err(MediaError::Cancelled)
+        });
+        assert!(matches!(r, Err(MediaError::Cancelled)));
+        let r = with_cpu_fallback(&EncoderChoice::Auto, |_| {
+            calls += 1;
+            Err(MediaError::EncoderFailed { encoder: "libx264".into(), detail: "out of memory".into() })
+        });
+        assert!(matches!(r, Err(MediaError::EncoderFailed { .. })));
+        assert_eq!(calls, 2, "libx264 itself failing is not retried on libx264");
+    }
 }

@@ -97,6 +97,8 @@ pub(crate) fn sourceless_graph(spec: &str, frame_size: Option<u32>) -> Result<ff
 struct Mux {
     octx: ff::format::context::Output,
     video: ff::codec::encoder::video::Encoder,
+    /// The video encoder's name, so its failures can be told apart (`auto` retries on libx264).
+    video_name: String,
     audio: ff::codec::encoder::audio::Encoder,
     video_tb: Rational,
     audio_tb: Rational,
@@ -120,6 +122,10 @@ impl Mux {
         pkt.write_interleaved(octx).map_err(|e| failed("writing the file", e))
     }
 
+    fn encoder_failed(&self, e: ff::Error) -> MediaError {
+        MediaError::EncoderFailed { encoder: self.video_name.clone(), detail: e.to_string() }
+    }
+
     fn video_frame(&mut self, f: Option<&mut ff::frame::Video>) -> Result<(), MediaError> {
         match f {
             Some(f) => {
@@ -128,7 +134,7 @@ impl Mux {
                 }
                 f.set_pts(Some(self.video_frames as i64));
                 f.set_kind(ff::picture::Type::None);
-                self.video.send_frame(f).map_err(|e| failed("video encoder", e))?;
+                self.video.send_frame(f).map_err(|e| self.encoder_failed(e))?;
                 self.video_frames += 1;
                 self.last_frame = Some(f.clone());
             }
@@ -138,12 +144,12 @@ impl Mux {
                 if let Some(mut last) = self.last_frame.take() {
                     while self.video_frames < self.target_frames {
                         last.set_pts(Some(self.video_frames as i64));
-                        self.video.send_frame(&last).map_err(|e| failed("video encoder", e))?;
+                        self.video.send_frame(&last).map_err(|e| self.encoder_failed(e))?;
                         self.video_frames += 1;
                         self.receive_video()?;
                     }
                 }
-                self.video.send_eof().map_err(|e| failed("video encoder", e))?;
+                self.video.send_eof().map_err(|e| self.encoder_failed(e))?;
             }
         }
         self.receive_video()
@@ -306,6 +312,7 @@ pub fn run(
         target_frames: expected_frames,
         last_frame: None,
         video: venc,
+        video_name: encoder_name.clone(),
         audio: aenc,
         video_tb: Rational::new(1, p.fps as i32),
         audio_tb: Rational::new(1, 48_000),
@@ -451,6 +458,7 @@ pub fn run(
         fps: p.fps,
         duration_s: mux.video_frames as f64 / f64::from(p.fps),
         encoder: encoder_name,
+        encoder_fallback: None,
         preset: p.name.clone(),
         source_loudness_lufs: plan.measured_lufs,
         gain_db: plan.gain_db,
