@@ -4,11 +4,13 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode } from './bindings';
+import type { AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode, RenderRecord } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
+import { silence } from './memoryMedia';
+import { createRenderStore } from './memoryRenders';
 import type { Backend } from './types';
 
 export interface MemorySeed {
@@ -25,6 +27,14 @@ export interface MemorySeed {
   pickFiles?: string[];
   /** What the fake folder dialog returns (null: cancelled); default: a new demo folder. */
   pickFolder?: string | null;
+  /** Render history (see memoryRenders.ts for the fake render rules). */
+  renders?: RenderRecord[];
+  /** Delay per render progress tick, 26 ticks a render (default: latencyMs). */
+  renderStepMs?: number;
+  /** What the fake captions picker returns (null: cancelled); default: a new demo .srt per call. */
+  pickCaptions?: string | null;
+  /** What the fake music picker returns (null: cancelled); default: a new demo .mp3 per call. */
+  pickMusic?: string | null;
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -37,6 +47,10 @@ export interface MemoryBackend extends Backend {
   dump(): (Campaign & { deleted: boolean })[];
   /** Every stored asset (for tests). */
   dumpAssets(): Asset[];
+  /** Every render in the history (for tests). */
+  dumpRenders(): RenderRecord[];
+  /** A rendered file disappears, as if deleted outside the app (for tests). */
+  removeRenderFile(path: string): void;
   /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
   simulateFileDrag: { hover(paths: string[]): void; drop(paths: string[]): void; leave(): void };
 }
@@ -109,6 +123,13 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickFiles: seed.pickFiles,
     pickFolder: seed.pickFolder,
     campaignExists: (id) => rows.some((r) => r.id === id && !r.deleted),
+  });
+  const renders = createRenderStore({
+    renders: seed.renders,
+    stepMs: seed.renderStepMs ?? seed.latencyMs,
+    pickCaptions: seed.pickCaptions,
+    pickMusic: seed.pickMusic,
+    findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
   });
 
   const newId = () => {
@@ -195,10 +216,28 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     // Progress is paced by importStepMs, not by the per-call latency.
     importAssets: (jobId, paths, options, onProgress) =>
       call('importAssets', () => library.importAssets(jobId, paths, options, onProgress)),
-    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId)),
+    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId)),
     pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
     pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
-    fileUrl: (path) => library.fileUrl(path),
+    pickFile: (kind) => call('pickFile', () => renders.pickFile(kind)),
+    // Render outputs play (half a second of silence); library files get their fake pictures.
+    fileUrl: (path) => (renders.isOutput(path) ? silence() : library.fileUrl(path)),
+
+    dumpRenders: renders.dumpRenders,
+    removeRenderFile: renders.removeFile,
+    renderPresets: () => call('renderPresets', () => renders.presets()),
+    // Progress is paced by renderStepMs, not by the per-call latency.
+    startRender: (jobId, request, onProgress) => call('startRender', () => renders.startRender(jobId, request, onProgress)),
+    listRenders: (assetId) => call('listRenders', () => renders.listRenders(assetId)),
+    deleteRender: (id) => call('deleteRender', () => renders.deleteRender(id)),
+    openRender: (id) =>
+      call('openRender', () => {
+        renders.outputOf(id);
+      }),
+    revealRender: (id) =>
+      call('revealRender', () => {
+        renders.outputOf(id);
+      }),
   };
 }

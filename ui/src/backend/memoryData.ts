@@ -1,5 +1,5 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AppInfo, Asset, Campaign } from './bindings';
+import type { AppInfo, Asset, Campaign, RenderRecord } from './bindings';
 import { fakeAsset } from './memoryAssets';
 
 export const MEMORY_TIMEZONES: readonly string[] = [
@@ -109,4 +109,28 @@ export function demoAssets(): Asset[] {
   return files.map(([path, campaign], i) =>
     fakeAsset(path, { id: `demo-asset-${i + 1}`, created_at: `2025-01-0${9 - i}T10:00:00Z`, campaign_id: campaign }),
   );
+}
+
+/** Render history for the demo videos: a finished render, a failed one, one whose file is gone. */
+export function demoRenders(): RenderRecord[] {
+  const base = {
+    output_exists: true, width: 1080, height: 1920, encoder: 'libx264', error_code: null, error_message: null, request: null,
+  };
+  return [
+    {
+      ...base, id: 'demo-render-1', asset_id: 'demo-asset-1', preset: 'tiktok', state: 'done',
+      output: '/home/demo/Viral Studio/renders/launch-teaser-vertical-tiktok.mp4', size_bytes: 18_900_000, duration_s: 18.4,
+      created_at: '2025-01-10T09:30:00Z',
+    },
+    {
+      ...base, id: 'demo-render-2', asset_id: 'demo-asset-1', preset: 'reels', state: 'failed', output: null, output_exists: false,
+      size_bytes: null, width: null, height: null, duration_s: null, encoder: null, error_code: 'invalid_captions',
+      error_message: 'The captions file cannot be used (line 12): the end time is before the start time', created_at: '2025-01-10T09:20:00Z',
+    },
+    {
+      ...base, id: 'demo-render-3', asset_id: 'demo-asset-2', preset: 'youtube', state: 'done', width: 1920, height: 1080,
+      output: '/home/demo/Viral Studio/renders/studio-tour-youtube.mp4', output_exists: false, size_bytes: null, duration_s: 64.2,
+      created_at: '2025-01-10T08:00:00Z',
+    },
+  ];
 }

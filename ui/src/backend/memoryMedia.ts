@@ -114,7 +114,7 @@ function waveformSvg(seed: number): string {
 let silentWav: string | null = null;
 
 /** Half a second of silence: a valid source for both <audio> and <video>. */
-function silence(): string {
+export function silence(): string {
   if (silentWav) return silentWav;
   const rate = 8000;
   const samples = rate / 2;

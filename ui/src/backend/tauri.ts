@@ -8,9 +8,9 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { MEDIA_EXTENSIONS } from '../lib/media';
 import { commands, type Result } from './bindings';
-import type { ApiError, ProgressEvent } from './bindings';
+import type { ApiError, ProgressEvent, RenderProgress } from './bindings';
 import { toBackendError } from './errors';
-import type { Backend } from './types';
+import type { Backend, PickKind } from './types';
 
 async function unwrap<T>(call: Promise<Result<T, ApiError>>): Promise<T> {
   let result: Result<T, ApiError>;
@@ -41,6 +41,17 @@ const MEDIA_FILTERS: DialogFilter[] = [
   { name: 'All files', extensions: ['*'] },
 ];
 
+const PICKERS: Record<PickKind, { title: string; filters: DialogFilter[] }> = {
+  captions: { title: 'Choose captions', filters: [{ name: 'Captions (SRT, ASS)', extensions: ['srt', 'ass', 'ssa'] }] },
+  music: {
+    title: 'Choose music',
+    filters: [
+      { name: 'Audio', extensions: [...MEDIA_EXTENSIONS.audio] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+};
+
 export const tauriBackend: Backend = {
   kind: 'tauri',
   appInfo: () => unwrap(commands.appInfo()),
@@ -68,6 +79,7 @@ export const tauriBackend: Backend = {
     return picked ?? [];
   },
   pickFolder: () => plugin(open({ multiple: false, directory: true, title: 'Import a folder' })),
+  pickFile: (kind) => plugin(open({ multiple: false, directory: false, ...PICKERS[kind] })),
   onFileDrop: (h) =>
     plugin(
       getCurrentWebview().onDragDropEvent(({ payload }) => {
@@ -86,4 +98,20 @@ export const tauriBackend: Backend = {
       }),
     ),
   fileUrl: (path) => convertFileSrc(path),
+
+  renderPresets: () => unwrap(commands.renderPresets()),
+  startRender: (jobId, request, onProgress) => {
+    // Rust throttles progress to ~10 events per second (stage changes always go out).
+    const channel = new Channel<RenderProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.renderStart(jobId, request, channel));
+  },
+  listRenders: (assetId) => unwrap(commands.renderList(assetId)),
+  deleteRender: (id) => unwrap(commands.renderDelete(id)),
+  openRender: async (id) => {
+    await unwrap(commands.renderOpen(id));
+  },
+  revealRender: async (id) => {
+    await unwrap(commands.renderReveal(id));
+  },
 };

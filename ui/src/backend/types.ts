@@ -21,7 +21,12 @@ export type {
   ImportOptions,
   ImportReport,
   ImportSkipped,
+  PresetInfo,
   ProgressEvent,
+  RenderProgress,
+  RenderRecord,
+  RenderRequest,
+  RenderResult,
 } from './bindings';
 import type {
   AppInfo,
@@ -32,8 +37,16 @@ import type {
   CampaignPatch,
   ImportOptions,
   ImportReport,
+  PresetInfo,
   ProgressEvent,
+  RenderProgress,
+  RenderRecord,
+  RenderRequest,
+  RenderResult,
 } from './bindings';
+
+/** What a single-file picker is for: it decides the dialog's title and file filters. */
+export type PickKind = 'captions' | 'music';
 
 /** Files dragged from the OS over the window (Tauri's webview drag-and-drop events). */
 export interface FileDropHandlers {
@@ -78,6 +91,25 @@ export interface Backend {
   pickFolder(): Promise<string | null>;
   /** Listens for OS file drags over the window; resolves to an unsubscribe function. */
   onFileDrop(handlers: FileDropHandlers): Promise<() => void>;
-  /** A URL the webview may load for a library file (poster, filmstrip, waveform, media). */
+  /** Native "open file" dialog for one captions (.srt, .ass) or music file; null when cancelled. */
+  pickFile(kind: PickKind): Promise<string | null>;
+  /** A URL the webview may load for a library file (poster, filmstrip, waveform, media, render output). */
   fileUrl(path: string): string;
+
+  /** The render presets (built-in and the user's own), e.g. tiktok 1080×1920 30 fps. */
+  renderPresets(): Promise<PresetInfo[]>;
+  /**
+   * Renders `request.input` (an asset id) to a platform preset. Progress streams to `onProgress`
+   * (the first event carries the `render_id` of the history record); `cancelJob(jobId)` stops it
+   * and the call rejects with code `cancelled`. Bad settings reject with `invalid_input`.
+   */
+  startRender(jobId: string, request: RenderRequest, onProgress: (p: RenderProgress) => void): Promise<RenderResult>;
+  /** Render history, newest first; one asset's when `assetId` is given. */
+  listRenders(assetId: string | null): Promise<RenderRecord[]>;
+  /** Deletes the render's file and removes it from the history (`conflict` while it runs). */
+  deleteRender(id: string): Promise<RenderRecord>;
+  /** Opens the rendered file in the system's video player (`not_found` when the file is gone). */
+  openRender(id: string): Promise<void>;
+  /** Shows the rendered file in the system's file manager. */
+  revealRender(id: string): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
  * describe a library asset the same way.
  */
-import type { Asset, Campaign } from '../backend/bindings';
+import type { Asset, Campaign, RenderRecord } from '../backend/bindings';
 
 /** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
 export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
@@ -46,5 +46,26 @@ export function campaignBase(id: string, name: string, at: string): Campaign {
     created_at: at,
     updated_at: at,
     version: 1,
+  };
+}
+
+/** A finished TikTok render of `assetId`: a 12 s 1080×1920 file of 12.4 MB that is still on disk. */
+export function renderBase(id: string, assetId: string, at: string): RenderRecord {
+  return {
+    id,
+    asset_id: assetId,
+    preset: 'tiktok',
+    state: 'done',
+    output: `/renders/${assetId}-tiktok-${id}.mp4`,
+    output_exists: true,
+    size_bytes: 12_400_000,
+    width: 1080,
+    height: 1920,
+    duration_s: 12,
+    encoder: 'libx264',
+    error_code: null,
+    error_message: null,
+    request: null,
+    created_at: at,
   };
 }

@@ -2,9 +2,9 @@ import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { Backend } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
-import type { Asset, Campaign } from '../backend';
+import type { Asset, Campaign, RenderRecord } from '../backend';
 import { Providers, createQueryClient } from '../Providers';
-import { assetBase, campaignBase } from './factories';
+import { assetBase, campaignBase, renderBase } from './factories';
 
 export function renderWithBackend(ui: ReactElement, backend: Backend = createMemoryBackend()): RenderResult & { backend: Backend } {
   const result = render(
@@ -42,4 +42,12 @@ export function asset(overrides: Partial<Asset> = {}): Asset {
     created_at: `2025-01-01T00:00:${String(59 - (a % 60)).padStart(2, '0')}Z`,
     ...overrides,
   };
+}
+
+let r = 0;
+/** A finished TikTok render of asset `v1` unless overridden (newer ones first in the history). */
+export function renderRecord(overrides: Partial<RenderRecord> = {}): RenderRecord {
+  r += 1;
+  const id = overrides.id ?? `render-${r}`;
+  return { ...renderBase(id, overrides.asset_id ?? 'v1', `2025-02-01T00:00:${String(r % 60).padStart(2, '0')}Z`), ...overrides };
 }
