@@ -20,7 +20,7 @@ pub struct RenderRequest {
     pub output: Option<String>,
     /// "START-END" in seconds, e.g. "12.5-40".
     pub trim: Option<String>,
-    /// "blur" or "center" (default: the preset's).
+    /// "blur", "center" or "smart" (default: the preset's).
     pub reframe: Option<String>,
     /// "auto", "cpu" or an encoder name.
     pub encoder: Option<String>,
@@ -158,14 +158,12 @@ pub fn render(
         None => None,
         Some("blur") => Some(Reframe::Blur),
         Some("center") => Some(Reframe::Center),
-        Some("smart") => {
+        Some("smart") => Some(Reframe::Smart),
+        Some(other) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
-                "smart reframe is not available yet; use blur or center.",
+                format!("reframe \"{other}\": use blur, center or smart."),
             ))
-        }
-        Some(other) => {
-            return Err(ApiError::new(ErrorCode::InvalidInput, format!("reframe \"{other}\": use blur or center.")))
         }
     };
     let encoder = match req.encoder.as_deref() {

@@ -384,3 +384,53 @@ fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
     );
     assert_eq!((code, v["code"].as_str()), (1, Some("invalid_input")), "an image is not music: {v}");
 }
+
+/// (share of the subject's area visible, centre of the visible white pixels as a fraction of the
+/// width) in the frame at `t` s. The square is 100 px in a 720 px tall source, so 1/7.2 of the
+/// output height on a side.
+fn white_square(video: &Path, t: f64) -> (f64, f64) {
+    let png = video.with_extension(format!("{t}.png"));
+    let ok = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-loglevel", "error", "-y", "-ss", &t.to_string(), "-i"])
+        .arg(video)
+        .args(["-frames:v", "1"])
+        .arg(&png)
+        .status()
+        .expect("ffmpeg");
+    assert!(ok.success());
+    let img = image::open(&png).expect("frame").to_luma8();
+    let (mut n, mut sx) = (0f64, 0f64);
+    for (x, _, p) in img.enumerate_pixels() {
+        if p[0] > 200 {
+            n += 1.0;
+            sx += f64::from(x);
+        }
+    }
+    let side = f64::from(img.height()) / 7.2;
+    (n / (side * side), if n > 0.0 { sx / n / f64::from(img.width()) } else { f64::NAN })
+}
+
+#[test]
+fn smart_reframe_follows_the_subject_a_centre_crop_loses() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let src = fixtures().join("render/moving-subject.mp4");
+    let out = |name: &str| data.path().join(format!("{name}.mp4"));
+    for how in ["smart", "center"] {
+        let o = out(how);
+        let args =
+            ["--preset", "tiktok", "--reframe", how, "--x264-preset", "ultrafast", "--out", o.to_str().expect("utf-8")];
+        let (code, r) = render(data.path(), &src, &args);
+        assert_eq!(code, 0, "{r}");
+    }
+    check_contract(&out("smart"), 1080, 1920, 6.0);
+    // The square crosses from 6% to 93% of the source's width; a 9:16 window is 32% of it.
+    for t in [0.5, 3.0, 5.5] {
+        let (seen, x) = white_square(&out("smart"), t);
+        assert!(seen > 0.9, "t={t}: only {:.0}% of the subject is in the smart crop", seen * 100.0);
+        assert!((0.2..=0.8).contains(&x), "t={t}: the subject sits at {x:.2} of the width, not near the middle");
+    }
+    for t in [0.5, 5.5] {
+        let (seen, _) = white_square(&out("center"), t);
+        assert!(seen < 0.1, "t={t}: a centre crop should have lost the subject ({seen:.2})");
+    }
+}

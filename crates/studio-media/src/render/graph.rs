@@ -2,23 +2,42 @@
 //! readable in logs and identical to what an ffmpeg CLI user would write (the benchmark runs the
 //! same strings through the CLI).
 use super::loudness::Plan;
+use super::smart::Track;
 use super::Reframe;
 
-/// Video: cut to the window, constant frame rate, rotation applied, reframed to the target
-/// aspect, 4:2:0.
-/// `burn` is appended after reframing (libass filters for captions and hook text).
-pub fn video(window: (f64, f64), rotation: u32, reframe: Reframe, w: u32, h: u32, fps: u32, burn: &str) -> String {
-    let rotate = match rotation {
+/// Turns the picture upright (a filter chain fragment ending in a comma, or nothing).
+pub fn rotate(rotation: u32) -> &'static str {
+    match rotation {
         90 => "transpose=clock,",
         180 => "hflip,vflip,",
         270 => "transpose=cclock,",
         _ => "",
-    };
-    let fit = match reframe {
-        Reframe::Center => format!("scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic,crop={w}:{h}"),
+    }
+}
+
+/// Video: cut to the window, constant frame rate, rotation applied, reframed to the target
+/// aspect, 4:2:0.
+/// `burn` is appended after reframing (libass filters for captions and hook text). `track` is
+/// the smart reframe's crop (None falls back to a centre crop).
+#[allow(clippy::too_many_arguments)]
+pub fn video(
+    window: (f64, f64),
+    rotation: u32,
+    reframe: Reframe,
+    track: Option<&Track>,
+    w: u32,
+    h: u32,
+    fps: u32,
+    burn: &str,
+) -> String {
+    let rotate = rotate(rotation);
+    let cover = format!("scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic");
+    let fit = match (reframe, track) {
+        (Reframe::Smart, Some(t)) => format!("{cover},{}", t.crop_filter(w, h)),
+        (Reframe::Center | Reframe::Smart, _) => format!("{cover},crop={w}:{h}"),
         // The blurred background is made at 1/8 size: blurring full-size 1080x1920 frames costs
         // more than encoding them.
-        Reframe::Blur => {
+        (Reframe::Blur, _) => {
             let (sw, sh) = ((w / 8).max(2) & !1, (h / 8).max(2) & !1);
             format!(
                 "split=2[bgsrc][fgsrc];\

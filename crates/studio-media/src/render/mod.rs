@@ -11,6 +11,7 @@ mod graph;
 mod loudness;
 mod pipeline;
 pub mod preset;
+pub mod smart;
 
 use std::path::PathBuf;
 
@@ -140,8 +141,26 @@ pub fn render(
     let burn = overlay.as_ref().map_or_else(String::new, captions::Overlay::filters);
     let measure_graph = (sound.has_source || sound.music.is_some())
         .then(|| graph::measure(window, sound.music.as_ref(), sound.has_source, ""));
-    let decided =
-        pipeline::Decided { window, loudness: &gain, burn: &burn, music: sound.music.as_ref(), measure_graph };
+    let track = match spec.reframe.unwrap_or(spec.preset.reframe) {
+        Reframe::Smart => smart::analyse(
+            &spec.input,
+            window,
+            info.video.as_ref().map_or(0, |v| v.rotation),
+            (info.width.unwrap_or(1), info.height.unwrap_or(1)),
+            (spec.preset.width, spec.preset.height),
+            progress,
+            cancel,
+        )?,
+        _ => None,
+    };
+    let decided = pipeline::Decided {
+        window,
+        loudness: &gain,
+        burn: &burn,
+        music: sound.music.as_ref(),
+        measure_graph,
+        track: track.as_ref(),
+    };
     with_cpu_fallback(&spec.encoder, |choice| {
         let spec = RenderSpec { encoder: choice.clone(), ..spec.clone() };
         pipeline::run(&spec, &info, &decided, progress, cancel)

@@ -53,7 +53,7 @@ pub(crate) fn audio_graph(
     Ok(g)
 }
 
-fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) -> Result<ff::filter::Graph, MediaError> {
+pub(crate) fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) -> Result<ff::filter::Graph, MediaError> {
     let sar = frame.aspect_ratio();
     let (sn, sd) =
         if sar.numerator() > 0 && sar.denominator() > 0 { (sar.numerator(), sar.denominator()) } else { (1, 1) };
@@ -232,6 +232,8 @@ pub struct Decided<'a> {
     pub burn: &'a str,
     pub music: Option<&'a graph::Music<'a>>,
     pub measure_graph: Option<String>,
+    /// The smart reframe's crop path.
+    pub track: Option<&'a super::smart::Track>,
 }
 
 pub fn run(
@@ -319,7 +321,8 @@ pub fn run(
         video_frames: 0,
         audio_samples: 0,
     };
-    let vspec = graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), p.width, p.height, p.fps, burn);
+    let vspec =
+        graph::video(window, rotation, spec.reframe.unwrap_or(p.reframe), d.track, p.width, p.height, p.fps, burn);
     let aspec = graph::audio(window, plan, music, true);
     let sourceless_spec = match music {
         Some(_) => graph::audio(window, plan, music, false),

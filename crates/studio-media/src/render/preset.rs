@@ -16,6 +16,8 @@ pub enum Reframe {
     Blur,
     /// Fill the frame, cropping the overflow equally.
     Center,
+    /// Fill the frame with a crop that follows motion and salient detail, smoothed.
+    Smart,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
