@@ -1,4 +1,7 @@
-/** Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports `['assets']`. */
+/**
+ * Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports
+ * `['assets']`, renders (ending, deleted) `['renders']`.
+ */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useBackend, type Asset, type AssetQuery } from './backend';
 
@@ -10,6 +13,9 @@ export const queryKeys = {
   assets: ['assets'] as const,
   assetList: (q: AssetQuery) => ['assets', 'list', q] as const,
   asset: (id: string) => ['assets', 'one', id] as const,
+  presets: ['render-presets'] as const,
+  renders: ['renders'] as const,
+  renderList: (assetId: string | null) => ['renders', 'list', assetId] as const,
 };
 
 export function useAppInfo() {
@@ -44,4 +50,16 @@ export function useAssetList(query: AssetQuery) {
 export function useAsset(id: string, initial?: Asset) {
   const backend = useBackend();
   return useQuery({ queryKey: queryKeys.asset(id), queryFn: () => backend.getAsset(id), placeholderData: initial });
+}
+
+/** The render presets rarely change (a user preset needs a restart to be seen anyway). */
+export function usePresets() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.presets, queryFn: () => backend.renderPresets(), staleTime: Infinity });
+}
+
+/** One asset's renders, newest first. */
+export function useRenders(assetId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.renderList(assetId), queryFn: () => backend.listRenders(assetId) });
 }

@@ -36,7 +36,7 @@ pub enum HelperEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HelperOutcome {
-    Ok(RenderResult),
+    Ok(Box<RenderResult>),
     Error(ApiError),
 }
 
@@ -113,7 +113,7 @@ pub fn serve(ctx: &Context, input: impl Read + Send + 'static) -> HelperOutcome 
         watch.cancel();
     });
     match renders::render(ctx, &req, &JsonLines::default(), &cancel) {
-        Ok(r) => HelperOutcome::Ok(r),
+        Ok(r) => HelperOutcome::Ok(Box::new(r)),
         Err(e) => HelperOutcome::Error(e),
     }
 }
@@ -254,7 +254,7 @@ pub fn run(
     let status = status.map_err(|e| helper_err("could not be watched", e))?;
     let outcome = stdout_text.lines().rev().find_map(|l| serde_json::from_str::<HelperOutcome>(l).ok());
     match outcome {
-        Some(HelperOutcome::Ok(r)) => Ok(r),
+        Some(HelperOutcome::Ok(r)) => Ok(*r),
         Some(HelperOutcome::Error(e)) => Err(e),
         None => {
             let tail: Vec<String> = tail.into_inner().unwrap_or_else(|p| p.into_inner()).into();
