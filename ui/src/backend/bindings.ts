@@ -299,7 +299,7 @@ output: string | null;
  */
 trim: string | null; 
 /**
- * "blur" or "center" (default: the preset's).
+ * "blur", "center" or "smart" (default: the preset's).
  */
 reframe: string | null; 
 /**
