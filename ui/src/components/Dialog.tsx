@@ -44,12 +44,15 @@ export function Dialog({ title, onClose, children, description, size = 'large', 
       aria-describedby={description ? descId : undefined}
       data-testid={testId}
       onCancel={(e) => {
+        // React passes a nested dialog's (non-bubbling) cancel up its component tree: not ours.
+        if (e.target !== e.currentTarget) return;
         e.preventDefault();
         onCloseRef.current();
       }}
-      onClose={() => {
+      onClose={(e) => {
         // Ignore the (async) close event of our own close() in the effect cleanup,
-        // e.g. StrictMode's remount; react only when the browser closed it.
+        // e.g. StrictMode's remount, and a nested dialog's; react only when the browser closed this one.
+        if (e.target !== e.currentTarget) return;
         if (!ref.current?.open) onCloseRef.current();
       }}
     >
