@@ -1,8 +1,9 @@
-/** The shell: skip link, sidebar, the current screen, and importing (panel, drop overlay). */
+/** The shell: skip link, sidebar, the current screen, importing (panel, drop overlay) and renders. */
 import { useEffect, useRef, type ComponentType, type MouseEvent } from 'react';
 import { DropOverlay } from './components/DropOverlay';
 import { ImportPanel } from './components/ImportPanel';
 import { ImportProvider } from './components/ImportProvider';
+import { RenderProvider } from './components/RenderProvider';
 import { Sidebar } from './components/Sidebar';
 import { useScreen, type Screen } from './router';
 import { Campaigns } from './screens/Campaigns';
@@ -45,19 +46,21 @@ export function App() {
   const Current = SCREEN_COMPONENTS[screen];
   return (
     <ImportProvider>
-      <a href="#main-content" className="skip-link" onClick={skipToMain}>
-        Skip to content
-      </a>
-      <div className="shell">
-        <Sidebar current={screen} />
-        <main id="main-content" ref={mainRef} tabIndex={-1} className="main" data-screen={screen}>
-          <div className="content">
-            <Current key={screen} />
-          </div>
-        </main>
-      </div>
-      <ImportPanel />
-      <DropOverlay />
+      <RenderProvider>
+        <a href="#main-content" className="skip-link" onClick={skipToMain}>
+          Skip to content
+        </a>
+        <div className="shell">
+          <Sidebar current={screen} />
+          <main id="main-content" ref={mainRef} tabIndex={-1} className="main" data-screen={screen}>
+            <div className="content">
+              <Current key={screen} />
+            </div>
+          </main>
+        </div>
+        <ImportPanel />
+        <DropOverlay />
+      </RenderProvider>
     </ImportProvider>
   );
 }

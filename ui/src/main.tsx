@@ -12,6 +12,7 @@ import './styles/table.css';
 import './styles/library.css';
 import './styles/asset-detail.css';
 import './styles/import.css';
+import './styles/render.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

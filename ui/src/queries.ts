@@ -58,8 +58,15 @@ export function usePresets() {
   return useQuery({ queryKey: queryKeys.presets, queryFn: () => backend.renderPresets(), staleTime: Infinity });
 }
 
-/** One asset's renders, newest first. */
+/**
+ * One asset's renders, newest first. Renders started here refresh it when they start and end;
+ * one running elsewhere (the CLI, a render whose window was closed) is polled until it ends.
+ */
 export function useRenders(assetId: string) {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.renderList(assetId), queryFn: () => backend.listRenders(assetId) });
+  return useQuery({
+    queryKey: queryKeys.renderList(assetId),
+    queryFn: () => backend.listRenders(assetId),
+    refetchInterval: (q) => (q.state.data?.some((r) => r.state === 'running' || r.state === 'queued') ? 2_000 : false),
+  });
 }

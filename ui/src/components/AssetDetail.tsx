@@ -1,5 +1,8 @@
-/** One asset: a player (or the image), the filmstrip, and everything the probe found. */
-import { useState, type ReactNode } from 'react';
+/**
+ * One asset: a player (or the image), the filmstrip, everything the probe found and, for a
+ * video, its renders and "Render…" (also the R key).
+ */
+import { useEffect, useState, type ReactNode } from 'react';
 import { toApiError, useBackend, type Asset } from '../backend';
 import {
   KIND_LABELS,
@@ -12,36 +15,70 @@ import {
   orientation,
 } from '../lib/media';
 import { useAsset, useCampaignList } from '../queries';
+import { isTypingTarget } from '../shortcuts';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
+import { Icon } from './Icon';
+import { RenderDialog } from './RenderDialog';
+import { RendersList } from './RendersList';
 
 type Props = { assetId: string; initial?: Asset; onClose: () => void };
 
 export function AssetDetail({ assetId, initial, onClose }: Props) {
   const query = useAsset(assetId, initial);
   const asset = query.data;
+  const [rendering, setRendering] = useState(false);
+  const canRender = asset?.kind === 'video';
+
+  // "r" opens Render… while this detail is the only dialog open and nobody is typing.
+  useEffect(() => {
+    if (!canRender) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'r' || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      if (isTypingTarget(e.target) || document.querySelectorAll('dialog[open]').length !== 1) return;
+      e.preventDefault();
+      setRendering(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canRender]);
+
   return (
-    <Dialog title={asset?.original_name ?? 'Asset'} onClose={onClose} size="wide" testId="asset-detail">
-      {asset ? (
-        <div className="asset-detail">
-          <Preview asset={asset} />
-          <Facts asset={asset} />
-        </div>
-      ) : query.isError ? (
-        <div className="asset-detail-message">
-          <ErrorBanner message={`Could not load this asset: ${toApiError(query.error).message}`} onRetry={() => void query.refetch()} />
-        </div>
-      ) : (
-        <p className="state-message" role="status">
-          Loading…
-        </p>
-      )}
-      <footer className="dialog-footer">
-        <button type="button" className="btn" onClick={onClose} data-autofocus data-testid="asset-detail-close">
-          Close
-        </button>
-      </footer>
-    </Dialog>
+    <>
+      <Dialog title={asset?.original_name ?? 'Asset'} onClose={onClose} size="wide" testId="asset-detail">
+        {asset ? (
+          <div className="asset-detail">
+            <Preview asset={asset} />
+            <div className="asset-side">
+              <Facts asset={asset} />
+              {canRender && <RendersList assetId={asset.id} />}
+            </div>
+          </div>
+        ) : query.isError ? (
+          <div className="asset-detail-message">
+            <ErrorBanner message={`Could not load this asset: ${toApiError(query.error).message}`} onRetry={() => void query.refetch()} />
+          </div>
+        ) : (
+          <p className="state-message" role="status">
+            Loading…
+          </p>
+        )}
+        <footer className="dialog-footer">
+          {canRender && (
+            <button type="button" className="btn btn-primary footer-start" onClick={() => setRendering(true)} aria-keyshortcuts="R"
+              data-testid="asset-render">
+              <Icon name="video" />
+              Render… <kbd className="kbd-hint">R</kbd>
+            </button>
+          )}
+          <button type="button" className="btn" onClick={onClose} data-autofocus data-testid="asset-detail-close">
+            Close
+          </button>
+        </footer>
+      </Dialog>
+      {/* A sibling, not a child: the detail's dialog must not see the render dialog's events. */}
+      {rendering && asset && <RenderDialog asset={asset} onClose={() => setRendering(false)} />}
+    </>
   );
 }
 
