@@ -3,7 +3,7 @@
  * watch the render. The render belongs to the RenderProvider, so closing this dialog while it
  * runs only hides it: it keeps going in the asset's Renders list, which can cancel it.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { toApiError, useBackend, type Asset, type PickKind, type RenderResult } from '../backend';
 import { baseName, formatDuration } from '../lib/media';
 import {
@@ -202,7 +202,7 @@ function RenderForm({ asset, values, errors, onChange, onSubmit, onCancel }: For
                 : `Start before the end, within the video’s ${seconds(duration)}.`}
         </p>
 
-        <FilePick label="Captions" kind="captions" value={values.captions} onChange={set('captions')}
+        <FilePick label="Captions" kind="captions" value={values.captions} onChange={set('captions')} className="span-2"
           hint=".srt (styled, each word highlighted as it is spoken) or .ass (used as authored)." />
 
         <Field label="Hook text" name="render-hook-text" error={errors.hookText} className="span-2">
@@ -242,13 +242,20 @@ function RenderForm({ asset, values, errors, onChange, onSubmit, onCancel }: For
 
 const seconds = (s: number) => `${Number(s.toFixed(1))} s`;
 
-type PickProps = { label: string; kind: PickKind; value: string | null; onChange: (path: string | null) => void; hint: ReactNode };
+type PickProps = {
+  label: string;
+  kind: PickKind;
+  value: string | null;
+  onChange: (path: string | null) => void;
+  hint: ReactNode;
+  className?: string;
+};
 
 /** A file chosen with the native dialog: its name, Change…/Clear, and picker errors. */
-function FilePick({ label, kind, value, onChange, hint }: PickProps) {
+function FilePick({ label, kind, value, onChange, hint, className = '' }: PickProps) {
   const backend = useBackend();
   const [error, setError] = useState<string | null>(null);
-  const labelId = `render-${kind}-label`;
+  const labelId = useId();
   const pick = async () => {
     setError(null);
     try {
@@ -259,7 +266,7 @@ function FilePick({ label, kind, value, onChange, hint }: PickProps) {
     }
   };
   return (
-    <div className="field render-file" role="group" aria-labelledby={labelId}>
+    <div className={`field render-file ${className}`} role="group" aria-labelledby={labelId}>
       <span className="field-label" id={labelId}>
         {label}
       </span>
