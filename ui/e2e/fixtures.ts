@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { assetBase, campaignBase } from '../src/test/factories';
+import { assetBase, campaignBase, renderBase } from '../src/test/factories';
 
 /** Seed for the in-memory backend, read by src/backend/index.ts at startup. */
 export type Seed = {
@@ -11,6 +11,13 @@ export type Seed = {
   importStepMs?: number;
   pickFiles?: string[];
   pickFolder?: string | null;
+  /** Render history (see src/backend/memoryRenders.ts). */
+  renders?: unknown[];
+  /** Delay per render progress tick (26 ticks a render). */
+  renderStepMs?: number;
+  /** What the captions / music pickers return (null: cancelled). */
+  pickCaptions?: string | null;
+  pickMusic?: string | null;
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';
@@ -58,6 +65,15 @@ export function assetRecord(over: Record<string, unknown>) {
     created_at: `2025-01-0${Math.min(9, assetN)}T10:00:00Z`,
     ...over,
   };
+}
+
+let renderN = 0;
+
+/** A render in the history as the backend returns it (a finished TikTok render of `v1` unless overridden). */
+export function renderRecord(over: Record<string, unknown>) {
+  renderN += 1;
+  const id = (over.id as string | undefined) ?? `render-${renderN}`;
+  return { ...renderBase(id, (over.asset_id as string | undefined) ?? 'v1', '2025-01-06T10:00:00Z'), ...over };
 }
 
 // Fail any test whose page logs an error or throws.
