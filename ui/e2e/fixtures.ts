@@ -13,7 +13,7 @@ export type Seed = {
   pickFolder?: string | null;
   /** Render history (see src/backend/memoryRenders.ts). */
   renders?: unknown[];
-  /** Delay per render progress tick (26 ticks a render). */
+  /** Delay per render progress tick (26 ticks a render, 34 with smart reframe). */
   renderStepMs?: number;
   /** What the captions / music pickers return (null: cancelled). */
   pickCaptions?: string | null;

@@ -55,11 +55,13 @@ test('render with a hook text and a trim: progress, result, then the Renders lis
   await expect(page.getByTestId('render-music-name')).toHaveText('bed.mp3');
   await page.getByTestId('render-music-clear').click();
   await expect(page.getByTestId('render-music-name')).toHaveCount(0);
+  await page.getByTestId('render-reframe').selectOption('smart');
   await page.screenshot({ path: 'test-results/render-form.png' });
 
   await page.getByTestId('render-submit').click();
   await expect(page.getByTestId('render-running')).toBeVisible();
   await expect(page.getByTestId('render-stage')).toHaveText('Measuring loudness');
+  await expect(page.getByTestId('render-stage')).toHaveText('Following the subject');
   await expect(page.getByTestId('render-stage')).toHaveText('Rendering');
   const bar = page.getByTestId('render-progress');
   await expect(bar).toHaveAttribute('aria-valuenow', /^([1-9]\d?)$/);

@@ -29,7 +29,7 @@ export interface MemorySeed {
   pickFolder?: string | null;
   /** Render history (see memoryRenders.ts for the fake render rules). */
   renders?: RenderRecord[];
-  /** Delay per render progress tick, 26 ticks a render (default: latencyMs). */
+  /** Delay per render progress tick, 26 ticks a render, 34 with smart reframe (default: latencyMs). */
   renderStepMs?: number;
   /** What the fake captions picker returns (null: cancelled); default: a new demo .srt per call. */
   pickCaptions?: string | null;

@@ -63,6 +63,13 @@ describe('memory backend: renders', () => {
     expect(await b.listRenders('i1')).toEqual([]);
   });
 
+  it('smart reframe follows the subject between measuring and rendering', async () => {
+    const events: RenderProgress[] = [];
+    await backend().startRender('job', request({ reframe: 'smart' }), (p) => events.push(p));
+    expect([...new Set(events.map((e) => e.stage))]).toEqual(['starting', 'measuring', 'analyzing', 'rendering']);
+    expect(events.filter((e) => e.stage === 'analyzing').at(-1)?.fraction).toBe(1);
+  });
+
   it('cancels: rejects with cancelled and records a cancelled render without a file', async () => {
     const b = backend({ renderStepMs: 2 });
     const running = b.startRender('job', request(), (p) => {
@@ -79,7 +86,7 @@ describe('memory backend: renders', () => {
     const start = (over: Partial<RenderRequest>) => b.startRender('j', request(over), () => {});
     await expect(start({ preset: 'myspace' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('known: linkedin') });
     await expect(start({ input: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(start({ reframe: 'smart' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('not available yet') });
+    await expect(start({ reframe: 'zoom' })).rejects.toMatchObject({ code: 'invalid_input', message: 'reframe "zoom": use blur, center or smart.' });
     await expect(start({ trim: 'soon' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('START-END') });
     expect(await b.listRenders(null)).toEqual([]);
 

@@ -2,9 +2,10 @@
  * The render half of the in-memory backend: the presets, a simulated render that reports
  * progress like the Rust render helper, and the per-asset render history. The rules follow
  * `crates/studio-api/src/renders.rs`:
- * - an unknown preset, an input that is not an asset, an unknown reframe (and "smart", which
- *   Rust does not offer yet) or a trim that is not "START-END" fail with `invalid_input` /
- *   `not_found` before anything is recorded;
+ * - an unknown preset, an input that is not an asset, an unknown reframe or a trim that is not
+ *   "START-END" fail with `invalid_input` / `not_found` before anything is recorded;
+ * - reframe "smart" adds the "analyzing" stage (following the subject) between measuring the
+ *   loudness and rendering, as studio-media does;
  * - everything the media layer checks (start before end, start inside the video, a video source,
  *   the hook text, the captions extension, the hook duration) is recorded as a failed render
  *   and fails with `invalid_input`;
@@ -32,15 +33,15 @@ export const MEMORY_PRESETS: readonly PresetInfo[] = [
 
 const MAX_HOOK_CHARS = 120;
 /** Progress ticks per stage; each waits `stepMs`. */
-const TICKS = { measuring: 6, rendering: 20 } as const;
+const TICKS = { measuring: 6, analyzing: 8, rendering: 20 } as const;
 /** Simulated seconds of work per second of output: a laptop encoding 1080p at ~1.6× real time. */
-const SPEED = { measuring: 0.12, rendering: 0.6 } as const;
+const SPEED = { measuring: 0.12, analyzing: 0.2, rendering: 0.6 } as const;
 /** About 8 Mbit/s of video plus 192 kbit/s of audio. */
 const BYTES_PER_SECOND = 1_030_000;
 
 export interface RenderStoreOptions {
   renders?: RenderRecord[];
-  /** Delay per progress tick (26 ticks per render), so progress is visible. */
+  /** Delay per progress tick (26 ticks per render, 34 with smart reframe), so progress is visible. */
   stepMs?: number;
   /** What the fake captions picker returns (null: cancelled); default: a new demo .srt per call. */
   pickCaptions?: string | null;
@@ -145,9 +146,8 @@ export function createRenderStore(opts: RenderStoreOptions) {
     }
     const asset = opts.findAsset(req.input);
     if (!asset) throw new BackendError('not_found', `"${req.input}" is neither an asset id nor an existing file.`);
-    if (req.reframe === 'smart') throw new BackendError('invalid_input', 'smart reframe is not available yet; use blur or center.');
-    if (req.reframe !== null && req.reframe !== 'blur' && req.reframe !== 'center') {
-      throw new BackendError('invalid_input', `reframe "${req.reframe}": use blur or center.`);
+    if (req.reframe !== null && !['blur', 'center', 'smart'].includes(req.reframe)) {
+      throw new BackendError('invalid_input', `reframe "${req.reframe}": use blur, center or smart.`);
     }
     const trim = req.trim === null ? null : parseTrim(req.trim);
 
@@ -192,6 +192,7 @@ export function createRenderStore(opts: RenderStoreOptions) {
       checkMusic(req.music);
       const length = end - start;
       await stage('measuring', Math.max(0.6, length * SPEED.measuring));
+      if (req.reframe === 'smart') await stage('analyzing', Math.max(0.8, length * SPEED.analyzing));
       await stage('rendering', Math.max(1.5, length * SPEED.rendering), req.music && /broken/i.test(req.music) ? 0.4 : undefined);
 
       const output = req.output ?? outputFor(asset, preset.name);

@@ -64,7 +64,7 @@ describe('Render dialog', () => {
     expect(screen.getByTestId('render-preset')).toHaveValue('tiktok');
     expect(screen.getByTestId('render-preset')).toHaveFocus();
     expect(screen.getAllByRole('option').map((o) => o.textContent)).toContain('Portrait 4:5 — 1080×1350, 30 fps');
-    expect(screen.getByRole('option', { name: /Smart — follow the subject/ })).toBeDisabled();
+    expect(screen.getByRole('option', { name: 'Smart — follow the subject' })).toBeEnabled();
     expect(screen.getByTestId('render-trim-length')).toHaveTextContent('The whole video: 27.4 s (0:27).');
 
     await user.type(screen.getByTestId('render-trim-start'), '9');

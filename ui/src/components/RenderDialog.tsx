@@ -9,7 +9,6 @@ import { baseName, formatDuration } from '../lib/media';
 import {
   MAX_HOOK_CHARS,
   REFRAMES,
-  SMART_REFRAME_READY,
   initialRenderValues,
   toRenderRequest,
   trimWindow,
@@ -165,15 +164,11 @@ function RenderForm({ asset, values, errors, onChange, onSubmit, onCancel }: For
           {({ id, describedBy }) => (
             <select id={id} className="select render-select" data-testid="render-reframe" value={values.reframe}
               onChange={(e) => set('reframe')(e.target.value as RenderFormValues['reframe'])} aria-describedby={describedBy}>
-              {REFRAMES.map((r) => {
-                const unavailable = r.value === 'smart' && !SMART_REFRAME_READY;
-                return (
-                  <option key={r.value} value={r.value} disabled={unavailable}>
-                    {r.label}
-                    {unavailable ? ' (coming soon)' : ''}
-                  </option>
-                );
-              })}
+              {REFRAMES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>

@@ -7,11 +7,6 @@ import type { RenderRequest } from '../backend';
 /** Rust's captions::MAX_HOOK_CHARS. */
 export const MAX_HOOK_CHARS = 120;
 export const DEFAULT_HOOK_SECONDS = 3;
-/**
- * Rust answers `invalid_input` to reframe "smart" until the subject tracker ships
- * (crates/studio-api/src/renders.rs); flip this then and the option becomes selectable.
- */
-export const SMART_REFRAME_READY = false;
 
 export type Reframe = '' | 'blur' | 'center' | 'smart';
 
