@@ -188,7 +188,7 @@ impl Scorer {
                     label: id.label().to_string(),
                     group: id.group(),
                     value: a.value,
-                    unit: id.unit().to_string(),
+                    unit: a.unit.unwrap_or(id.unit()).to_string(),
                     subscore: a.subscore,
                     weight: w,
                     contribution: a.subscore.map_or(0.0, |s| points(w, s)),

@@ -96,7 +96,7 @@ fn the_schedule_factor_uses_the_creators_zone_and_the_accounts_map() {
     assert!(sub(&evening) > sub(&night));
     assert_eq!(
         night.factor(FactorId::Schedule).and_then(|f| f.advice.as_deref()),
-        Some("Tue 04:00 is a quiet slot (0.0 of peak) — Tue 20:00 is the best that day")
+        Some("Tue 04:00 is a quiet slot (0% of the busiest hour) — Tue 20:00 is the best that day")
     );
 
     // With the account's own map (an early-morning audience), 06:00 wins.

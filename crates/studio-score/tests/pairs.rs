@@ -183,6 +183,11 @@ fn the_report_serialises_to_the_documented_shape() {
     for key in ["id", "label", "value", "unit", "subscore", "weight", "contribution", "advice"] {
         assert!(f.get(key).is_some(), "factor JSON lacks {key}: {f}");
     }
+    assert_eq!(
+        r.factor(FactorId::CaptionLength).map(|f| f.unit.as_str()),
+        Some("characters (UTF-16)"),
+        "TikTok's API counts UTF-16 units"
+    );
     let back: ScoreReport = serde_json::from_value(v).expect("round-trips");
     assert_eq!(back, r);
 }

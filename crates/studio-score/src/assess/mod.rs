@@ -18,6 +18,9 @@ pub(crate) struct Assessed {
     pub subscore: Option<f64>,
     pub advice: Option<String>,
     pub blocking: bool,
+    /// Replaces the factor's usual unit where the platform counts differently (YouTube counts a
+    /// description in bytes).
+    pub unit: Option<&'static str>,
 }
 
 impl Assessed {
@@ -29,11 +32,11 @@ impl Assessed {
     pub fn scored(value: f64, subscore: f64, advise: impl FnOnce() -> String) -> Assessed {
         let subscore = subscore.clamp(0.0, 1.0);
         let advice = (subscore < 0.999).then(advise);
-        Assessed { value: Some(value), subscore: Some(subscore), advice, blocking: false }
+        Assessed { value: Some(value), subscore: Some(subscore), advice, blocking: false, unit: None }
     }
 
     pub fn blocked(value: Option<f64>, advice: String) -> Assessed {
-        Assessed { value, subscore: Some(0.0), advice: Some(advice), blocking: true }
+        Assessed { value, subscore: Some(0.0), advice: Some(advice), blocking: true, unit: None }
     }
 }
 

@@ -2,7 +2,7 @@
 use jiff::Zoned;
 
 use super::Assessed;
-use crate::wording::slot;
+use crate::wording::{percent, slot};
 
 pub(super) fn assess(planned: Option<&Zoned>, heat: &[[f64; 24]; 7]) -> Assessed {
     let Some(at) = planned else { return Assessed::unknown() };
@@ -16,7 +16,12 @@ pub(super) fn assess(planned: Option<&Zoned>, heat: &[[f64; 24]; 7]) -> Assessed
     // Advice only when a better hour the same day is clearly better.
     let mut a = Assessed::scored(v, v, String::new);
     a.advice = (best - v >= 0.2).then(|| {
-        format!("{} is a quiet slot ({v:.1} of peak) — {} is the best that day", slot(day, hour), slot(day, best_hour))
+        format!(
+            "{} is a quiet slot ({} of the busiest hour) — {} is the best that day",
+            slot(day, hour),
+            percent(v),
+            slot(day, best_hour)
+        )
     });
     a
 }

@@ -9,7 +9,7 @@ use crate::wording::{range, thousands, trim};
 pub(super) fn caption(id: FactorId, p: &PlatformProfile, caption: Option<&TextFeatures>) -> Assessed {
     let Some(c) = caption else { return Assessed::unknown() };
     match id {
-        FactorId::CaptionLength => length(p, c),
+        FactorId::CaptionLength => Assessed { unit: Some(unit_name(p.text.caption_unit)), ..length(p, c) },
         FactorId::CaptionHook => hook(p, c),
         FactorId::CallToAction => match &c.call_to_action {
             Some(_) => Assessed::scored(1.0, 1.0, String::new),
@@ -35,6 +35,17 @@ pub(super) fn caption(id: FactorId, p: &PlatformProfile, caption: Option<&TextFe
             })
         }
         _ => Assessed::unknown(),
+    }
+}
+
+/// The unit a caption length is reported in.
+fn unit_name(unit: CountUnit) -> &'static str {
+    match unit {
+        CountUnit::Utf8Bytes => "bytes",
+        CountUnit::XWeighted => "weighted characters",
+        CountUnit::Utf16 => "characters (UTF-16)",
+        CountUnit::CharsEmojiUtf8 => "characters (emoji as bytes)",
+        CountUnit::Graphemes | CountUnit::Chars => "characters",
     }
 }
 
