@@ -6,6 +6,7 @@
 
 pub mod avpath;
 pub mod error;
+pub mod features;
 pub mod frames;
 pub mod hash;
 pub mod import;

@@ -9,7 +9,7 @@ pub mod captions;
 mod encode;
 mod graph;
 mod loudness;
-mod pipeline;
+pub(crate) mod pipeline;
 pub mod preset;
 pub mod smart;
 

@@ -69,7 +69,7 @@ pub(crate) fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) ->
     let mut g = ff::filter::Graph::new();
     let buffer = ff::filter::find("buffer").ok_or_else(|| failed("filters", "buffer missing"))?;
     let sink = ff::filter::find("buffersink").ok_or_else(|| failed("filters", "buffersink missing"))?;
-    g.add(&buffer, "in", &args).map_err(|e| failed("video source", e))?;
+    g.add(&buffer, "in", &args).map_err(|e| failed("video source", format!("{e} ({args})")))?;
     g.add(&sink, "out", "").map_err(|e| failed("video sink", e))?;
     g.output("in", 0)
         .and_then(|p| p.input("out", 0))
