@@ -12,6 +12,7 @@ pub mod error;
 pub mod progress;
 pub mod render_helper;
 pub mod renders;
+pub mod score;
 pub mod settings;
 
 pub use context::Context;

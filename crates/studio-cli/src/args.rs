@@ -37,6 +37,8 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         hook_text: Option<String>,
     },
+    /// Viral-potential score (0-100) with the factors behind it and what to change.
+    Score(ScoreArgs),
     /// List and delete renders (the history of each asset's renders).
     #[command(subcommand)]
     Renders(RendersCmd),
@@ -81,6 +83,27 @@ pub enum AssetCmd {
     },
     /// Show one asset with its probe facts.
     Show { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Asset ids, render ids or video files; several are ranked side by side.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// tiktok, instagram, youtube, youtube_shorts, x, linkedin, facebook, bluesky, threads,
+    /// pinterest, snapchat.
+    #[arg(long, default_value = "tiktok")]
+    pub platform: String,
+    #[arg(long)]
+    pub caption: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// When it will be posted, RFC 3339 (e.g. 2026-11-24T18:00:00+01:00).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Measure the video again even if its features are cached.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod asset;
 mod campaign;
 mod output;
 mod render;
+mod score;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,7 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
             let written = studio_api::renders::captions_to_ass(&ctx, &srt, &preset, hook_text.as_deref(), &file)?;
             out.value(&serde_json::json!({ "output": written }), || format!("Wrote {written}")).map(|()| Status::Ok)
         }
+        Command::Score(args) => score::run(&ctx, args, out).map(|()| Status::Ok),
         Command::Renders(cmd) => render::run_renders(&ctx, cmd, out).map(|()| Status::Ok),
         Command::RenderHelper => Ok(render::helper(&ctx)),
         Command::Presets => render::presets(&ctx, out).map(|()| Status::Ok),
