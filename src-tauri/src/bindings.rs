@@ -27,6 +27,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::renders::render_delete,
             commands::renders::render_open,
             commands::renders::render_reveal,
+            commands::score::score_platforms,
+            commands::score::score_asset,
         ])
         // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
         // call the generated file redeclares TAURI_CHANNEL and fails tsc.

@@ -85,15 +85,21 @@ fn planned(ctx: &Context, at: &str) -> ApiResult<jiff::Zoned> {
     Ok(ts.to_zoned(zone))
 }
 
-/// Measures (or reads from the cache) the features of one file.
+/// Measures (or reads from the cache) the features of one file. `known_hash` skips hashing
+/// when the content hash is already known (library assets), so re-scoring as a caption is typed
+/// costs a file read, not a pass over the video.
 pub fn features(
     ctx: &Context,
     path: &Path,
+    known_hash: Option<&str>,
     no_cache: bool,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> ApiResult<(MediaFeatures, bool)> {
-    let (hash, _) = studio_media::hash::hash_file(path, cancel).map_err(media_error)?;
+    let hash = match known_hash {
+        Some(h) => h.to_string(),
+        None => studio_media::hash::hash_file(path, cancel).map_err(media_error)?.0,
+    };
     let cache = ctx.paths().cache.join("features").join(format!("{hash}-v{FEATURES_VERSION}.json"));
     if !no_cache {
         if let Some(f) = std::fs::read(&cache).ok().and_then(|b| serde_json::from_slice::<MediaFeatures>(&b).ok()) {
@@ -140,7 +146,7 @@ pub fn score(
     let mut out = Vec::with_capacity(req.inputs.len());
     for input in &req.inputs {
         let (path, captions) = resolve(ctx, input)?;
-        let (mut features, cached) = features(ctx, &path, req.no_cache, progress, cancel)?;
+        let (mut features, cached) = features(ctx, &path, None, req.no_cache, progress, cancel)?;
         if features.format.has_captions.is_none() {
             features.format.has_captions = captions;
         }
@@ -153,4 +159,136 @@ pub fn score(
         out.push(Scored { input: input.clone(), path: path.display().to_string(), cached, features, report });
     }
     Ok(out)
+}
+
+/// A platform the score knows, for pickers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ScorePlatform {
+    pub id: String,
+    pub label: String,
+}
+
+pub fn platforms() -> ApiResult<Vec<ScorePlatform>> {
+    Platform::ALL
+        .iter()
+        .map(|p| {
+            let profile = studio_score::PlatformProfile::builtin(*p)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            Ok(ScorePlatform { id: p.as_str().to_string(), label: profile.label.clone() })
+        })
+        .collect()
+}
+
+/// One factor as the score panel draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FactorView {
+    pub id: String,
+    pub label: String,
+    /// hook, pacing, picture, sound, format, text or schedule.
+    pub group: String,
+    pub value: Option<f64>,
+    pub unit: String,
+    /// 0 to 1 against the platform's target; None when unknown.
+    pub subscore: Option<f64>,
+    pub weight: f64,
+    /// Points this factor added to the score.
+    pub contribution: f64,
+    /// Points it would add on target.
+    pub potential: f64,
+    pub advice: Option<String>,
+    /// The platform would reject or cut the post for this.
+    pub blocking: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ScoreView {
+    pub score: Option<f64>,
+    pub platform: String,
+    /// Share of the total weight that was known, 0 to 1.
+    pub coverage: f64,
+    pub factors: Vec<FactorView>,
+    /// "prior" or "learned".
+    pub model: String,
+    pub model_version: String,
+    pub heldout_spearman: Option<f64>,
+    pub blockers: Vec<String>,
+    pub warnings: Vec<String>,
+    /// The video's features came from the cache.
+    pub cached: bool,
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn view(r: ScoreReport, cached: bool) -> ScoreView {
+    ScoreView {
+        score: r.score,
+        platform: r.platform.as_str().to_string(),
+        coverage: r.coverage,
+        factors: r
+            .factors
+            .into_iter()
+            .map(|f| FactorView {
+                id: f.id.as_str().to_string(),
+                label: f.label,
+                group: snake(&f.group),
+                value: f.value,
+                unit: f.unit,
+                subscore: f.subscore,
+                weight: f.weight,
+                contribution: f.contribution,
+                potential: f.potential,
+                advice: f.advice,
+                blocking: f.blocking,
+            })
+            .collect(),
+        model: snake(&r.model.kind),
+        model_version: r.model.version,
+        heldout_spearman: r.model.heldout_spearman,
+        blockers: r.blockers,
+        warnings: r.warnings,
+        cached,
+    }
+}
+
+/// What the app's score panel asks: one library asset, for a platform, with the caption as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct AssetScoreRequest {
+    pub asset_id: String,
+    pub platform: String,
+    pub caption: Option<String>,
+    pub title: Option<String>,
+    /// RFC 3339 planned time, or None.
+    pub at: Option<String>,
+}
+
+pub fn score_asset(
+    ctx: &Context,
+    req: &AssetScoreRequest,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> ApiResult<ScoreView> {
+    let platform: Platform = req
+        .platform
+        .parse()
+        .map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let asset = crate::assets::get(ctx, &req.asset_id)?;
+    let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(|a| planned(ctx, a)).transpose()?;
+    let (features, cached) = if asset.kind == crate::assets::AssetKind::Image {
+        (None, false)
+    } else {
+        let (f, c) = features(ctx, Path::new(&asset.path), Some(&asset.content_hash), false, progress, cancel)?;
+        (Some(f), c)
+    };
+    let scorer =
+        studio_score::Scorer::prior(platform).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let report = scorer.score(&ScoreInput {
+        media: features,
+        caption: req.caption.clone(),
+        title: req.title.clone(),
+        planned_at,
+    });
+    Ok(view(report, cached))
 }

@@ -145,3 +145,50 @@ fn odd_inputs_have_defined_results() {
     bad(&[v.to_str().expect("utf-8"), "--platform", "myspace"], "invalid_input");
     bad(&[v.to_str().expect("utf-8"), "--at", "tomorrow"], "invalid_input");
 }
+
+/// The app's path: a library asset is measured once, then re-scored from the cache (no hashing)
+/// as the caption changes; only the caption factors move.
+#[test]
+fn an_asset_rescored_as_the_caption_is_typed_reads_the_cache() {
+    use studio_api::score::{score_asset, AssetScoreRequest};
+    use studio_core::progress::{CancelToken, NoProgress};
+    let root = tempfile::tempdir().expect("tempdir");
+    let ctx = studio_api::Context::open(studio_core::StudioPaths::under(root.path()), "test").expect("context");
+    let report = studio_api::assets::import(
+        &ctx,
+        &[fixtures().join("score/vertical.mp4")],
+        &Default::default(),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .expect("import");
+    let req = |caption: &str| AssetScoreRequest {
+        asset_id: report.imported[0].id.clone(),
+        platform: "tiktok".into(),
+        caption: Some(caption.into()),
+        ..Default::default()
+    };
+    let first = score_asset(&ctx, &req(""), &NoProgress, &CancelToken::new()).expect("score");
+    let typed = score_asset(
+        &ctx,
+        &req("3 edits you can do today? Follow for more #edit #tips #video"),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .expect("score");
+    assert!(!first.cached && typed.cached);
+    assert!(typed.score > first.score, "{:?} vs {:?}", typed.score, first.score);
+    for (a, b) in first.factors.iter().zip(&typed.factors) {
+        if a.group != "text" {
+            assert_eq!(a.value, b.value, "{} moved although only the caption changed", a.id);
+        }
+    }
+    let e = score_asset(
+        &ctx,
+        &AssetScoreRequest { platform: "myspace".into(), ..req("") },
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .expect_err("bad platform");
+    assert_eq!(e.code, studio_api::ErrorCode::InvalidInput);
+}

@@ -3,3 +3,4 @@ pub mod app;
 pub mod assets;
 pub mod campaigns;
 pub mod renders;
+pub mod score;

@@ -165,6 +165,26 @@ async renderReveal(id: string) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async scorePlatforms() : Promise<Result<ScorePlatform[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("score_platforms") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Scores a library asset. The first look at a video measures it (progress over `on_progress`,
+ * `job_cancel(job_id)` stops it); later calls, as the caption is typed, read the cache.
+ */
+async scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: TAURI_CHANNEL<ProgressEvent>) : Promise<Result<ScoreView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("score_asset", { jobId, request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -203,6 +223,14 @@ width: number | null; height: number | null; duration_s: number | null; fps: num
 container: string | null; video_codec: string | null; audio_codec: string | null; audio_channels: number | null; sample_rate: number | null; poster: string | null; filmstrip: string | null; waveform: string | null; created_at: string }
 export type AssetKind = "video" | "image" | "audio"
 export type AssetQuery = { kind: AssetKind | null; campaign_id: string | null; search: string | null }
+/**
+ * What the app's score panel asks: one library asset, for a platform, with the caption as typed.
+ */
+export type AssetScoreRequest = { asset_id: string; platform: string; caption: string | null; title: string | null; 
+/**
+ * RFC 3339 planned time, or None.
+ */
+at: string | null }
 export type Campaign = { id: string; name: string; goal: string | null; 
 /**
  * `YYYY-MM-DD` in the campaign's time zone.
@@ -238,6 +266,30 @@ export type CampaignPatch = { name: string | null; goal: string | null; starts_o
  */
 expected_version: number | null }
 export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+/**
+ * One factor as the score panel draws it.
+ */
+export type FactorView = { id: string; label: string; 
+/**
+ * hook, pacing, picture, sound, format, text or schedule.
+ */
+group: string; value: number | null; unit: string; 
+/**
+ * 0 to 1 against the platform's target; None when unknown.
+ */
+subscore: number | null; weight: number; 
+/**
+ * Points this factor added to the score.
+ */
+contribution: number; 
+/**
+ * Points it would add on target.
+ */
+potential: number; advice: string | null; 
+/**
+ * The platform would reject or cut the post for this.
+ */
+blocking: boolean }
 export type ImportFailed = { path: string; 
 /**
  * Stable: empty_file, unreadable, unsupported_format, corrupt_media, image_too_large,
@@ -335,6 +387,23 @@ encoder_fallback: string | null; preset: string; source_loudness_lufs: number | 
  * The libavfilter graphs that ran, exactly.
  */
 video_graph: string; audio_graph: string; measure_graph: string | null; loudness_passes: number }
+/**
+ * A platform the score knows, for pickers.
+ */
+export type ScorePlatform = { id: string; label: string }
+export type ScoreView = { score: number | null; platform: string; 
+/**
+ * Share of the total weight that was known, 0 to 1.
+ */
+coverage: number; factors: FactorView[]; 
+/**
+ * "prior" or "learned".
+ */
+model: string; model_version: string; heldout_spearman: number | null; blockers: string[]; warnings: string[]; 
+/**
+ * The video's features came from the cache.
+ */
+cached: boolean }
 
 /** tauri-specta globals **/
 

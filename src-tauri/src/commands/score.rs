@@ -1,0 +1,34 @@
+use studio_api::progress::ProgressEvent;
+use studio_api::score::{self, AssetScoreRequest, ScorePlatform, ScoreView};
+use studio_api::ApiError;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::jobs::{ChannelProgress, Jobs};
+use crate::state::{blocking, AppState};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn score_platforms() -> Result<Vec<ScorePlatform>, ApiError> {
+    blocking(score::platforms).await
+}
+
+/// Scores a library asset. The first look at a video measures it (progress over `on_progress`,
+/// `job_cancel(job_id)` stops it); later calls, as the caption is typed, read the cache.
+#[tauri::command]
+#[specta::specta]
+pub async fn score_asset(
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    job_id: String,
+    request: AssetScoreRequest,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<ScoreView, ApiError> {
+    let ctx = state.ctx()?;
+    let guard = jobs.start(&job_id);
+    blocking(move || {
+        let sink = ChannelProgress::new(on_progress, guard.token.clone());
+        score::score_asset(&ctx, &request, &sink, &guard.token)
+    })
+    .await
+}
