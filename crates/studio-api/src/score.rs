@@ -32,6 +32,11 @@ pub struct Scored {
     /// Features came from the cache (same bytes measured before).
     pub cached: bool,
     pub features: MediaFeatures,
+    /// 1 = the best of the inputs scored together.
+    pub rank: usize,
+    /// With several inputs: the factor that most separates this one from its neighbour in the
+    /// ranking (the one above it; the runner-up for the first).
+    pub differs_most: Option<studio_score::Difference>,
     #[serde(flatten)]
     pub report: ScoreReport,
 }
@@ -143,22 +148,60 @@ pub fn score(
     }
     let scorer =
         studio_score::Scorer::prior(platform).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let mut out = Vec::with_capacity(req.inputs.len());
+    let mut measured = Vec::with_capacity(req.inputs.len());
     for input in &req.inputs {
         let (path, captions) = resolve(ctx, input)?;
         let (mut features, cached) = features(ctx, &path, None, req.no_cache, progress, cancel)?;
         if features.format.has_captions.is_none() {
             features.format.has_captions = captions;
         }
-        let report = scorer.score(&ScoreInput {
-            media: Some(features.clone()),
-            caption: req.caption.clone(),
-            title: req.title.clone(),
-            planned_at: planned_at.clone(),
-        });
-        out.push(Scored { input: input.clone(), path: path.display().to_string(), cached, features, report });
+        measured.push((input.clone(), path, cached, features));
     }
-    Ok(out)
+    // Variants are told apart by position: the same input may be given twice.
+    let variants: Vec<studio_score::Variant> = measured
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, _, f))| studio_score::Variant {
+            label: i.to_string(),
+            input: ScoreInput {
+                media: Some(f.clone()),
+                caption: req.caption.clone(),
+                title: req.title.clone(),
+                planned_at: planned_at.clone(),
+            },
+        })
+        .collect();
+    let mut ranked: Vec<Option<studio_score::RankedVariant>> = vec![None; measured.len()];
+    for r in studio_score::rank(&scorer, &variants) {
+        if let Ok(i) = r.label.parse::<usize>() {
+            if let Some(slot) = ranked.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    }
+    measured
+        .into_iter()
+        .zip(ranked)
+        .map(|((input, path, cached, features), r)| {
+            let r = r.ok_or_else(|| ApiError::new(ErrorCode::Internal, "a variant went missing while ranking"))?;
+            let differs_most = r.differs_most.map(|mut d| {
+                // Name the other input, not its position.
+                if let Some(other) = d.against.parse::<usize>().ok().and_then(|j| req.inputs.get(j)) {
+                    d.against = other.clone();
+                }
+                d
+            });
+            Ok(Scored {
+                input,
+                path: path.display().to_string(),
+                cached,
+                features,
+                rank: r.rank,
+                differs_most,
+                report: r.report,
+            })
+        })
+        .collect()
 }
 
 /// A platform the score knows, for pickers.

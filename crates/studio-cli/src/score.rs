@@ -16,13 +16,18 @@ pub fn run(ctx: &Context, a: ScoreArgs, out: &Out) -> Result<(), ApiError> {
         no_cache: a.no_cache,
     };
     let list = score::score(ctx, &req, &NoProgress, &CancelToken::new())?;
-    out.value(&list, || list.iter().map(human).collect::<Vec<_>>().join("\n\n"))
+    out.value(&list, || {
+        let mut by_rank: Vec<&Scored> = list.iter().collect();
+        by_rank.sort_by_key(|s| s.rank);
+        by_rank.into_iter().map(|s| human(s, list.len() > 1)).collect::<Vec<_>>().join("\n\n")
+    })
 }
 
-fn human(s: &Scored) -> String {
+fn human(s: &Scored, ranked: bool) -> String {
     let r = &s.report;
     let head = format!(
-        "{}  {}  score {}  ({} model, {:.0}% of the weight known)",
+        "{}{}  {}  score {}  ({} model, {:.0}% of the weight known)",
+        if ranked { format!("#{} ", s.rank) } else { String::new() },
         s.input,
         r.platform.as_str(),
         r.score.map_or_else(|| "unknown".into(), |v| format!("{v:.0}/100")),
@@ -45,5 +50,8 @@ fn human(s: &Scored) -> String {
             ]
         })
         .collect();
-    format!("{head}\n{}", table(&["FACTOR", "VALUE", "SUB", "POINTS", "ADVICE"], &rows))
+    let differs = s.differs_most.as_ref().map_or_else(String::new, |d| {
+        format!("\nmost different from {}: {} ({:+.1} points)", d.against, d.factor_label, d.points)
+    });
+    format!("{head}{differs}\n{}", table(&["FACTOR", "VALUE", "SUB", "POINTS", "ADVICE"], &rows))
 }

@@ -192,3 +192,13 @@ fn an_asset_rescored_as_the_caption_is_typed_reads_the_cache() {
     .expect_err("bad platform");
     assert_eq!(e.code, studio_api::ErrorCode::InvalidInput);
 }
+
+#[test]
+fn variants_are_ranked_side_by_side_with_what_sets_them_apart() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let r = score(data.path(), &["static.mp4", "cuts.mp4"], &[]);
+    assert_eq!((r["cuts.mp4"]["rank"].as_u64(), r["static.mp4"]["rank"].as_u64()), (Some(1), Some(2)));
+    let d = &r["cuts.mp4"]["differs_most"];
+    assert!(d["against"].as_str().is_some_and(|a| a.ends_with("static.mp4")), "{d}");
+    assert!(d["points"].as_f64().is_some_and(|p| p > 0.0), "{d}");
+}
