@@ -11,6 +11,7 @@ import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { silence } from './memoryMedia';
 import { createRenderStore } from './memoryRenders';
+import { createScoreStore } from './memoryScore';
 import type { Backend } from './types';
 
 export interface MemorySeed {
@@ -35,6 +36,8 @@ export interface MemorySeed {
   pickCaptions?: string | null;
   /** What the fake music picker returns (null: cancelled); default: a new demo .mp3 per call. */
   pickMusic?: string | null;
+  /** Delay per measuring tick of an asset's first score, 8 ticks (default: latencyMs); see memoryScore.ts. */
+  scoreStepMs?: number;
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -131,6 +134,10 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickMusic: seed.pickMusic,
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
   });
+  const scores = createScoreStore({
+    stepMs: seed.scoreStepMs ?? seed.latencyMs,
+    findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
+  });
 
   const newId = () => {
     counter += 1;
@@ -216,7 +223,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     // Progress is paced by importStepMs, not by the per-call latency.
     importAssets: (jobId, paths, options, onProgress) =>
       call('importAssets', () => library.importAssets(jobId, paths, options, onProgress)),
-    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId)),
+    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId) || scores.cancelJob(jobId)),
     pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
     pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
@@ -239,5 +246,9 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       call('revealRender', () => {
         renders.outputOf(id);
       }),
+
+    scorePlatforms: () => call('scorePlatforms', () => scores.platforms()),
+    // Measuring is paced by scoreStepMs, not by the per-call latency.
+    scoreAsset: (jobId, request, onProgress) => call('scoreAsset', () => scores.scoreAsset(jobId, request, onProgress)),
   };
 }

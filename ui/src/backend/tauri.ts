@@ -114,4 +114,12 @@ export const tauriBackend: Backend = {
   revealRender: async (id) => {
     await unwrap(commands.renderReveal(id));
   },
+
+  scorePlatforms: () => unwrap(commands.scorePlatforms()),
+  scoreAsset: (jobId, request, onProgress) => {
+    // Only the first score of a video measures it and sends progress (stage "analyzing").
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.scoreAsset(jobId, request, channel));
+  },
 };

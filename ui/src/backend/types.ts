@@ -13,10 +13,12 @@ export type {
   Asset,
   AssetKind,
   AssetQuery,
+  AssetScoreRequest,
   Campaign,
   CampaignInput,
   CampaignPatch,
   ErrorCode,
+  FactorView,
   ImportFailed,
   ImportOptions,
   ImportReport,
@@ -27,11 +29,14 @@ export type {
   RenderRecord,
   RenderRequest,
   RenderResult,
+  ScorePlatform,
+  ScoreView,
 } from './bindings';
 import type {
   AppInfo,
   Asset,
   AssetQuery,
+  AssetScoreRequest,
   Campaign,
   CampaignInput,
   CampaignPatch,
@@ -43,6 +48,8 @@ import type {
   RenderRecord,
   RenderRequest,
   RenderResult,
+  ScorePlatform,
+  ScoreView,
 } from './bindings';
 
 /** What a single-file picker is for: it decides the dialog's title and file filters. */
@@ -112,4 +119,14 @@ export interface Backend {
   openRender(id: string): Promise<void>;
   /** Shows the rendered file in the system's file manager. */
   revealRender(id: string): Promise<void>;
+
+  /** The platforms the viral score knows (id + label), for the picker. */
+  scorePlatforms(): Promise<ScorePlatform[]>;
+  /**
+   * Scores a library asset for a platform, caption, title and planned time (RFC 3339 or null).
+   * The first call for a video measures it (progress with stage "analyzing" on `onProgress`;
+   * `cancelJob(jobId)` stops it and the call rejects with `cancelled`); later calls read a cache
+   * and return at once. An unknown platform or a bad time rejects with `invalid_input`.
+   */
+  scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView>;
 }
