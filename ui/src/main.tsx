@@ -13,6 +13,7 @@ import './styles/library.css';
 import './styles/asset-detail.css';
 import './styles/import.css';
 import './styles/render.css';
+import './styles/score.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

@@ -16,6 +16,8 @@ export const queryKeys = {
   presets: ['render-presets'] as const,
   renders: ['renders'] as const,
   renderList: (assetId: string | null) => ['renders', 'list', assetId] as const,
+  scorePlatforms: ['score-platforms'] as const,
+  score: ['score'] as const,
 };
 
 export function useAppInfo() {
@@ -69,4 +71,10 @@ export function useRenders(assetId: string) {
     queryFn: () => backend.listRenders(assetId),
     refetchInterval: (q) => (q.state.data?.some((r) => r.state === 'running' || r.state === 'queued') ? 2_000 : false),
   });
+}
+
+/** The platforms the score knows; fixed for the app's lifetime. */
+export function useScorePlatforms() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.scorePlatforms, queryFn: () => backend.scorePlatforms(), staleTime: Infinity });
 }

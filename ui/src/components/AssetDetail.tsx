@@ -1,6 +1,6 @@
 /**
- * One asset: a player (or the image), the filmstrip, everything the probe found and, for a
- * video, its renders and "Render…" (also the R key).
+ * One asset: a player (or the image), the filmstrip, everything the probe found, for a video
+ * its renders and "Render…" (also the R key), and under it all the viral score.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { toApiError, useBackend, type Asset } from '../backend';
@@ -21,6 +21,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { Icon } from './Icon';
 import { RenderDialog } from './RenderDialog';
 import { RendersList } from './RendersList';
+import { ScorePanel } from './ScorePanel';
 
 type Props = { assetId: string; initial?: Asset; onClose: () => void };
 
@@ -53,6 +54,7 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
               <Facts asset={asset} />
               {canRender && <RendersList assetId={asset.id} />}
             </div>
+            <ScorePanel key={asset.id} asset={asset} />
           </div>
         ) : query.isError ? (
           <div className="asset-detail-message">
