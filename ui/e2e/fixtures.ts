@@ -18,6 +18,8 @@ export type Seed = {
   /** What the captions / music pickers return (null: cancelled). */
   pickCaptions?: string | null;
   pickMusic?: string | null;
+  /** Delay per measuring tick of an asset's first score (8 ticks; see src/backend/memoryScore.ts). */
+  scoreStepMs?: number;
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';

@@ -145,10 +145,10 @@ function measure(asset: Asset, p: PlatformData): Partial<Record<FactorId, Measur
   if (hasAudio) {
     const opening = -14 - bits(13, 16);
     if (asset.kind === 'video') {
-      out.hook_loudness = { value: opening, subscore: ramp(opening, -18, -36), advice: `Open louder: the first seconds are at ${opening} LUFS; aim for −18 LUFS or louder.` };
+      out.hook_loudness = { value: opening, subscore: ramp(opening, -18, -36), advice: `Open louder: the first seconds are at ${String(opening).replace("-", "−")} LUFS; aim for −18 LUFS or louder.` };
     }
     const lufs = -12 - bits(20, 13);
-    out.loudness = { value: lufs, subscore: ramp(Math.abs(lufs + 14), 1, 20), advice: `Normalise the sound to −14 LUFS (it is ${lufs} LUFS); a render does this for you.` };
+    out.loudness = { value: lufs, subscore: ramp(Math.abs(lufs + 14), 1, 20), advice: `Normalise the sound to −14 LUFS (it is ${String(lufs).replace("-", "−")} LUFS); a render does this for you.` };
     out.loudness_range = unknown;
     out.silence = unknown;
     const presence = round(0.55 + bits(24, 40) / 100);

@@ -11,7 +11,7 @@ function setup(seed: MemorySeed = {}, backend?: MemoryBackend) {
   const b = backend ?? createMemoryBackend({ assets: [video()], ...seed });
   const a = b.dumpAssets()[0]!;
   const result = renderWithBackend(<ScorePanel asset={a} />, b);
-  return { backend: b, user: userEvent.setup(), ...result };
+  return { ...result, backend: b, user: userEvent.setup() };
 }
 
 const value = () => screen.getByTestId('score-value');

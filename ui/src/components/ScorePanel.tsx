@@ -121,7 +121,7 @@ export function ScorePanel({ asset }: { asset: Asset }) {
         <div className="score-inputs">
           <div className="field">
             <label htmlFor={platformId}>Platform</label>
-            <select id={platformId} className="render-select" value={platform} onChange={(e) => choosePlatform(e.target.value)}
+            <select id={platformId} className="select render-select" value={platform} onChange={(e) => choosePlatform(e.target.value)}
               data-testid="score-platform">
               {options.map((p) => (
                 <option key={p.id} value={p.id}>
