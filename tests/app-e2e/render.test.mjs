@@ -56,8 +56,18 @@ async function openRenderDialog(assetId) {
   await s.click('[data-testid="nav-library"]');
   await s.click(`[data-testid="asset-card"][data-asset-id="${assetId}"]`);
   await s.find('[data-testid="asset-detail"]');
-  await s.click('[data-testid="asset-render"]');
-  await s.find('[data-testid="render-form"]');
+  // The detail animates open while its score panel starts measuring; on a busy 2-core machine a
+  // click can land mid-animation and miss, so click again until the form is there.
+  // (A click that lands after the form opened is intercepted by it; that is fine too.)
+  for (let attempt = 1; ; attempt++) {
+    await s.click('[data-testid="asset-render"]').catch(() => {});
+    try {
+      await s.find('[data-testid="render-form"]', { timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 const partials = () => {

@@ -222,22 +222,24 @@ fn rendering_an_asset_records_it_in_the_library() {
     check_contract(&out, 1080, 1080, 3.0);
 }
 
+/// The frame of `video` at `t` seconds, decoded by the ffmpeg CLI.
+fn frame_at(video: &Path, t: f64) -> image::DynamicImage {
+    let png = video.with_extension(format!("{t}.png"));
+    let ok = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-loglevel", "error", "-y", "-ss", &t.to_string(), "-i"])
+        .arg(video)
+        .args(["-frames:v", "1"])
+        .arg(&png)
+        .status()
+        .expect("ffmpeg");
+    assert!(ok.success());
+    image::open(&png).expect("frame")
+}
+
 /// Mean absolute difference of one region (fractions of width/height) between two frames taken
 /// at `t` seconds from two videos.
 fn region_diff(a: &Path, b: &Path, t: f64, region: (f64, f64, f64, f64)) -> f64 {
-    let grab = |p: &Path| -> image::RgbImage {
-        let png = p.with_extension(format!("{t}.png"));
-        let ok = std::process::Command::new("ffmpeg")
-            .args(["-nostdin", "-loglevel", "error", "-y", "-ss", &t.to_string(), "-i"])
-            .arg(p)
-            .args(["-frames:v", "1"])
-            .arg(&png)
-            .status()
-            .expect("ffmpeg");
-        assert!(ok.success());
-        image::open(&png).expect("frame").to_rgb8()
-    };
-    let (fa, fb) = (grab(a), grab(b));
+    let (fa, fb) = (frame_at(a, t).to_rgb8(), frame_at(b, t).to_rgb8());
     let (w, h) = (f64::from(fa.width()), f64::from(fa.height()));
     let (x0, y0, x1, y1) = ((region.0 * w) as u32, (region.1 * h) as u32, (region.2 * w) as u32, (region.3 * h) as u32);
     let mut sum = 0f64;
@@ -389,16 +391,7 @@ fn music_is_mixed_under_the_voice_and_ducked_while_it_speaks() {
 /// width) in the frame at `t` s. The square is 100 px in a 720 px tall source, so 1/7.2 of the
 /// output height on a side.
 fn white_square(video: &Path, t: f64) -> (f64, f64) {
-    let png = video.with_extension(format!("{t}.png"));
-    let ok = std::process::Command::new("ffmpeg")
-        .args(["-nostdin", "-loglevel", "error", "-y", "-ss", &t.to_string(), "-i"])
-        .arg(video)
-        .args(["-frames:v", "1"])
-        .arg(&png)
-        .status()
-        .expect("ffmpeg");
-    assert!(ok.success());
-    let img = image::open(&png).expect("frame").to_luma8();
+    let img = frame_at(video, t).to_luma8();
     let (mut n, mut sx) = (0f64, 0f64);
     for (x, _, p) in img.enumerate_pixels() {
         if p[0] > 200 {
