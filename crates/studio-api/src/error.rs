@@ -4,6 +4,7 @@
 //! is for people and may be reworded at any time.
 use serde::{Deserialize, Serialize};
 use studio_core::{StoreError, ValidationError};
+use studio_media::MediaError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -135,6 +136,28 @@ impl From<StoreError> for ApiError {
         if !code.is_user_input() {
             tracing::error!(code = code.as_str(), error = %e, "operation failed");
         }
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// One mapping of media failures for every operation (renders, score, captions).
+impl From<MediaError> for ApiError {
+    fn from(e: MediaError) -> Self {
+        let code = match &e {
+            MediaError::UnknownPreset { .. }
+            | MediaError::InvalidPreset { .. }
+            | MediaError::InvalidSettings(_)
+            | MediaError::BadCaptions { .. } => ErrorCode::InvalidInput,
+            MediaError::Cancelled => ErrorCode::Cancelled,
+            MediaError::Write { .. } | MediaError::Unreadable(_) => ErrorCode::Io,
+            MediaError::Empty
+            | MediaError::UnsupportedFormat { .. }
+            | MediaError::Corrupt { .. }
+            | MediaError::ImageTooLarge { .. } => ErrorCode::InvalidMedia,
+            MediaError::NoEncoder(_) | MediaError::RenderFailed(_) | MediaError::EncoderFailed { .. } => {
+                ErrorCode::RenderFailed
+            }
+        };
         ApiError::new(code, e.to_string())
     }
 }

@@ -6,7 +6,6 @@ use studio_core::clock::rfc3339;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
 use studio_core::renders as store;
 use studio_media::render::{self, EncoderChoice, Reframe};
-use studio_media::MediaError;
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
 
@@ -67,31 +66,12 @@ pub struct PresetInfo {
     pub fps: u32,
 }
 
-fn media_error(e: MediaError) -> ApiError {
-    let code = match &e {
-        MediaError::UnknownPreset { .. }
-        | MediaError::InvalidPreset { .. }
-        | MediaError::InvalidSettings(_)
-        | MediaError::BadCaptions { .. } => ErrorCode::InvalidInput,
-        MediaError::Cancelled => ErrorCode::Cancelled,
-        MediaError::Write { .. } | MediaError::Unreadable(_) => ErrorCode::Io,
-        MediaError::Empty
-        | MediaError::UnsupportedFormat { .. }
-        | MediaError::Corrupt { .. }
-        | MediaError::ImageTooLarge { .. } => ErrorCode::InvalidMedia,
-        MediaError::NoEncoder(_) | MediaError::RenderFailed(_) | MediaError::EncoderFailed { .. } => {
-            ErrorCode::RenderFailed
-        }
-    };
-    ApiError::new(code, e.to_string())
-}
-
 fn user_presets(ctx: &Context) -> PathBuf {
     ctx.paths().config.join("presets")
 }
 
 pub fn presets(ctx: &Context) -> ApiResult<Vec<PresetInfo>> {
-    let all = render::preset::all(Some(&user_presets(ctx))).map_err(media_error)?;
+    let all = render::preset::all(Some(&user_presets(ctx)))?;
     Ok(all
         .into_iter()
         .map(|p| PresetInfo { name: p.name, label: p.label, width: p.width, height: p.height, fps: p.fps })
@@ -139,7 +119,7 @@ pub fn render(
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> ApiResult<RenderResult> {
-    let preset = render::preset::find(&req.preset, Some(&user_presets(ctx))).map_err(media_error)?;
+    let preset = render::preset::find(&req.preset, Some(&user_presets(ctx)))?;
     // Outputs are named after what the creator called the file, not the library's hash name.
     let (input, asset_id, name) = match crate::assets::get(ctx, &req.input) {
         Ok(a) => (PathBuf::from(&a.path), Some(a.id), PathBuf::from(a.original_name)),
@@ -218,7 +198,7 @@ pub fn render(
             tracing::warn!(error = %e, "render history not updated");
         }
     }
-    let o = result.map_err(media_error)?;
+    let o = result?;
     tracing::info!(output = %o.output.display(), encoder = %o.encoder, "render finished");
     Ok(RenderResult {
         render_id,
@@ -241,8 +221,8 @@ pub fn render(
 
 /// Writes the styled, word-highlighted ASS a render would burn for an .srt file.
 pub fn captions_to_ass(ctx: &Context, srt: &str, preset: &str, hook: Option<&str>, out: &str) -> ApiResult<String> {
-    let preset = render::preset::find(preset, Some(&user_presets(ctx))).map_err(media_error)?;
-    let ass = render::captions_to_ass(Path::new(srt), hook, 3.0, &preset).map_err(media_error)?;
+    let preset = render::preset::find(preset, Some(&user_presets(ctx)))?;
+    let ass = render::captions_to_ass(Path::new(srt), hook, 3.0, &preset)?;
     std::fs::write(out, ass).map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot write {out}: {e}")))?;
     Ok(out.to_string())
 }

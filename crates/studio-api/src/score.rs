@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use studio_core::progress::{CancelToken, ProgressSink};
-use studio_media::MediaError;
 use studio_score::{MediaFeatures, Platform, ScoreInput, ScoreReport, FEATURES_VERSION};
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
@@ -41,16 +40,6 @@ pub struct Scored {
     pub report: ScoreReport,
 }
 
-fn media_error(e: MediaError) -> ApiError {
-    let code = match &e {
-        MediaError::Cancelled => ErrorCode::Cancelled,
-        MediaError::Unreadable(_) | MediaError::Write { .. } => ErrorCode::Io,
-        MediaError::InvalidSettings(_) => ErrorCode::InvalidInput,
-        _ => ErrorCode::InvalidMedia,
-    };
-    ApiError::new(code, e.to_string())
-}
-
 /// The file behind an input, and whether captions are known to be burned into it.
 fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<bool>)> {
     match crate::assets::get(ctx, input) {
@@ -75,7 +64,7 @@ fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<bool>)> {
     Err(ApiError::new(ErrorCode::NotFound, format!("\"{input}\" is not an asset, a render or a file.")))
 }
 
-fn planned(ctx: &Context, at: &str) -> ApiResult<jiff::Zoned> {
+fn planned(at: &str) -> ApiResult<jiff::Zoned> {
     if let Ok(z) = at.parse::<jiff::Zoned>() {
         return Ok(z);
     }
@@ -85,8 +74,7 @@ fn planned(ctx: &Context, at: &str) -> ApiResult<jiff::Zoned> {
             format!("--at \"{at}\" is not an RFC 3339 time (e.g. 2026-11-24T18:00:00+01:00): {e}"),
         )
     })?;
-    let tz = crate::app::info(ctx)?.default_timezone;
-    let zone = jiff::tz::TimeZone::get(&tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone = jiff::tz::TimeZone::get(&studio_core::civil::system_timezone()).unwrap_or(jiff::tz::TimeZone::UTC);
     Ok(ts.to_zoned(zone))
 }
 
@@ -103,7 +91,7 @@ pub fn features(
 ) -> ApiResult<(MediaFeatures, bool)> {
     let hash = match known_hash {
         Some(h) => h.to_string(),
-        None => studio_media::hash::hash_file(path, cancel).map_err(media_error)?.0,
+        None => studio_media::hash::hash_file(path, cancel)?.0,
     };
     let cache = ctx.paths().cache.join("features").join(format!("{hash}-v{FEATURES_VERSION}.json"));
     if !no_cache {
@@ -111,7 +99,7 @@ pub fn features(
             return Ok((f, true));
         }
     }
-    let f = studio_media::features::extract(path, progress, cancel).map_err(media_error)?;
+    let f = studio_media::features::extract(path, progress, cancel)?;
     // A cache that cannot be written only costs time next run.
     let written = cache
         .parent()
@@ -142,7 +130,7 @@ pub fn score(
         .unwrap_or("tiktok")
         .parse()
         .map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
-    let planned_at = req.at.as_deref().map(|a| planned(ctx, a)).transpose()?;
+    let planned_at = req.at.as_deref().map(planned).transpose()?;
     if req.inputs.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "nothing to score: give an asset, a render or a file"));
     }
@@ -318,7 +306,7 @@ pub fn score_asset(
         .parse()
         .map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
     let asset = crate::assets::get(ctx, &req.asset_id)?;
-    let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(|a| planned(ctx, a)).transpose()?;
+    let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(planned).transpose()?;
     let (features, cached) = if asset.kind == crate::assets::AssetKind::Image {
         (None, false)
     } else {
