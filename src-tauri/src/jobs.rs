@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use studio_api::progress::ProgressEvent;
+use studio_api::ApiResult;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
 use tauri::ipc::Channel;
 
@@ -41,6 +42,22 @@ impl Drop for JobGuard {
     fn drop(&mut self) {
         self.jobs.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.id);
     }
+}
+
+/// Runs `work` as the named job off the async runtime: progress goes to `channel`, and
+/// `job_cancel(job_id)` (or the window going away) cancels it.
+pub async fn run<T: Send + 'static>(
+    jobs: &Jobs,
+    job_id: &str,
+    channel: Channel<ProgressEvent>,
+    work: impl FnOnce(&dyn ProgressSink, &CancelToken) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let guard = jobs.start(job_id);
+    crate::state::blocking(move || {
+        let sink = ChannelProgress::new(channel, guard.token.clone());
+        work(&sink, &guard.token)
+    })
+    .await
 }
 
 /// Forwards progress to the window at most ~10 times a second (always the last of a batch).

@@ -6,7 +6,7 @@ use studio_api::ApiError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
-use crate::jobs::{ChannelProgress, Jobs};
+use crate::jobs::{self, Jobs};
 use crate::state::{blocking, AppState};
 
 /// Lets the webview load thumbnails and players for these assets (and nothing else on disk).
@@ -49,11 +49,9 @@ pub async fn asset_import(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<ImportReport, ApiError> {
     let ctx = state.ctx()?;
-    let guard = jobs.start(&job_id);
-    let report = blocking(move || {
-        let sink = ChannelProgress::new(on_progress, guard.token.clone());
+    let report = jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| {
         let inputs: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-        assets::import(&ctx, &inputs, &options, &sink, &guard.token)
+        assets::import(&ctx, &inputs, &options, sink, cancel)
     })
     .await?;
     expose(&app, &report.imported);

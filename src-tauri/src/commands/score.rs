@@ -4,7 +4,7 @@ use studio_api::ApiError;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::jobs::{ChannelProgress, Jobs};
+use crate::jobs::{self, Jobs};
 use crate::state::{blocking, AppState};
 
 #[tauri::command]
@@ -25,10 +25,5 @@ pub async fn score_asset(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<ScoreView, ApiError> {
     let ctx = state.ctx()?;
-    let guard = jobs.start(&job_id);
-    blocking(move || {
-        let sink = ChannelProgress::new(on_progress, guard.token.clone());
-        score::score_asset(&ctx, &request, &sink, &guard.token)
-    })
-    .await
+    jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| score::score_asset(&ctx, &request, sink, cancel)).await
 }
