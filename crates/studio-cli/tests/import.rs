@@ -2,17 +2,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::fixtures;
-
-fn studio(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("studio").expect("binary");
-    c.env_remove("STUDIO_DATA_DIR").arg("--data-dir").arg(data).arg("--json");
-    c
-}
+use common::{fixtures, studio};
 
 fn run(data: &Path, args: &[&str], extra: &[PathBuf]) -> (i32, Value) {
     let out = studio(data).args(args).args(extra).output().expect("runs");

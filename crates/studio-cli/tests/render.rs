@@ -1,23 +1,13 @@
 //! `studio render` outputs checked with ffprobe and FFmpeg's ebur128 meter.
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::fixtures;
+use common::{fixtures, studio};
 
 fn render(data: &Path, input: &Path, args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("studio")
-        .expect("binary")
-        .env_remove("STUDIO_DATA_DIR")
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--json", "render"])
-        .arg(input)
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = studio(data).arg("render").arg(input).args(args).output().expect("runs");
     let v = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&out.stderr)));
     (out.status.code().unwrap_or(-1), v)
@@ -203,15 +193,7 @@ fn bad_requests_fail_clearly_and_leave_nothing() {
 #[test]
 fn rendering_an_asset_records_it_in_the_library() {
     let data = tempfile::tempdir().expect("tempdir");
-    let imp = Command::cargo_bin("studio")
-        .expect("binary")
-        .env_remove("STUDIO_DATA_DIR")
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--json", "import"])
-        .arg(fixtures().join("render/no-audio.mp4"))
-        .output()
-        .expect("import");
+    let imp = studio(data.path()).arg("import").arg(fixtures().join("render/no-audio.mp4")).output().expect("import");
     let rep: Value = serde_json::from_slice(&imp.stdout).expect("json");
     let id = rep["imported"][0]["id"].as_str().expect("asset id").to_string();
     let (code, r) = render(data.path(), Path::new(&id), &["--preset", "square", "--x264-preset", "ultrafast"]);

@@ -3,17 +3,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::fixtures;
-
-fn studio(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("studio").expect("binary");
-    c.env_remove("STUDIO_DATA_DIR").arg("--data-dir").arg(data).arg("--json");
-    c
-}
+use common::{fixtures, studio};
 
 /// Scores fixtures/score/NAME... for `platform`; returns each report by file name.
 fn score(data: &Path, names: &[&str], extra: &[&str]) -> HashMap<String, Value> {

@@ -14,3 +14,11 @@ pub fn fixtures() -> &'static Path {
     })
     .path()
 }
+
+/// `studio --data-dir DATA --json`, ignoring any STUDIO_DATA_DIR of the environment.
+#[allow(dead_code)] // not every test binary runs the CLI this way
+pub fn studio(data: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("studio").expect("binary");
+    c.env_remove("STUDIO_DATA_DIR").arg("--data-dir").arg(data).arg("--json");
+    c
+}
