@@ -1,0 +1,14 @@
+//! One module per platform. Each follows its platform's published API contract; comments cite
+//! the endpoint and the rule they implement.
+use crate::connector::Connector;
+use crate::platform::PlatformId;
+
+pub mod mastodon;
+
+/// The connector for a platform, or `None` while it is not built yet.
+pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
+    match platform {
+        PlatformId::Mastodon => Some(Box::new(mastodon::Mastodon)),
+        _ => None,
+    }
+}

@@ -1,0 +1,358 @@
+//! Mastodon connector against a local server that follows the Mastodon REST contract
+//! (docs.joinmastodon.org/methods/media, /statuses), failures included.
+mod common;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use studio_publish::connector::{Connector, Draft, PublishState};
+use studio_publish::connectors::mastodon::Mastodon;
+use studio_publish::publish::publish;
+use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive};
+
+use common::{no_reauth, session, video, Recorder, Server};
+
+#[derive(Default)]
+struct Masto {
+    valid_tokens: Vec<String>,
+    media: HashMap<String, (u64, u32)>, // id -> (bytes, polls left before ready)
+    statuses: Vec<Value>,
+    idempotency: HashMap<String, Value>,
+    /// Injected failures: (path prefix, status, body, retry-after); each used once.
+    failures: VecDeque<(String, u16, Value, Option<u64>)>,
+    /// The next status is created, then answered with a 500 (the ambiguous case).
+    create_then_500: bool,
+    next_id: u64,
+}
+
+type S = Arc<Mutex<Masto>>;
+
+fn authorized(st: &Masto, headers: &HeaderMap) -> bool {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    token.is_some_and(|t| st.valid_tokens.iter().any(|v| v == t))
+}
+
+fn injected(st: &mut Masto, path: &str) -> Option<Response> {
+    let idx = st.failures.iter().position(|(p, ..)| path.starts_with(p.as_str()))?;
+    let (_, code, body, retry) = st.failures.remove(idx)?;
+    let mut resp = (StatusCode::from_u16(code).ok()?, Json(body)).into_response();
+    if let Some(r) = retry {
+        resp.headers_mut().insert("retry-after", r.to_string().parse().ok()?);
+    }
+    Some(resp)
+}
+
+fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, Json(json!({"error": "The access token is invalid"}))).into_response()
+}
+
+async fn verify(State(s): State<S>, headers: HeaderMap) -> Response {
+    let st = s.lock().expect("lock");
+    if !authorized(&st, &headers) {
+        return unauthorized();
+    }
+    Json(json!({"id": "109", "acct": "creator", "display_name": "A Creator"})).into_response()
+}
+
+async fn upload(State(s): State<S>, headers: HeaderMap, mut form: Multipart) -> Response {
+    {
+        let mut st = s.lock().expect("lock");
+        if let Some(r) = injected(&mut st, "/api/v2/media") {
+            return r;
+        }
+        if !authorized(&st, &headers) {
+            return unauthorized();
+        }
+    }
+    let mut bytes = 0u64;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            bytes = field.bytes().await.map(|b| b.len() as u64).unwrap_or(0);
+        }
+    }
+    if bytes == 0 {
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": "Validation failed: File can't be blank"})))
+            .into_response();
+    }
+    let mut st = s.lock().expect("lock");
+    st.next_id += 1;
+    let id = format!("m{}", st.next_id);
+    st.media.insert(id.clone(), (bytes, 2));
+    (StatusCode::ACCEPTED, Json(json!({"id": id, "type": "video", "url": null}))).into_response()
+}
+
+async fn media(State(s): State<S>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let mut st = s.lock().expect("lock");
+    if !authorized(&st, &headers) {
+        return unauthorized();
+    }
+    match st.media.get_mut(&id) {
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": "Record not found"}))).into_response(),
+        Some((_, left)) if *left > 0 => {
+            *left -= 1;
+            (StatusCode::PARTIAL_CONTENT, Json(json!({"id": id, "url": null}))).into_response()
+        }
+        Some(_) => Json(json!({"id": id, "url": format!("https://files.example/{id}.mp4")})).into_response(),
+    }
+}
+
+async fn create_status(State(s): State<S>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let mut st = s.lock().expect("lock");
+    if let Some(r) = injected(&mut st, "/api/v1/statuses") {
+        return r;
+    }
+    if !authorized(&st, &headers) {
+        return unauthorized();
+    }
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(existing) = key.as_ref().and_then(|k| st.idempotency.get(k)) {
+        return Json(existing.clone()).into_response();
+    }
+    let text = body["status"].as_str().unwrap_or_default();
+    if text.chars().count() > 500 {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"error": "Validation failed: Text character limit of 500 exceeded"})),
+        )
+            .into_response();
+    }
+    let media_ids: Vec<String> =
+        body["media_ids"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    for m in &media_ids {
+        if st.media.get(m).is_none_or(|(_, left)| *left > 0) {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "Cannot attach files that have not finished processing. Try again in a moment!"})),
+            )
+                .into_response();
+        }
+    }
+    st.next_id += 1;
+    let id = format!("{}", 1000 + st.next_id);
+    let status = json!({
+        "id": id, "url": format!("https://masto.example/@creator/{id}"), "content": text,
+        "visibility": body["visibility"], "favourites_count": 3, "reblogs_count": 2, "replies_count": 1,
+        "media_attachments": media_ids.iter().map(|m| json!({"id": m})).collect::<Vec<_>>(),
+    });
+    st.statuses.push(status.clone());
+    if let Some(k) = key {
+        st.idempotency.insert(k, status.clone());
+    }
+    if std::mem::take(&mut st.create_then_500) {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "<html>We're sorry, but something went wrong</html>")
+            .into_response();
+    }
+    Json(status).into_response()
+}
+
+async fn account_statuses(State(s): State<S>, headers: HeaderMap) -> Response {
+    let st = s.lock().expect("lock");
+    if !authorized(&st, &headers) {
+        return unauthorized();
+    }
+    let mut list = st.statuses.clone();
+    list.reverse();
+    Json(list).into_response()
+}
+
+async fn get_status(State(s): State<S>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let st = s.lock().expect("lock");
+    if !authorized(&st, &headers) {
+        return unauthorized();
+    }
+    match st.statuses.iter().find(|v| v["id"] == id.as_str()) {
+        Some(v) => Json(v.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": "Record not found"}))).into_response(),
+    }
+}
+
+fn server() -> (Server, S) {
+    std::env::set_var("STUDIO_POLL_MS", "10");
+    let state: S = Arc::new(Mutex::new(Masto { valid_tokens: vec!["tok-1".into()], ..Default::default() }));
+    let router = Router::new()
+        .route("/api/v1/accounts/verify_credentials", get(verify))
+        .route("/api/v2/media", post(upload))
+        .route("/api/v1/media/{id}", get(media))
+        .route("/api/v1/statuses", post(create_status))
+        .route("/api/v1/statuses/{id}", get(get_status))
+        .route("/api/v1/accounts/{id}/statuses", get(account_statuses))
+        .with_state(state.clone());
+    (Server::start(router), state)
+}
+
+fn options() -> serde_json::Map<String, Value> {
+    serde_json::Map::new()
+}
+
+#[test]
+fn publishes_a_video_after_processing_and_reads_metrics() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 300_000, 12.0);
+    let opts = options();
+    let draft = Draft {
+        caption: "Hello from the studio",
+        title: None,
+        media: &media,
+        options: &opts,
+        idempotency_key: "key-1",
+    };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    assert_eq!(Mastodon.account(&s).expect("account").handle, "@creator@127.0.0.1");
+
+    let mut rec = Recorder::default();
+    let mut st = PublishState::default();
+    let published = publish(&Mastodon, &mut s, &draft, &mut st, &mut rec, &no_reauth).expect("published");
+    assert!(published.url.as_deref().is_some_and(|u| u.contains(&published.post_id)));
+    // Write-ahead: the media id was saved before the final call was marked as sent.
+    let first_media = rec.checkpoints.iter().position(|c| c.media_id.is_some()).expect("media id saved");
+    let first_final = rec.checkpoints.iter().position(|c| c.final_sent).expect("final marked");
+    assert!(first_media < first_final);
+    assert_eq!(rec.progress.last(), Some(&(300_000, 300_000)));
+    {
+        let st = state.lock().expect("lock");
+        assert_eq!(st.statuses.len(), 1);
+        assert_eq!(st.media.values().next().map(|m| m.0), Some(300_000));
+    }
+    let m = Mastodon.metrics(&s, &published.post_id).expect("metrics");
+    assert_eq!((m.likes, m.shares, m.comments, m.views), (Some(3), Some(2), Some(1), None));
+
+    // Publishing the same target again returns the saved post and sends nothing.
+    let again = publish(&Mastodon, &mut s, &draft, &mut st, &mut rec, &no_reauth).expect("again");
+    assert_eq!(again, published);
+    assert_eq!(state.lock().expect("lock").statuses.len(), 1);
+}
+
+#[test]
+fn a_429_on_upload_carries_retry_after_and_saves_nothing() {
+    let (srv, state) = server();
+    state.lock().expect("lock").failures.push_back((
+        "/api/v2/media".into(),
+        429,
+        json!({"error": "Too many requests"}),
+        Some(7),
+    ));
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 1000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "x", title: None, media: &media, options: &opts, idempotency_key: "k" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let err = publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect_err("limited");
+    assert_eq!(err.class(), ErrorClass::RateLimited { retry_after_s: 7 });
+    assert_eq!(st, PublishState::default());
+    // The retry goes through.
+    publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("second try");
+}
+
+#[test]
+fn a_500_after_the_status_was_created_is_reconciled_not_reposted() {
+    let (srv, state) = server();
+    state.lock().expect("lock").create_then_500 = true;
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "ambiguous", title: None, media: &media, options: &opts, idempotency_key: "k-amb" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let published =
+        publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("found it");
+    let st_server = state.lock().expect("lock");
+    assert_eq!(st_server.statuses.len(), 1);
+    assert_eq!(st_server.statuses[0]["id"], published.post_id.as_str());
+}
+
+#[test]
+fn after_a_crash_during_the_final_call_the_platform_is_asked_first() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "crash", title: None, media: &media, options: &opts, idempotency_key: "k-crash" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+
+    // The process dies right after saving final_sent (before or after the request landed).
+    let mut crashing = Recorder { crash_at_checkpoint: Some(3), ..Default::default() };
+    let mut st = PublishState::default();
+    publish(&Mastodon, &mut s, &draft, &mut st, &mut crashing, &no_reauth).expect_err("crashed");
+    let saved = crashing.last();
+    assert!(saved.final_sent && saved.media_ready && saved.post_id.is_none());
+
+    // Nothing was posted: the restart finds nothing and posts exactly once.
+    let mut st = saved.clone();
+    publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("posted");
+    assert_eq!(state.lock().expect("lock").statuses.len(), 1);
+
+    // Same crash, but this time the status did land: the restart finds it and posts nothing.
+    let mut st = saved;
+    st.post_id = None;
+    let before = state.lock().expect("lock").statuses.len();
+    let found = publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("found");
+    assert_eq!(state.lock().expect("lock").statuses.len(), before);
+    assert!(!found.post_id.is_empty());
+}
+
+#[test]
+fn the_servers_own_rejection_is_shown_and_nothing_is_marked_sent() {
+    let (srv, state) = server();
+    state.lock().expect("lock").failures.push_back((
+        "/api/v1/statuses".into(),
+        422,
+        json!({"error": "Validation failed: Text character limit of 500 exceeded"}),
+        None,
+    ));
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "fine here", title: None, media: &media, options: &opts, idempotency_key: "k422" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let err = publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect_err("rejected");
+    assert_eq!(err.class(), ErrorClass::BadRequest);
+    assert!(err.to_string().contains("character limit of 500"), "{err}");
+    assert!(!st.final_sent && st.media_ready);
+}
+
+#[test]
+fn a_caption_over_the_limit_is_refused_before_any_upload() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
+    let opts = options();
+    let caption = "é".repeat(501);
+    let draft = Draft { caption: &caption, title: None, media: &media, options: &opts, idempotency_key: "k" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let err = publish(&Mastodon, &mut s, &draft, &mut PublishState::default(), &mut Recorder::default(), &no_reauth)
+        .expect_err("too long");
+    assert!(matches!(err, PublishError::Invalid(ref m) if m.contains("501 characters, Mastodon allows 500")), "{err}");
+    assert!(state.lock().expect("lock").media.is_empty());
+}
+
+#[test]
+fn a_refused_token_is_renewed_once_and_the_step_repeated() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "renewed", title: None, media: &media, options: &opts, idempotency_key: "k-renew" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "stale", Some("109"));
+    let renew = || -> Result<Sensitive<String>, PublishError> {
+        state.lock().expect("lock").valid_tokens.push("tok-2".into());
+        Ok(Sensitive::new("tok-2".to_string()))
+    };
+    publish(&Mastodon, &mut s, &draft, &mut PublishState::default(), &mut Recorder::default(), &renew)
+        .expect("published");
+    assert_eq!(s.access_token.expose(), "tok-2");
+    // A token that stays refused after renewal is reported, not retried forever.
+    let mut s = session(PlatformId::Mastodon, &srv.url, "stale", Some("109"));
+    let still = || -> Result<Sensitive<String>, PublishError> { Ok(Sensitive::new("also-stale".to_string())) };
+    let err = publish(&Mastodon, &mut s, &draft, &mut PublishState::default(), &mut Recorder::default(), &still)
+        .expect_err("refused");
+    assert_eq!(err.class(), ErrorClass::RefreshToken);
+}
