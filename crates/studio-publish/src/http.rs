@@ -74,7 +74,16 @@ impl Http {
 
     /// Sends and returns a 2xx or 3xx response; anything else becomes a classified error.
     pub fn send(&self, req: RequestBuilder, step: Step) -> Result<Response> {
-        let resp = req.send().map_err(|e| self.transport_error(e, step))?;
+        let spare = if step == Step::Repeatable { req.try_clone() } else { None };
+        let resp = match (req.send(), spare) {
+            // A pooled keep-alive connection the server had just closed: one fresh attempt.
+            (Err(e), Some(again)) if !e.is_timeout() => {
+                tracing::debug!(error = %e.without_url(), "retrying once on a new connection");
+                again.send()
+            }
+            (other, _) => other,
+        }
+        .map_err(|e| self.transport_error(e, step))?;
         let status = resp.status();
         if status.is_success() || status.is_redirection() {
             return Ok(resp);
