@@ -29,6 +29,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::renders::render_reveal,
             commands::score::score_platforms,
             commands::score::score_asset,
+            commands::accounts::account_platforms,
+            commands::accounts::account_list,
+            commands::accounts::account_connect,
+            commands::accounts::account_disconnect,
+            commands::accounts::publish_now,
         ])
         // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
         // call the generated file redeclares TAURI_CHANNEL and fails tsc.

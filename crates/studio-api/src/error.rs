@@ -21,6 +21,16 @@ pub enum ErrorCode {
     InvalidMedia,
     RenderFailed,
     Cancelled,
+    NeedsReconnect,
+    RateLimited,
+    PlatformRejected,
+    PlatformUnavailable,
+    OutcomeUnknown,
+    KeychainUnavailable,
+    AuthFailed,
+    MediaRelayMissing,
+    InsecureUrl,
+    Unsupported,
     DatabaseNewer,
     DatabaseCorrupt,
     DatabaseBusy,
@@ -30,7 +40,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 28] = [
         Self::InvalidName,
         Self::InvalidTimezone,
         Self::InvalidDate,
@@ -43,6 +53,16 @@ impl ErrorCode {
         Self::InvalidMedia,
         Self::RenderFailed,
         Self::Cancelled,
+        Self::NeedsReconnect,
+        Self::RateLimited,
+        Self::PlatformRejected,
+        Self::PlatformUnavailable,
+        Self::OutcomeUnknown,
+        Self::KeychainUnavailable,
+        Self::AuthFailed,
+        Self::MediaRelayMissing,
+        Self::InsecureUrl,
+        Self::Unsupported,
         Self::DatabaseNewer,
         Self::DatabaseCorrupt,
         Self::DatabaseBusy,
@@ -65,6 +85,16 @@ impl ErrorCode {
             Self::InvalidMedia => "invalid_media",
             Self::RenderFailed => "render_failed",
             Self::Cancelled => "cancelled",
+            Self::NeedsReconnect => "needs_reconnect",
+            Self::RateLimited => "rate_limited",
+            Self::PlatformRejected => "platform_rejected",
+            Self::PlatformUnavailable => "platform_unavailable",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::KeychainUnavailable => "keychain_unavailable",
+            Self::AuthFailed => "auth_failed",
+            Self::MediaRelayMissing => "media_relay_missing",
+            Self::InsecureUrl => "insecure_url",
+            Self::Unsupported => "unsupported",
             Self::DatabaseNewer => "database_newer",
             Self::DatabaseCorrupt => "database_corrupt",
             Self::DatabaseBusy => "database_busy",
@@ -89,6 +119,14 @@ impl ErrorCode {
                 | Self::Conflict
                 | Self::InvalidMedia
                 | Self::Cancelled
+                | Self::NeedsReconnect
+                | Self::RateLimited
+                | Self::PlatformRejected
+                | Self::OutcomeUnknown
+                | Self::AuthFailed
+                | Self::MediaRelayMissing
+                | Self::InsecureUrl
+                | Self::Unsupported
         )
     }
 }
@@ -158,6 +196,32 @@ impl From<MediaError> for ApiError {
                 ErrorCode::RenderFailed
             }
         };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// One mapping of platform failures; the message is the platform's own words where it gave some.
+impl From<studio_publish::PublishError> for ApiError {
+    fn from(e: studio_publish::PublishError) -> Self {
+        use studio_publish::PublishError as P;
+        let code = match &e {
+            P::Retry { .. } => ErrorCode::PlatformUnavailable,
+            P::RateLimited { .. } => ErrorCode::RateLimited,
+            P::TokenExpired { .. } | P::Reconnect { .. } => ErrorCode::NeedsReconnect,
+            P::Rejected { .. } => ErrorCode::PlatformRejected,
+            P::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            P::Invalid(_) => ErrorCode::InvalidInput,
+            P::InsecureUrl(_) => ErrorCode::InsecureUrl,
+            P::MediaRelayMissing { .. } => ErrorCode::MediaRelayMissing,
+            P::Keychain(_) => ErrorCode::KeychainUnavailable,
+            P::Auth(_) => ErrorCode::AuthFailed,
+            P::Io { .. } => ErrorCode::Io,
+            P::Cancelled => ErrorCode::Cancelled,
+            P::Unsupported(_) => ErrorCode::Unsupported,
+        };
+        if !code.is_user_input() {
+            tracing::warn!(code = code.as_str(), error = %e, "platform operation failed");
+        }
         ApiError::new(code, e.to_string())
     }
 }

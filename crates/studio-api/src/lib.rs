@@ -4,12 +4,15 @@
 //! plain functions over a [`Context`]. Inputs and outputs derive serde + specta so the UI gets
 //! generated TypeScript types; failures are one [`ApiError`] shape with a stable code.
 
+pub mod accounts;
 pub mod app;
+mod bluesky_auth;
 pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;
 pub mod progress;
+pub mod publish;
 pub mod render_helper;
 pub mod renders;
 pub mod score;

@@ -41,7 +41,7 @@ pub struct Scored {
 }
 
 /// The file behind an input, and whether captions are known to be burned into it.
-fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<bool>)> {
+pub(crate) fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<bool>)> {
     match crate::assets::get(ctx, input) {
         Ok(a) => return Ok((PathBuf::from(a.path), None)),
         Err(e) if e.code != ErrorCode::NotFound => return Err(e),

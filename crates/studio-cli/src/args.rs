@@ -52,8 +52,67 @@ pub enum Command {
     /// List and inspect imported media.
     #[command(subcommand)]
     Asset(AssetCmd),
+    /// Connect, list and disconnect platform accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCmd),
+    /// Publish a file (or an asset or render) to one account now; prints the post id and URL.
+    Publish(PublishArgs),
     /// Show version, data folder, database and log locations.
     Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCmd {
+    /// Every platform: how it signs in, what to register, and its limits.
+    Platforms,
+    /// Connect an account. OAuth platforms open your browser; Bluesky takes an app password.
+    Connect(ConnectArgs),
+    /// Connected accounts and their status (connected, expiring, needs_reconnect).
+    List,
+    /// Revoke the app's access where the platform allows it and forget the account's sign-in.
+    Disconnect { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// youtube, tiktok, instagram, facebook, x, linkedin, threads, pinterest, mastodon or bluesky.
+    pub platform: String,
+    /// Your app's client ID (once per platform; remembered in the OS keychain).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read your app's client secret from stdin (never as an argument: it would land in shell history).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Your Mastodon server, or a Bluesky PDS (default https://bsky.social).
+    #[arg(long, value_name = "URL")]
+    pub instance: Option<String>,
+    /// Bluesky handle (e.g. you.bsky.social).
+    #[arg(long, value_name = "HANDLE")]
+    pub handle: Option<String>,
+    /// Read a Bluesky app password from stdin.
+    #[arg(long)]
+    pub app_password_stdin: bool,
+    /// Read an access token from stdin (Mastodon: Preferences → Development → your application).
+    #[arg(long)]
+    pub access_token_stdin: bool,
+    /// Print the sign-in URL instead of opening a browser (for a headless machine or another device).
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// A file, an asset id or a render id.
+    pub input: String,
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub caption: String,
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Platform options as key=value (privacy=private, visibility=unlisted, board_id=…).
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a user-facing error (message on stderr; with `--json` also
 //! `{code, message}` on stdout), 2 a usage error (clap's own).
+mod accounts;
 mod args;
 mod asset;
 mod campaign;
@@ -66,6 +67,8 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
             out.value(&list, || list.join("\n")).map(|()| Status::Ok)
         }
         Command::Asset(cmd) => asset::run(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Accounts(cmd) => accounts::run(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Publish(args) => accounts::publish(&ctx, args, out).map(|()| Status::Ok),
         Command::Info => {
             let info = studio_api::app::info(&ctx)?;
             out.value(&info, || {

@@ -4,6 +4,7 @@
 //! windows, codecs or HTTP, so every front door (app, CLI, daemon, team server) can share it and
 //! its tests run fast on real database files.
 
+pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod campaigns;
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod migrate;
 pub mod money;
 pub mod paths;

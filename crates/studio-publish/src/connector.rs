@@ -144,6 +144,22 @@ pub trait Connector: Send + Sync {
     fn find_post(&self, s: &Session, d: &Draft<'_>, st: &PublishState) -> Result<Option<Published>>;
 
     fn metrics(&self, s: &Session, post_id: &str) -> Result<Metrics>;
+
+    /// Platform-specific reading of failures, applied to the session's HTTP client.
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        None
+    }
+
+    /// Runs once after an OAuth sign-in, before the tokens are stored: where a platform hands
+    /// out a short-lived token to exchange (Meta) or a different token to publish with (a Page).
+    fn after_sign_in(
+        &self,
+        _s: &Session,
+        _app: &crate::oauth::ClientApp,
+        tokens: crate::tokens::TokenSet,
+    ) -> Result<crate::tokens::TokenSet> {
+        Ok(tokens)
+    }
 }
 
 /// How often processing is polled: `STUDIO_POLL_MS` shortens it for tests.

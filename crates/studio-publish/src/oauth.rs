@@ -222,7 +222,18 @@ impl OauthClient {
         timeout: Duration,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<TokenSet> {
-        let loopback = self.loopback()?;
+        self.sign_in_on(self.loopback()?, open_browser, timeout, cancelled)
+    }
+
+    /// As [`OauthClient::sign_in`], on a loopback the caller bound first (Mastodon registers
+    /// its exact redirect URI before signing in).
+    pub fn sign_in_on(
+        &self,
+        loopback: Loopback,
+        open_browser: &mut dyn FnMut(&str) -> Result<()>,
+        timeout: Duration,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<TokenSet> {
         let auth = self.authorization(&loopback)?;
         open_browser(&auth.url)?;
         let code = loopback.wait(auth.state.secret(), timeout, cancelled)?;

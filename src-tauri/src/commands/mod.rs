@@ -1,4 +1,5 @@
 //! One file per domain; each command is a one-line wrapper over a studio-api function.
+pub mod accounts;
 pub mod app;
 pub mod assets;
 pub mod campaigns;

@@ -185,6 +185,55 @@ async scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: TAURI_CH
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async accountPlatforms() : Promise<Result<PlatformView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_platforms") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async accountList() : Promise<Result<AccountView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Connects an account: OAuth platforms open the system browser and wait for the loopback
+ * redirect; `job_cancel(job_id)` stops waiting. The sign-in URL is also sent over `on_progress`
+ * (stage "browser") so the window can offer to copy it when no browser opens.
+ */
+async accountConnect(jobId: string, request: ConnectRequest, onProgress: TAURI_CHANNEL<ProgressEvent>) : Promise<Result<AccountView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_connect", { jobId, request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async accountDisconnect(id: string) : Promise<Result<Disconnected, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_disconnect", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Publishes to one account now, with upload progress; `job_cancel(job_id)` stops before the
+ * final call (never during it).
+ */
+async publishNow(jobId: string, request: PublishNowRequest, onProgress: TAURI_CHANNEL<ProgressEvent>) : Promise<Result<PublishedView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("publish_now", { jobId, request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -198,6 +247,15 @@ async scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: TAURI_CH
 
 /** user-defined types **/
 
+export type AccountView = { id: string; platform: PlatformId; platform_name: string; instance_url: string | null; handle: string; display_name: string | null; 
+/**
+ * connected, expiring or needs_reconnect.
+ */
+status: string; auth_mode: string; 
+/**
+ * RFC 3339; when the current access token runs out (renewed automatically when possible).
+ */
+token_expires_at: string | null; connected_at: string }
 export type ApiError = { code: ErrorCode; message: string }
 export type AppInfo = { version: string; data_dir: string; database_path: string; log_dir: string; 
 /**
@@ -265,7 +323,28 @@ export type CampaignPatch = { name: string | null; goal: string | null; starts_o
  * The version the edit was based on; a newer stored version answers `conflict`.
  */
 expected_version: number | null }
-export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+/**
+ * What the creator gives to connect. Secrets are plain strings only on the way in.
+ */
+export type ConnectRequest = { platform: string; 
+/**
+ * The client id of the creator's own app ("bring your own app"); remembered per platform.
+ */
+client_id: string | null; client_secret: string | null; 
+/**
+ * Mastodon or Bluesky server; Bluesky defaults to https://bsky.social.
+ */
+instance: string | null; handle: string | null; app_password: string | null; 
+/**
+ * A token from Mastodon's Development settings.
+ */
+access_token: string | null }
+export type Disconnected = { id: string; 
+/**
+ * Whether the platform was asked to revoke the app's access (not every platform allows it).
+ */
+revoked: boolean; note: string | null }
+export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "needs_reconnect" | "rate_limited" | "platform_rejected" | "platform_unavailable" | "outcome_unknown" | "keychain_unavailable" | "auth_failed" | "media_relay_missing" | "insecure_url" | "unsupported" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
 /**
  * One factor as the score panel draws it.
  */
@@ -307,8 +386,45 @@ export type ImportSkipped = { path: string; reason: string;
  * The asset that already holds these bytes.
  */
 existing_id: string | null }
+export type LimitsView = { caption_max: number; caption_unit: string; title_max: number | null; hashtags_max: number | null; videos_max: number; images_max: number; video_duration_min_s: number | null; video_duration_max_s: number | null; video_size_max_mb: number | null }
+export type PlatformId = "youtube" | "tiktok" | "instagram" | "facebook" | "x" | "linkedin" | "threads" | "pinterest" | "mastodon" | "bluesky"
+export type PlatformView = { id: PlatformId; name: string; 
+/**
+ * oauth, mastodon or app_password.
+ */
+auth: string; register_url: string; 
+/**
+ * The guided app setup, one step per entry.
+ */
+setup: string[]; 
+/**
+ * required, optional or none.
+ */
+client_secret: string; 
+/**
+ * The redirect URI to register with the platform, when it signs in with OAuth.
+ */
+redirect_uri: string | null; any_port: boolean; scopes: string[]; needs_media_relay: boolean; limits: LimitsView; 
+/**
+ * False while this platform's connector is not available in this build.
+ */
+available: boolean }
 export type PresetInfo = { name: string; label: string; width: number; height: number; fps: number }
 export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
+export type PublishNowRequest = { account_id: string; 
+/**
+ * An asset id, a render id or a file path.
+ */
+input: string; caption: string; title: string | null; 
+/**
+ * Platform options: privacy, visibility, board_id, alt_text, …
+ */
+options: Partial<{ [key in string]: string }> }
+export type PublishedView = { account_id: string; platform: PlatformId; post_id: string; url: string | null; 
+/**
+ * The job that holds the publish record (platform ids, outcome).
+ */
+job_id: string }
 /**
  * Render progress as the app shows it: a stage, how far, and how long is left.
  */

@@ -1,0 +1,428 @@
+//! Platform accounts: what each platform needs to connect, the sign-in flows, the list with
+//! status, and disconnecting (revoke where the platform allows it, then forget the secrets).
+//!
+//! Secrets arrive here (typed into the app or piped to the CLI), go straight into the OS keychain
+//! wrapped in `Sensitive`, and never come back out through this module.
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use studio_core::accounts::{self, Account, NewAccount};
+use studio_publish::connector::Session;
+use studio_publish::connectors::{self, mastodon};
+use studio_publish::endpoints::{self, Endpoints};
+use studio_publish::http::Http;
+use studio_publish::oauth::{ClientApp, Loopback, OauthClient};
+use studio_publish::rules::rules;
+use studio_publish::tokens::{self, TokenSet};
+use studio_publish::{Connector, Keychain, PlatformId, PublishError, Sensitive};
+
+use crate::{ApiError, ApiResult, Context, ErrorCode};
+
+/// How long the app waits for the creator to finish signing in in the browser.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct PlatformView {
+    pub id: PlatformId,
+    pub name: String,
+    /// oauth, mastodon or app_password.
+    pub auth: String,
+    pub register_url: String,
+    /// The guided app setup, one step per entry.
+    pub setup: Vec<String>,
+    /// required, optional or none.
+    pub client_secret: String,
+    /// The redirect URI to register with the platform, when it signs in with OAuth.
+    pub redirect_uri: Option<String>,
+    pub any_port: bool,
+    pub scopes: Vec<String>,
+    pub needs_media_relay: bool,
+    pub limits: LimitsView,
+    /// False while this platform's connector is not available in this build.
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct LimitsView {
+    pub caption_max: u32,
+    pub caption_unit: String,
+    pub title_max: Option<u32>,
+    pub hashtags_max: Option<u32>,
+    pub videos_max: u32,
+    pub images_max: u32,
+    pub video_duration_min_s: Option<f64>,
+    pub video_duration_max_s: Option<f64>,
+    pub video_size_max_mb: Option<f64>,
+}
+
+pub fn platforms() -> Vec<PlatformView> {
+    PlatformId::ALL
+        .into_iter()
+        .map(|p| {
+            let r = rules(p);
+            let oauth = r.oauth.as_ref();
+            PlatformView {
+                id: p,
+                name: r.name.clone(),
+                auth: r.auth.clone(),
+                register_url: r.register_url.clone(),
+                setup: r.setup.clone(),
+                client_secret: oauth.map_or("none", |o| o.client_secret.as_str()).to_string(),
+                redirect_uri: oauth.map(|o| match o.fixed_port() {
+                    Some(port) => format!("http://127.0.0.1:{port}/callback"),
+                    None => "http://127.0.0.1/callback".to_string(),
+                }),
+                any_port: oauth.is_some_and(|o| o.fixed_port().is_none()),
+                scopes: oauth.map(|o| o.scopes.clone()).unwrap_or_default(),
+                needs_media_relay: r.needs_media_relay,
+                limits: LimitsView {
+                    caption_max: r.caption.max,
+                    caption_unit: r.caption.unit.clone(),
+                    title_max: r.caption.title_max,
+                    hashtags_max: r.caption.hashtags_max,
+                    videos_max: r.media.videos_max,
+                    images_max: r.media.images_max,
+                    video_duration_min_s: r.video.duration_min_s,
+                    video_duration_max_s: r.video.duration_max_s,
+                    video_size_max_mb: r.video.size_max_mb,
+                },
+                available: connectors::connector(p).is_some(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct AccountView {
+    pub id: String,
+    pub platform: PlatformId,
+    pub platform_name: String,
+    pub instance_url: Option<String>,
+    pub handle: String,
+    pub display_name: Option<String>,
+    /// connected, expiring or needs_reconnect.
+    pub status: String,
+    pub auth_mode: String,
+    /// RFC 3339; when the current access token runs out (renewed automatically when possible).
+    pub token_expires_at: Option<String>,
+    pub connected_at: String,
+}
+
+/// Accounts that cannot renew themselves show as expiring this long before they do.
+const EXPIRING_WARNING_MS: i64 = 7 * 24 * 3600 * 1000;
+
+fn view(a: Account) -> AccountView {
+    let platform = PlatformId::parse(&a.platform).unwrap_or(PlatformId::Mastodon);
+    let status = if a.status == "connected"
+        && !a.renewable
+        && a.token_expires_at.is_some_and(|at| at - studio_core::clock::now_ms() < EXPIRING_WARNING_MS)
+    {
+        "expiring".to_string()
+    } else {
+        a.status
+    };
+    AccountView {
+        id: a.id,
+        platform,
+        platform_name: rules(platform).name.clone(),
+        instance_url: a.instance_url,
+        handle: a.handle.unwrap_or_default(),
+        display_name: a.display_name,
+        status,
+        auth_mode: a.auth_mode.unwrap_or_default(),
+        token_expires_at: a.token_expires_at.map(studio_core::clock::rfc3339),
+        connected_at: studio_core::clock::rfc3339(a.created_at),
+    }
+}
+
+pub fn list(ctx: &Context) -> ApiResult<Vec<AccountView>> {
+    Ok(accounts::list(&ctx.db())?.into_iter().map(view).collect())
+}
+
+pub fn get(ctx: &Context, id: &str) -> ApiResult<AccountView> {
+    Ok(view(accounts::get(&ctx.db(), id)?))
+}
+
+/// What the creator gives to connect. Secrets are plain strings only on the way in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct ConnectRequest {
+    pub platform: String,
+    /// The client id of the creator's own app ("bring your own app"); remembered per platform.
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// Mastodon or Bluesky server; Bluesky defaults to https://bsky.social.
+    pub instance: Option<String>,
+    pub handle: Option<String>,
+    pub app_password: Option<String>,
+    /// A token from Mastodon's Development settings.
+    pub access_token: Option<String>,
+}
+
+pub(crate) fn parse_platform(s: &str) -> ApiResult<PlatformId> {
+    PlatformId::parse(s).ok_or_else(|| {
+        let known: Vec<&str> = PlatformId::ALL.iter().map(|p| p.as_str()).collect();
+        ApiError::new(ErrorCode::InvalidInput, format!("unknown platform \"{s}\"; one of {}", known.join(", ")))
+    })
+}
+
+fn secret(v: Option<String>) -> Option<Sensitive<String>> {
+    v.map(Sensitive::new).filter(|s| !s.is_empty())
+}
+
+pub(crate) fn connector(platform: PlatformId) -> ApiResult<Box<dyn Connector>> {
+    connectors::connector(platform).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Unsupported,
+            format!("publishing to {} is not available in this build yet", rules(platform).name),
+        )
+    })
+}
+
+pub(crate) fn session(
+    platform: PlatformId,
+    c: &dyn Connector,
+    endpoints: Endpoints,
+    token: Sensitive<String>,
+) -> ApiResult<Session> {
+    let mut http = Http::new(platform)?;
+    if let Some(classify) = c.classifier() {
+        http = http.with_classifier(classify);
+    }
+    Ok(Session { platform, endpoints, http, access_token: token, user_id: None, handle: None, relay: None })
+}
+
+fn instance(platform: PlatformId, given: Option<&str>) -> ApiResult<Option<String>> {
+    let given = given.map(str::trim).filter(|s| !s.is_empty());
+    match (platform, given) {
+        (PlatformId::Mastodon, None) => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Mastodon needs your server, e.g. --instance https://mastodon.social",
+        )),
+        (PlatformId::Bluesky, None) => Ok(Some("https://bsky.social".into())),
+        (p, Some(url)) if p.has_instances() => {
+            let with_scheme = if url.contains("://") { url.to_string() } else { format!("https://{url}") };
+            let checked = endpoints::check_url(&with_scheme)?;
+            Ok(Some(checked.as_str().trim_end_matches('/').to_string()))
+        }
+        (_, Some(_)) => {
+            Err(ApiError::new(ErrorCode::InvalidInput, format!("{} has no servers to choose", rules(platform).name)))
+        }
+        (_, None) => Ok(None),
+    }
+}
+
+/// Connects an account. OAuth platforms open the system browser through `open_browser` and wait
+/// for the loopback redirect (at most [`SIGN_IN_TIMEOUT`], or until `cancelled`).
+pub fn connect(
+    ctx: &Context,
+    req: ConnectRequest,
+    open_browser: &mut dyn FnMut(&str) -> Result<(), PublishError>,
+    cancelled: &dyn Fn() -> bool,
+) -> ApiResult<AccountView> {
+    let platform = parse_platform(&req.platform)?;
+    let c = connector(platform)?;
+    let instance = instance(platform, req.instance.as_deref())?;
+    let endpoints = Endpoints::resolve(platform, instance.as_deref())?;
+    let kc = Keychain::new();
+
+    let (tokens, auth_mode) = if let Some(token) = secret(req.access_token) {
+        if platform != PlatformId::Mastodon {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "a pasted access token works for Mastodon only"));
+        }
+        (TokenSet { access: token, ..Default::default() }, "access_token")
+    } else if platform == PlatformId::Bluesky {
+        let handle = req.handle.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        let (Some(handle), Some(password)) = (handle, secret(req.app_password)) else {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "Bluesky needs your handle and an app password"));
+        };
+        (crate::bluesky_auth::sign_in(&endpoints, handle, &password)?, "app_password")
+    } else if platform == PlatformId::Mastodon {
+        // Each server gets its own registration, for this sign-in's exact loopback redirect.
+        let loopback = Loopback::bind(None)?;
+        let scopes = rules(platform).oauth.as_ref().map(|o| o.scopes.clone()).unwrap_or_default();
+        let app = mastodon::register_app(&endpoints, &loopback.redirect_uri, &scopes)?;
+        let oauth = OauthClient::new(platform, endpoints.clone(), app)?;
+        (oauth.sign_in_on(loopback, open_browser, SIGN_IN_TIMEOUT, cancelled)?, "oauth")
+    } else {
+        let app = client_app(&kc, platform, req.client_id, req.client_secret)?;
+        let oauth = OauthClient::new(platform, endpoints.clone(), app.clone())?;
+        let tokens = oauth.sign_in(open_browser, SIGN_IN_TIMEOUT, cancelled)?;
+        let s = session(platform, c.as_ref(), endpoints.clone(), tokens.access.clone())?;
+        (c.after_sign_in(&s, &app, tokens)?, "oauth")
+    };
+
+    let mut s = session(platform, c.as_ref(), endpoints, tokens.access.clone())?;
+    s.user_id = tokens.user_id.clone();
+    let who = c.account(&s)?;
+    let id = accounts::id_for(&ctx.db(), platform.as_str(), instance.as_deref(), &who.user_id)?;
+    let mut tokens = tokens;
+    tokens.user_id = Some(who.user_id.clone());
+    // Keychain first: a row without its secret would be an account that cannot post.
+    tokens::save(&kc, &tokens::account_key(&id), tokens.clone())?;
+    let renewable = tokens.refresh.is_some() || tokens.expires_at.is_none();
+    let row = accounts::upsert(
+        &mut ctx.db(),
+        ctx.actor(),
+        &id,
+        &NewAccount {
+            platform: platform.as_str(),
+            instance_url: instance.as_deref(),
+            platform_user_id: &who.user_id,
+            handle: &who.handle,
+            display_name: who.display_name.as_deref(),
+            auth_mode,
+            scopes: tokens.scope.as_deref(),
+            token_expires_at: tokens.expires_at.map(|s| s * 1000),
+            renewable,
+        },
+    )?;
+    tracing::info!(platform = %platform, account = %row.id, "account connected");
+    Ok(view(row))
+}
+
+/// The creator's app for a platform: given now (and remembered in the keychain), or remembered.
+fn client_app(
+    kc: &Keychain,
+    platform: PlatformId,
+    id: Option<String>,
+    secret_given: Option<String>,
+) -> ApiResult<ClientApp> {
+    let key = tokens::client_key(platform, None);
+    let given_id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let app = match given_id {
+        Some(client_id) => ClientApp { client_id, client_secret: secret(secret_given) },
+        None => match kc.get(&key)? {
+            Some(stored) => {
+                let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
+                ClientApp {
+                    client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
+                    client_secret: secret_given
+                        .or_else(|| v["client_secret"].as_str().map(str::to_string))
+                        .map(Sensitive::new)
+                        .filter(|s| !s.is_empty()),
+                }
+            }
+            None => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "{} needs your own app's client ID the first time (--client-id); see `studio accounts platforms` for how to register one",
+                        rules(platform).name
+                    ),
+                ))
+            }
+        },
+    };
+    let mut stored = serde_json::json!({ "client_id": app.client_id });
+    if let Some(s) = &app.client_secret {
+        stored["client_secret"] = serde_json::Value::String(s.expose().clone());
+    }
+    kc.set(&key, &Sensitive::new(stored.to_string()))?;
+    Ok(app)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct Disconnected {
+    pub id: String,
+    /// Whether the platform was asked to revoke the app's access (not every platform allows it).
+    pub revoked: bool,
+    pub note: Option<String>,
+}
+
+/// Revokes where the platform allows it, deletes the keychain entry, and removes the account.
+/// A failed revoke does not keep the secrets: the creator asked to forget them.
+pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
+    let account = accounts::get(&ctx.db(), id)?;
+    let kc = Keychain::new();
+    let key = tokens::account_key(id);
+    let platform = parse_platform(&account.platform)?;
+    let (revoked, note) = match tokens::load(&kc, &key) {
+        Ok(Some(t)) => match revoke(&kc, platform, account.instance_url.as_deref(), &t) {
+            Ok(true) => (true, None),
+            Ok(false) => (
+                false,
+                Some(format!(
+                    "{} offers no way to revoke from the app; remove Viral Studio in its settings",
+                    rules(platform).name
+                )),
+            ),
+            Err(e) => (false, Some(format!("could not revoke ({e}); the sign-in was forgotten anyway"))),
+        },
+        Ok(None) => (false, Some("no sign-in was stored".into())),
+        Err(e) => return Err(e.into()),
+    };
+    kc.delete(&key)?;
+    accounts::remove(&mut ctx.db(), ctx.actor(), id)?;
+    Ok(Disconnected { id: id.to_string(), revoked, note })
+}
+
+fn revoke(kc: &Keychain, platform: PlatformId, instance: Option<&str>, t: &TokenSet) -> Result<bool, PublishError> {
+    let endpoints = Endpoints::resolve(platform, instance)?;
+    if platform == PlatformId::Bluesky {
+        return crate::bluesky_auth::sign_out(&endpoints, t);
+    }
+    if endpoints.revoke.is_none() {
+        return Ok(false);
+    }
+    let app = match kc.get(&tokens::client_key(platform, instance))? {
+        Some(stored) => {
+            let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
+            ClientApp {
+                client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
+                client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
+            }
+        }
+        None => return Ok(false),
+    };
+    let oauth = OauthClient::new(platform, endpoints, app)?;
+    match &t.refresh {
+        Some(rt) => oauth.revoke(rt, "refresh_token"),
+        None => oauth.revoke(&t.access, "access_token"),
+    }
+}
+
+/// A fresh access token for an account (refreshed under the account's lock when it is about to
+/// expire, or when `force` says the platform just refused it). A grant that is gone marks the
+/// account `needs_reconnect`.
+pub(crate) fn fresh_token(ctx: &Context, account: &Account, force: bool) -> ApiResult<TokenSet> {
+    let platform = parse_platform(&account.platform)?;
+    let kc = Keychain::new();
+    let endpoints = Endpoints::resolve(platform, account.instance_url.as_deref())?;
+    let refresh = |t: &TokenSet| -> Result<TokenSet, PublishError> {
+        let gone = || PublishError::Reconnect {
+            platform: rules(platform).name.clone(),
+            message: "the sign-in has expired and cannot be renewed".into(),
+        };
+        let rt = t.refresh.as_ref().ok_or_else(gone)?;
+        if platform == PlatformId::Bluesky {
+            let mut renewed = crate::bluesky_auth::refresh(&endpoints, rt)?;
+            renewed.user_id = t.user_id.clone();
+            return Ok(renewed);
+        }
+        let stored = kc.get(&tokens::client_key(platform, None))?.ok_or_else(gone)?;
+        let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
+        let app = ClientApp {
+            client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
+            client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
+        };
+        let mut renewed = OauthClient::new(platform, endpoints.clone(), app)?.refresh(rt)?;
+        renewed.user_id = renewed.user_id.or_else(|| t.user_id.clone());
+        renewed.extra = t.extra.clone();
+        Ok(renewed)
+    };
+    let lock_dir = ctx.paths().data.join("locks");
+    match tokens::fresh(&kc, &lock_dir, &account.id, force, &refresh) {
+        Ok(t) => {
+            if t.expires_at.map(|s| s * 1000) != account.token_expires_at || account.status != "connected" {
+                accounts::set_status(&mut ctx.db(), &account.id, "connected", t.expires_at.map(|s| s * 1000))?;
+            }
+            Ok(t)
+        }
+        Err(e @ PublishError::Reconnect { .. }) => {
+            accounts::set_status(&mut ctx.db(), &account.id, "needs_reconnect", None)?;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
