@@ -242,6 +242,8 @@ pub fn connect(
         let loopback = Loopback::bind(None)?;
         let scopes = rules(platform).oauth.as_ref().map(|o| o.scopes.clone()).unwrap_or_default();
         let app = mastodon::register_app(&endpoints, &loopback.redirect_uri, &scopes)?;
+        // Kept for revoking on disconnect.
+        store_client_app(&kc, &tokens::client_key(platform, instance.as_deref()), &app)?;
         let oauth = OauthClient::new(platform, endpoints.clone(), app)?;
         (oauth.sign_in_on(loopback, open_browser, SIGN_IN_TIMEOUT, cancelled)?, "oauth")
     } else {
@@ -314,12 +316,16 @@ fn client_app(
             }
         },
     };
+    store_client_app(kc, &key, &app)?;
+    Ok(app)
+}
+
+fn store_client_app(kc: &Keychain, key: &str, app: &ClientApp) -> Result<(), PublishError> {
     let mut stored = serde_json::json!({ "client_id": app.client_id });
     if let Some(s) = &app.client_secret {
         stored["client_secret"] = serde_json::Value::String(s.expose().clone());
     }
-    kc.set(&key, &Sensitive::new(stored.to_string()))?;
-    Ok(app)
+    kc.set(key, &Sensitive::new(stored.to_string()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -353,6 +359,10 @@ pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
         Err(e) => return Err(e.into()),
     };
     kc.delete(&key)?;
+    if platform == PlatformId::Mastodon {
+        // Each sign-in registered its own app on the server; nothing else uses it.
+        kc.delete(&tokens::client_key(platform, account.instance_url.as_deref()))?;
+    }
     accounts::remove(&mut ctx.db(), ctx.actor(), id)?;
     Ok(Disconnected { id: id.to_string(), revoked, note })
 }

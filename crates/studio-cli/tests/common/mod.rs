@@ -3,6 +3,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// `scripts/make-media-fixtures` output (good/, bad/, render/), generated on first use.
+#[allow(dead_code)] // not every test binary needs the corpus
 pub fn fixtures() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
