@@ -11,7 +11,7 @@ APP_BIN := $(TARGET_DIR)/debug/viral-studio
 STUDIO_BIN := $(TARGET_DIR)/debug/studio
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 
-.PHONY: run deps ui-deps ui build release bindings test test-rust test-ui test-browser test-app lint fmt clippy tools clean
+.PHONY: run deps ui-deps peers ui build release bindings test test-rust test-ui test-browser test-app lint fmt clippy tools clean
 
 ## ---- the two commands -------------------------------------------------------------------
 run: deps build
@@ -32,6 +32,14 @@ ui-deps: ui/node_modules/.package-lock.json
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+# Real local peers for the connector tests: a Bluesky PDS (+ in-memory PLC) and oidc-provider.
+# Not needed to run the app. better-sqlite3 compiles from source here (~1 min).
+peers: tests/peers/node_modules/.package-lock.json
+
+tests/peers/node_modules/.package-lock.json: tests/peers/package.json tests/peers/package-lock.json
+	cd tests/peers && npm ci --no-audit --no-fund
 	@touch $@
 
 ## ---- build -------------------------------------------------------------------------------
@@ -61,7 +69,7 @@ clippy: ui
 
 # Rust unit + integration tests (includes the stale-bindings check), inside a private D-Bus
 # session with an unlocked gnome-keyring so keychain tests use the real Secret Service.
-test-rust:
+test-rust: peers
 	scripts/with-test-session $(CARGO) test --workspace
 
 test-ui: ui-deps
