@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use studio_core::accounts::{self, Account, NewAccount};
 use studio_publish::connector::Session;
-use studio_publish::connectors::{self, mastodon};
+use studio_publish::connectors::{self, bluesky, mastodon};
 use studio_publish::endpoints::{self, Endpoints};
 use studio_publish::http::Http;
 use studio_publish::oauth::{ClientApp, Loopback, OauthClient};
@@ -236,7 +236,7 @@ pub fn connect(
         let (Some(handle), Some(password)) = (handle, secret(req.app_password)) else {
             return Err(ApiError::new(ErrorCode::InvalidInput, "Bluesky needs your handle and an app password"));
         };
-        (crate::bluesky_auth::sign_in(&endpoints, handle, &password)?, "app_password")
+        (bluesky::sign_in(&endpoints, handle, &password)?, "app_password")
     } else if platform == PlatformId::Mastodon {
         // Each server gets its own registration, for this sign-in's exact loopback redirect.
         let loopback = Loopback::bind(None)?;
@@ -254,7 +254,7 @@ pub fn connect(
         (c.after_sign_in(&s, &app, tokens)?, "oauth")
     };
 
-    let mut s = session(platform, c.as_ref(), endpoints, tokens.access.clone())?;
+    let mut s = session(platform, c.as_ref(), api_endpoints(platform, &endpoints, &tokens)?, tokens.access.clone())?;
     s.user_id = tokens.user_id.clone();
     let who = c.account(&s)?;
     let id = accounts::id_for(&ctx.db(), platform.as_str(), instance.as_deref(), &who.user_id)?;
@@ -281,6 +281,20 @@ pub fn connect(
     )?;
     tracing::info!(platform = %platform, account = %row.id, "account connected");
     Ok(view(row))
+}
+
+/// Where an account's API calls go: Bluesky posts to the account's own PDS, which may differ from
+/// the server it signed in at.
+pub(crate) fn api_endpoints(
+    platform: PlatformId,
+    signed_in_at: &Endpoints,
+    tokens: &TokenSet,
+) -> Result<Endpoints, PublishError> {
+    if platform == PlatformId::Bluesky {
+        bluesky::pds_endpoints(signed_in_at, tokens)
+    } else {
+        Ok(signed_in_at.clone())
+    }
 }
 
 /// The creator's app for a platform: given now (and remembered in the keychain), or remembered.
@@ -370,7 +384,7 @@ pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
 fn revoke(kc: &Keychain, platform: PlatformId, instance: Option<&str>, t: &TokenSet) -> Result<bool, PublishError> {
     let endpoints = Endpoints::resolve(platform, instance)?;
     if platform == PlatformId::Bluesky {
-        return crate::bluesky_auth::sign_out(&endpoints, t);
+        return bluesky::sign_out(&endpoints, t);
     }
     if endpoints.revoke.is_none() {
         return Ok(false);
@@ -406,7 +420,7 @@ pub(crate) fn fresh_token(ctx: &Context, account: &Account, force: bool) -> ApiR
         };
         let rt = t.refresh.as_ref().ok_or_else(gone)?;
         if platform == PlatformId::Bluesky {
-            let mut renewed = crate::bluesky_auth::refresh(&endpoints, rt)?;
+            let mut renewed = bluesky::refresh(&endpoints, rt)?;
             renewed.user_id = t.user_id.clone();
             return Ok(renewed);
         }

@@ -6,7 +6,6 @@
 
 pub mod accounts;
 pub mod app;
-mod bluesky_auth;
 pub mod assets;
 pub mod campaigns;
 pub mod context;

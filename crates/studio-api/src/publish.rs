@@ -111,6 +111,7 @@ pub fn publish_now(
     let job_id = jobs::start(&mut ctx.db(), "publish_now", &payload.to_string(), ctx.actor())?;
     let token = fresh_token(ctx, &account, false)?;
     let endpoints = Endpoints::resolve(platform, account.instance_url.as_deref())?;
+    let endpoints = crate::accounts::api_endpoints(platform, &endpoints, &token)?;
     let mut s = session(platform, c.as_ref(), endpoints, token.access)?;
     s.user_id = account.platform_user_id.clone();
     s.handle = account.handle.clone();
