@@ -3,12 +3,19 @@
 use crate::connector::Connector;
 use crate::platform::PlatformId;
 
+pub mod facebook;
+pub mod instagram;
 pub mod mastodon;
+pub mod meta;
+pub mod threads;
 
 /// The connector for a platform, or `None` while it is not built yet.
 pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
     match platform {
         PlatformId::Mastodon => Some(Box::new(mastodon::Mastodon)),
+        PlatformId::Facebook => Some(Box::new(facebook::Facebook)),
+        PlatformId::Instagram => Some(Box::new(instagram::Instagram)),
+        PlatformId::Threads => Some(Box::new(threads::Threads)),
         _ => None,
     }
 }
