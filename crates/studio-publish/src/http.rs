@@ -188,6 +188,13 @@ pub fn retry_after(headers: &HeaderMap) -> Duration {
     if let Some(reset) = headers.get("x-rate-limit-reset").and_then(|v| v.to_str().ok()?.trim().parse::<i64>().ok()) {
         return Duration::from_secs(reset.saturating_sub(now).max(1) as u64);
     }
+    // Bluesky's XRPC servers send `RateLimit-Reset` as epoch seconds (@atproto/xrpc-server
+    // rate-limiter.js); the IETF draft header of the same name is delta seconds. A value that
+    // can only be an epoch is read as one.
+    if let Some(reset) = headers.get("ratelimit-reset").and_then(|v| v.to_str().ok()?.trim().parse::<i64>().ok()) {
+        let secs = if reset >= 1_000_000_000 { reset.saturating_sub(now) } else { reset };
+        return Duration::from_secs(secs.max(1) as u64);
+    }
     DEFAULT_RETRY_AFTER
 }
 

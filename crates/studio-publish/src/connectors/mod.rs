@@ -3,6 +3,7 @@
 use crate::connector::Connector;
 use crate::platform::PlatformId;
 
+pub mod bluesky;
 pub mod facebook;
 pub mod instagram;
 pub mod mastodon;
@@ -13,6 +14,7 @@ pub mod threads;
 pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
     match platform {
         PlatformId::Mastodon => Some(Box::new(mastodon::Mastodon)),
+        PlatformId::Bluesky => Some(Box::new(bluesky::Bluesky)),
         PlatformId::Facebook => Some(Box::new(facebook::Facebook)),
         PlatformId::Instagram => Some(Box::new(instagram::Instagram)),
         PlatformId::Threads => Some(Box::new(threads::Threads)),
