@@ -131,6 +131,12 @@ impl Connector for Facebook {
         PlatformId::Facebook
     }
 
+    /// For calls made through the session's client directly (sign-in exchanges): Meta's codes,
+    /// not the HTTP status, say what failed. The connector's own calls read the usage headers too.
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        Some(meta::classify_facebook)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let page = s.user_id()?;
         let req = s.bearer(

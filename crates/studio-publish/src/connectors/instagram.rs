@@ -51,6 +51,12 @@ impl Connector for Instagram {
         PlatformId::Instagram
     }
 
+    /// For calls made through the session's client directly (sign-in exchanges): Meta's codes,
+    /// not the HTTP status, say what failed. The connector's own calls read the usage headers too.
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        Some(meta::classify_instagram)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let req = s.bearer(
             s.http

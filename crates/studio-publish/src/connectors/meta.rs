@@ -156,7 +156,9 @@ pub fn classify(
 }
 
 /// [`classify`] in the shape of [`crate::http::Classifier`] (no headers, so throttling waits the
-/// default hour), for code that reads Meta replies through [`crate::http::Http`] directly.
+/// default hour; every step read as repeatable), for code that reads Meta replies through
+/// [`crate::http::Http`] directly. Returns `None` exactly where [`classify`] does, so the
+/// fallback in [`send`] reads the same way.
 pub fn classify_facebook(status: StatusCode, json: &Value) -> Option<PublishError> {
     classify(PlatformId::Facebook, status, &HeaderMap::new(), json, Step::Repeatable)
 }

@@ -44,6 +44,12 @@ impl Connector for Threads {
         PlatformId::Threads
     }
 
+    /// For calls made through the session's client directly (sign-in exchanges): Meta's codes,
+    /// not the HTTP status, say what failed. The connector's own calls read the usage headers too.
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        Some(meta::classify_threads)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let req = s.bearer(
             s.http.client().get(s.endpoints.api_url(&format!("{VERSION}/me"))).query(&[("fields", "id,username,name")]),
