@@ -54,7 +54,7 @@ impl Preset {
         if !(16..=4096).contains(&self.width) || !(16..=4096).contains(&self.height) {
             return Err(invalid(n, format!("size {}x{} outside 16..4096", self.width, self.height)));
         }
-        if self.width % 2 != 0 || self.height % 2 != 0 {
+        if !self.width.is_multiple_of(2) || !self.height.is_multiple_of(2) {
             return Err(invalid(n, format!("size {}x{} must be even for H.264 4:2:0", self.width, self.height)));
         }
         if !(1..=120).contains(&self.fps) {
