@@ -137,6 +137,37 @@ impl Connector for Facebook {
         Some(meta::classify_facebook)
     }
 
+    /// The creator signs in as a person; posts go out as a Page. The long-lived user token's
+    /// Page token does not expire. The first Page the person manages is used, and the account
+    /// is shown under that Page's name (choosing among several Pages is not built yet).
+    fn after_sign_in(
+        &self,
+        s: &Session,
+        app: &crate::oauth::ClientApp,
+        tokens: crate::tokens::TokenSet,
+    ) -> Result<crate::tokens::TokenSet> {
+        let user = meta::long_lived(s, &format!("{VERSION}/oauth/access_token"), "fb_exchange_token", app, &tokens)?;
+        let req = s
+            .http
+            .client()
+            .get(s.endpoints.api_url(&format!("{VERSION}/me/accounts")))
+            .query(&[("fields", "id,name,access_token,tasks")])
+            .bearer_auth(user.access.expose());
+        let pages = meta::json(s, req, Step::Repeatable)?;
+        let page = pages["data"]
+            .as_array()
+            .and_then(|list| list.iter().find(|p| str_field(p, "access_token").is_some()))
+            .ok_or_else(|| {
+                PublishError::Invalid(format!(
+                    "{NAME}: this Facebook login manages no Page; create a Page or ask its admin to add you"
+                ))
+            })?;
+        let mut out = crate::tokens::TokenSet::new(str_field(page, "access_token").unwrap_or_default());
+        out.user_id = str_field(page, "id");
+        out.scope = tokens.scope;
+        Ok(out)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let page = s.user_id()?;
         let req = s.bearer(

@@ -57,6 +57,16 @@ impl Connector for Instagram {
         Some(meta::classify_instagram)
     }
 
+    /// Trades the one-hour sign-in token for the 60-day one.
+    fn after_sign_in(
+        &self,
+        s: &Session,
+        app: &crate::oauth::ClientApp,
+        tokens: crate::tokens::TokenSet,
+    ) -> Result<crate::tokens::TokenSet> {
+        meta::long_lived(s, "/access_token", "ig_exchange_token", app, &tokens)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let req = s.bearer(
             s.http

@@ -6,9 +6,12 @@ use crate::platform::PlatformId;
 pub mod bluesky;
 pub mod facebook;
 pub mod instagram;
+pub mod linkedin;
 pub mod mastodon;
 pub mod meta;
+pub mod pinterest;
 pub mod threads;
+pub mod x;
 
 /// The connector for a platform, or `None` while it is not built yet.
 pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
@@ -18,6 +21,9 @@ pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
         PlatformId::Facebook => Some(Box::new(facebook::Facebook)),
         PlatformId::Instagram => Some(Box::new(instagram::Instagram)),
         PlatformId::Threads => Some(Box::new(threads::Threads)),
+        PlatformId::X => Some(Box::new(x::X)),
+        PlatformId::Linkedin => Some(Box::new(linkedin::Linkedin)),
+        PlatformId::Pinterest => Some(Box::new(pinterest::Pinterest)),
         _ => None,
     }
 }

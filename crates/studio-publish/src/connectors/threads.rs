@@ -50,6 +50,16 @@ impl Connector for Threads {
         Some(meta::classify_threads)
     }
 
+    /// Trades the one-hour sign-in token for the 60-day one.
+    fn after_sign_in(
+        &self,
+        s: &Session,
+        app: &crate::oauth::ClientApp,
+        tokens: crate::tokens::TokenSet,
+    ) -> Result<crate::tokens::TokenSet> {
+        meta::long_lived(s, "/access_token", "th_exchange_token", app, &tokens)
+    }
+
     fn account(&self, s: &Session) -> Result<AccountInfo> {
         let req = s.bearer(
             s.http.client().get(s.endpoints.api_url(&format!("{VERSION}/me"))).query(&[("fields", "id,username,name")]),
