@@ -10,13 +10,18 @@ pub mod linkedin;
 pub mod mastodon;
 pub mod meta;
 pub mod pinterest;
+mod raw;
 pub mod threads;
+pub mod tiktok;
 pub mod x;
+pub mod youtube;
 
-/// The connector for a platform, or `None` while it is not built yet.
+/// The connector for a platform (`Option` so a build can leave a platform out).
 pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
     match platform {
         PlatformId::Mastodon => Some(Box::new(mastodon::Mastodon)),
+        PlatformId::Youtube => Some(Box::new(youtube::YouTube::default())),
+        PlatformId::Tiktok => Some(Box::new(tiktok::TikTok::default())),
         PlatformId::Bluesky => Some(Box::new(bluesky::Bluesky)),
         PlatformId::Facebook => Some(Box::new(facebook::Facebook)),
         PlatformId::Instagram => Some(Box::new(instagram::Instagram)),
@@ -24,6 +29,5 @@ pub fn connector(platform: PlatformId) -> Option<Box<dyn Connector>> {
         PlatformId::X => Some(Box::new(x::X)),
         PlatformId::Linkedin => Some(Box::new(linkedin::Linkedin)),
         PlatformId::Pinterest => Some(Box::new(pinterest::Pinterest)),
-        _ => None,
     }
 }
