@@ -401,6 +401,10 @@ impl Connector for TikTok {
         PlatformId::Tiktok
     }
 
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        Some(classify)
+    }
+
     fn account(&self, s_: &Session) -> Result<AccountInfo> {
         // `username` needs the user.info.profile scope (Display API, user info fields); without
         // it the creator_info of the Content Posting API names the account instead.

@@ -401,6 +401,10 @@ impl Connector for YouTube {
         PlatformId::Youtube
     }
 
+    fn classifier(&self) -> Option<crate::http::Classifier> {
+        Some(classify)
+    }
+
     fn account(&self, s_: &Session) -> Result<AccountInfo> {
         let h = http(s_);
         let req = h
