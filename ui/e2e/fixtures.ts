@@ -20,6 +20,10 @@ export type Seed = {
   pickMusic?: string | null;
   /** Delay per measuring tick of an asset's first score (8 ticks; see src/backend/memoryScore.ts). */
   scoreStepMs?: number;
+  /** Connected accounts (see src/backend/memoryAccounts.ts). */
+  accounts?: unknown[];
+  /** How long a fake sign-in waits for the browser (or checks a password); also each publish upload tick. */
+  connectStepMs?: number;
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';
@@ -65,6 +69,15 @@ export function assetRecord(over: Record<string, unknown>) {
     poster: `${thumbs}/poster.jpg`,
     filmstrip: `${thumbs}/filmstrip.jpg`,
     created_at: `2025-01-0${Math.min(9, assetN)}T10:00:00Z`,
+    ...over,
+  };
+}
+
+/** A connected account as the backend lists it (an X account unless overridden). */
+export function accountRecord(over: Record<string, unknown>) {
+  return {
+    id: 'acct-x', platform: 'x', platform_name: 'X', instance_url: null, handle: '@democreator', display_name: 'Demo Creator',
+    status: 'connected', auth_mode: 'oauth', token_expires_at: null, connected_at: '2025-01-06T09:00:00Z',
     ...over,
   };
 }

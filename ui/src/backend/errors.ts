@@ -4,26 +4,39 @@
  */
 import type { ApiError, ErrorCode } from './bindings';
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'invalid_name',
-  'invalid_timezone',
-  'invalid_date',
-  'invalid_date_range',
-  'invalid_budget',
-  'invalid_currency',
-  'invalid_input',
-  'not_found',
-  'conflict',
-  'invalid_media',
-  'render_failed',
-  'cancelled',
-  'database_newer',
-  'database_corrupt',
-  'database_busy',
-  'storage',
-  'io',
-  'internal',
-]);
+/** Every code Rust can send; a Record so a code added to the bindings fails to typecheck here. */
+const KNOWN: Record<ErrorCode, true> = {
+  invalid_name: true,
+  invalid_timezone: true,
+  invalid_date: true,
+  invalid_date_range: true,
+  invalid_budget: true,
+  invalid_currency: true,
+  invalid_input: true,
+  not_found: true,
+  conflict: true,
+  invalid_media: true,
+  render_failed: true,
+  cancelled: true,
+  needs_reconnect: true,
+  rate_limited: true,
+  platform_rejected: true,
+  platform_unavailable: true,
+  outcome_unknown: true,
+  keychain_unavailable: true,
+  auth_failed: true,
+  media_relay_missing: true,
+  insecure_url: true,
+  unsupported: true,
+  database_newer: true,
+  database_corrupt: true,
+  database_busy: true,
+  storage: true,
+  io: true,
+  internal: true,
+};
+
+const CODES: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
 export class BackendError extends Error implements ApiError {
   readonly code: ErrorCode;

@@ -27,11 +27,14 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  const { demoAssets, demoCampaigns, demoRenders } = await import('./memoryData');
+  const { demoAccounts, demoAssets, demoCampaigns, demoRenders } = await import('./memoryData');
   const seed = window.__VIRAL_STUDIO_SEED__;
   // A plain-browser dev session gets demo data; the e2e build starts empty.
   const backend = createMemoryBackend(
-    seed ?? (import.meta.env.MODE === 'e2e' ? {} : { campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), latencyMs: 250 }),
+    seed ??
+      (import.meta.env.MODE === 'e2e'
+        ? {}
+        : { campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), accounts: demoAccounts(), latencyMs: 250, connectStepMs: 2_500 }),
   );
   window.__VIRAL_STUDIO_TEST__ = backend.simulateFileDrag;
   return backend;

@@ -4,12 +4,13 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode, RenderRecord } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
+import { createAccountStore } from './memoryAccounts';
 import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
-import { silence } from './memoryMedia';
+import { kindOfPath, silence } from './memoryMedia';
 import { createRenderStore } from './memoryRenders';
 import { createScoreStore } from './memoryScore';
 import type { Backend } from './types';
@@ -38,6 +39,10 @@ export interface MemorySeed {
   pickMusic?: string | null;
   /** Delay per measuring tick of an asset's first score, 8 ticks (default: latencyMs); see memoryScore.ts. */
   scoreStepMs?: number;
+  /** Connected accounts (see memoryAccounts.ts for the fake sign-in rules). */
+  accounts?: AccountView[];
+  /** How long a fake sign-in waits for the browser (or checks a password), and each publish upload tick (default: latencyMs). */
+  connectStepMs?: number;
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -52,6 +57,8 @@ export interface MemoryBackend extends Backend {
   dumpAssets(): Asset[];
   /** Every render in the history (for tests). */
   dumpRenders(): RenderRecord[];
+  /** Every connected account (for tests). */
+  dumpAccounts(): AccountView[];
   /** A rendered file disappears, as if deleted outside the app (for tests). */
   removeRenderFile(path: string): void;
   /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
@@ -139,6 +146,18 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
   });
 
+  const accounts = createAccountStore({
+    accounts: seed.accounts,
+    stepMs: seed.connectStepMs ?? seed.latencyMs,
+    resolveInput: (input) => {
+      const asset = library.dumpAssets().find((a) => a.id === input);
+      if (asset) return { kind: asset.kind };
+      const render = renders.dumpRenders().find((r) => r.id === input);
+      if (render) return render.output_exists ? { kind: 'video' } : undefined;
+      return input.startsWith('/') ? { kind: kindOfPath(input) } : undefined;
+    },
+  });
+
   const newId = () => {
     counter += 1;
     return `mem-${Date.now().toString(36)}-${counter.toString().padStart(4, '0')}`;
@@ -223,7 +242,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     // Progress is paced by importStepMs, not by the per-call latency.
     importAssets: (jobId, paths, options, onProgress) =>
       call('importAssets', () => library.importAssets(jobId, paths, options, onProgress)),
-    cancelJob: (jobId) => call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId) || scores.cancelJob(jobId)),
+    cancelJob: (jobId) =>
+      call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId) || scores.cancelJob(jobId) || accounts.cancelJob(jobId)),
     pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
     pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
@@ -250,5 +270,13 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     scorePlatforms: () => call('scorePlatforms', () => scores.platforms()),
     // Measuring is paced by scoreStepMs, not by the per-call latency.
     scoreAsset: (jobId, request, onProgress) => call('scoreAsset', () => scores.scoreAsset(jobId, request, onProgress)),
+
+    dumpAccounts: accounts.dumpAccounts,
+    accountPlatforms: () => call('accountPlatforms', () => accounts.platforms()),
+    accountList: () => call('accountList', () => accounts.list()),
+    // The browser wait, the password check and upload ticks are paced by connectStepMs.
+    accountConnect: (jobId, request, onProgress) => call('accountConnect', () => accounts.connect(jobId, request, onProgress)),
+    accountDisconnect: (id) => call('accountDisconnect', () => accounts.disconnect(id)),
+    publishNow: (jobId, request, onProgress) => call('publishNow', () => accounts.publishNow(jobId, request, onProgress)),
   };
 }

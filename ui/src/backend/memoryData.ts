@@ -1,5 +1,5 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AppInfo, Asset, Campaign, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, RenderRecord } from './bindings';
 import { fakeAsset } from './memoryAssets';
 
 export const MEMORY_TIMEZONES: readonly string[] = [
@@ -131,6 +131,26 @@ export function demoRenders(): RenderRecord[] {
       ...base, id: 'demo-render-3', asset_id: 'demo-asset-2', preset: 'youtube', state: 'done', width: 1920, height: 1080,
       output: '/home/demo/Viral Studio/renders/studio-tour-youtube.mp4', output_exists: false, size_bytes: null, duration_s: 64.2,
       created_at: '2025-01-10T08:00:00Z',
+    },
+  ];
+}
+
+/** A few connected accounts for `npm run dev`: one of each status. */
+export function demoAccounts(now = Date.now()): AccountView[] {
+  const day = 24 * 3600 * 1000;
+  const at = (ms: number) => new Date(ms).toISOString();
+  return [
+    {
+      id: 'demo-acct-yt', platform: 'youtube', platform_name: 'YouTube', instance_url: null, handle: '@democreator', display_name: 'Demo Creator',
+      status: 'connected', auth_mode: 'oauth', token_expires_at: at(now + 3600 * 1000), connected_at: at(now - 30 * day),
+    },
+    {
+      id: 'demo-acct-bsky', platform: 'bluesky', platform_name: 'Bluesky', instance_url: 'https://bsky.social', handle: '@democreator.bsky.social',
+      display_name: null, status: 'expiring', auth_mode: 'app_password', token_expires_at: at(now + 3 * day), connected_at: at(now - 60 * day),
+    },
+    {
+      id: 'demo-acct-tt', platform: 'tiktok', platform_name: 'TikTok', instance_url: null, handle: 'democreator', display_name: 'Demo Creator',
+      status: 'needs_reconnect', auth_mode: 'oauth', token_expires_at: null, connected_at: at(now - 90 * day),
     },
   ];
 }

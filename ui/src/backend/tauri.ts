@@ -122,4 +122,20 @@ export const tauriBackend: Backend = {
     channel.onmessage = onProgress;
     return unwrap(commands.scoreAsset(jobId, request, channel));
   },
+
+  accountPlatforms: () => unwrap(commands.accountPlatforms()),
+  accountList: () => unwrap(commands.accountList()),
+  accountConnect: (jobId, request, onProgress) => {
+    // OAuth sign-ins send the browser URL once (stage "browser"), then wait for the redirect.
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.accountConnect(jobId, request, channel));
+  },
+  accountDisconnect: (id) => unwrap(commands.accountDisconnect(id)),
+  publishNow: (jobId, request, onProgress) => {
+    // Upload progress: stage "uploading" with fractions.
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.publishNow(jobId, request, channel));
+  },
 };

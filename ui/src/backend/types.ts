@@ -8,6 +8,7 @@
  * (an `ApiError` with a stable `code`), which is what TanStack Query wants.
  */
 export type {
+  AccountView,
   ApiError,
   AppInfo,
   Asset,
@@ -17,14 +18,21 @@ export type {
   Campaign,
   CampaignInput,
   CampaignPatch,
+  ConnectRequest,
+  Disconnected,
   ErrorCode,
   FactorView,
   ImportFailed,
   ImportOptions,
   ImportReport,
   ImportSkipped,
+  LimitsView,
+  PlatformId,
+  PlatformView,
   PresetInfo,
   ProgressEvent,
+  PublishedView,
+  PublishNowRequest,
   RenderProgress,
   RenderRecord,
   RenderRequest,
@@ -33,6 +41,7 @@ export type {
   ScoreView,
 } from './bindings';
 import type {
+  AccountView,
   AppInfo,
   Asset,
   AssetQuery,
@@ -40,10 +49,15 @@ import type {
   Campaign,
   CampaignInput,
   CampaignPatch,
+  ConnectRequest,
+  Disconnected,
   ImportOptions,
   ImportReport,
+  PlatformView,
   PresetInfo,
   ProgressEvent,
+  PublishedView,
+  PublishNowRequest,
   RenderProgress,
   RenderRecord,
   RenderRequest,
@@ -129,4 +143,27 @@ export interface Backend {
    * and return at once. An unknown platform or a bad time rejects with `invalid_input`.
    */
   scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView>;
+
+  /**
+   * The platforms an account can be connected on, with the guided app setup (steps, the redirect
+   * URI to register, the scopes), whether the platform needs a media relay, and its post limits.
+   */
+  accountPlatforms(): Promise<PlatformView[]>;
+  /** Connected accounts (ordered by platform, then handle) with their status. */
+  accountList(): Promise<AccountView[]>;
+  /**
+   * Connects (or reconnects) an account. OAuth platforms open the system browser and wait up to
+   * 5 minutes for the loopback redirect; the sign-in URL is also sent once on `onProgress`
+   * (`{ stage: "browser", item: url }`) so the window can offer to copy it. `cancelJob(jobId)`
+   * stops waiting and the call rejects with `cancelled`. Secrets in `request` go to the OS
+   * keychain and never come back.
+   */
+  accountConnect(jobId: string, request: ConnectRequest, onProgress: (p: ProgressEvent) => void): Promise<AccountView>;
+  /** Revokes where the platform allows it, forgets the sign-in and removes the account. */
+  accountDisconnect(id: string): Promise<Disconnected>;
+  /**
+   * Publishes one file to one account now; upload progress has stage "uploading" with fractions.
+   * `cancelJob(jobId)` stops before the final call (never during it).
+   */
+  publishNow(jobId: string, request: PublishNowRequest, onProgress: (p: ProgressEvent) => void): Promise<PublishedView>;
 }
