@@ -6,10 +6,11 @@ import { ImportProvider } from './components/ImportProvider';
 import { RenderProvider } from './components/RenderProvider';
 import { Sidebar } from './components/Sidebar';
 import { useScreen, type Screen } from './router';
+import { Accounts } from './screens/Accounts';
 import { Campaigns } from './screens/Campaigns';
 import { Home } from './screens/Home';
 import { Library } from './screens/Library';
-import { Accounts, Analytics, Calendar } from './screens/Placeholders';
+import { Analytics, Calendar } from './screens/Placeholders';
 import { Settings } from './screens/Settings';
 import { useGlobalShortcuts } from './shortcuts';
 

@@ -14,6 +14,7 @@ import './styles/asset-detail.css';
 import './styles/import.css';
 import './styles/render.css';
 import './styles/score.css';
+import './styles/accounts.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

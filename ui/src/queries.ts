@@ -1,6 +1,7 @@
 /**
  * Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports
- * `['assets']`, renders (ending, deleted) `['renders']`.
+ * `['assets']`, renders (ending, deleted) `['renders']`, connecting and disconnecting
+ * `['accounts']`. Nothing secret is ever part of a key or a cached value.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useBackend, type Asset, type AssetQuery } from './backend';
@@ -18,6 +19,8 @@ export const queryKeys = {
   renderList: (assetId: string | null) => ['renders', 'list', assetId] as const,
   scorePlatforms: ['score-platforms'] as const,
   score: ['score'] as const,
+  accountPlatforms: ['account-platforms'] as const,
+  accounts: ['accounts'] as const,
 };
 
 export function useAppInfo() {
@@ -77,4 +80,16 @@ export function useRenders(assetId: string) {
 export function useScorePlatforms() {
   const backend = useBackend();
   return useQuery({ queryKey: queryKeys.scorePlatforms, queryFn: () => backend.scorePlatforms(), staleTime: Infinity });
+}
+
+/** The platforms and their guided setup; fixed for the app's lifetime. */
+export function useAccountPlatforms() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.accountPlatforms, queryFn: () => backend.accountPlatforms(), staleTime: Infinity });
+}
+
+/** Connected accounts with their status (which changes when a token is renewed or refused). */
+export function useAccounts() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.accounts, queryFn: () => backend.accountList() });
 }

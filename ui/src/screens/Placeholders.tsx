@@ -8,7 +8,3 @@ export const Calendar = () => (
 export const Analytics = () => (
   <Placeholder title="Analytics" what="Charts of views, engagement and score accuracy per post and campaign — arrive with the metrics work." />
 );
-
-export const Accounts = () => (
-  <Placeholder title="Accounts" what="Connect your YouTube, TikTok, Instagram and other platform accounts — arrives with the publishing work." />
-);
