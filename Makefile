@@ -80,7 +80,7 @@ test-browser: ui-deps
 	cd ui && npm run build:e2e && npm run e2e
 
 # The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
-test-app: build tools
+test-app: build tools peers
 	TAURI_DRIVER="$(TAURI_DRIVER)" APP_BIN="$(APP_BIN)" STUDIO_BIN="$(STUDIO_BIN)" \
 	  timeout 600 scripts/with-test-session --xvfb node --test --test-timeout=120000 tests/app-e2e/
 
