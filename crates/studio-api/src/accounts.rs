@@ -360,6 +360,10 @@ pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
     let (revoked, note) = match tokens::load(&kc, &key) {
         Ok(Some(t)) => match revoke(&kc, platform, account.instance_url.as_deref(), &t) {
             Ok(true) => (true, None),
+            Ok(false) if account.auth_mode.as_deref() == Some("access_token") => (
+                false,
+                Some("the token was pasted in; delete it in your server's Preferences → Development".to_string()),
+            ),
             Ok(false) => (
                 false,
                 Some(format!(
