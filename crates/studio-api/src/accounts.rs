@@ -12,6 +12,7 @@ use studio_publish::connectors::{self, bluesky, mastodon};
 use studio_publish::endpoints::{self, Endpoints};
 use studio_publish::http::Http;
 use studio_publish::oauth::{ClientApp, Loopback, OauthClient};
+use studio_publish::provider::{AppPassword, OwnApp, PastedToken, TokenProvider};
 use studio_publish::rules::rules;
 use studio_publish::tokens::{self, TokenSet};
 use studio_publish::{Connector, Keychain, PlatformId, PublishError, Sensitive};
@@ -226,39 +227,44 @@ pub fn connect(
     let endpoints = Endpoints::resolve(platform, instance.as_deref())?;
     let kc = Keychain::new();
 
-    let (tokens, auth_mode) = if let Some(token) = secret(req.access_token) {
-        if platform != PlatformId::Mastodon {
-            return Err(ApiError::new(ErrorCode::InvalidInput, "a pasted access token works for Mastodon only"));
-        }
-        (TokenSet { access: token, ..Default::default() }, "access_token")
-    } else if platform == PlatformId::Bluesky {
-        let handle = req.handle.as_deref().map(str::trim).filter(|h| !h.is_empty());
-        let (Some(handle), Some(password)) = (handle, secret(req.app_password)) else {
-            return Err(ApiError::new(ErrorCode::InvalidInput, "Bluesky needs your handle and an app password"));
+    // Where the tokens come from: one provider per way of signing in.
+    let (provider, auth_mode, own_app): (Box<dyn TokenProvider>, &str, Option<ClientApp>) =
+        if let Some(token) = secret(req.access_token) {
+            if platform != PlatformId::Mastodon {
+                return Err(ApiError::new(ErrorCode::InvalidInput, "a pasted access token works for Mastodon only"));
+            }
+            (Box::new(PastedToken(token)), "access_token", None)
+        } else if platform == PlatformId::Bluesky {
+            let handle = req.handle.as_deref().map(str::trim).filter(|h| !h.is_empty());
+            let (Some(handle), Some(password)) = (handle, secret(req.app_password)) else {
+                return Err(ApiError::new(ErrorCode::InvalidInput, "Bluesky needs your handle and an app password"));
+            };
+            let p = AppPassword { endpoints: endpoints.clone(), handle: handle.to_string(), password: Some(password) };
+            (Box::new(p), "app_password", None)
+        } else if platform == PlatformId::Mastodon {
+            // Each server gets its own registration, for this sign-in's exact loopback redirect.
+            let loopback = Loopback::bind(None)?;
+            let scopes = rules(platform).oauth.as_ref().map(|o| o.scopes.clone()).unwrap_or_default();
+            let app = mastodon::register_app(&endpoints, &loopback.redirect_uri, &scopes)?;
+            // Kept for revoking on disconnect.
+            store_client_app(&kc, &tokens::client_key(platform, instance.as_deref()), &app)?;
+            let client = OauthClient::new(platform, endpoints.clone(), app)?;
+            (Box::new(OwnApp::on_loopback(client, loopback)), "oauth", None)
+        } else {
+            let app = client_app(&kc, platform, req.client_id, req.client_secret)?;
+            let client = OauthClient::new(platform, endpoints.clone(), app.clone())?;
+            (Box::new(OwnApp::new(client)), "oauth", Some(app))
         };
-        (bluesky::sign_in(&endpoints, handle, &password)?, "app_password")
-    } else if platform == PlatformId::Mastodon {
-        // Each server gets its own registration, for this sign-in's exact loopback redirect.
-        let loopback = Loopback::bind(None)?;
-        let scopes = rules(platform).oauth.as_ref().map(|o| o.scopes.clone()).unwrap_or_default();
-        let app = mastodon::register_app(&endpoints, &loopback.redirect_uri, &scopes)?;
-        // Kept for revoking on disconnect.
-        store_client_app(&kc, &tokens::client_key(platform, instance.as_deref()), &app)?;
-        let oauth = OauthClient::new(platform, endpoints.clone(), app)?;
-        (oauth.sign_in_on(loopback, open_browser, SIGN_IN_TIMEOUT, cancelled)?, "oauth")
-    } else {
-        let app = client_app(&kc, platform, req.client_id, req.client_secret)?;
-        let oauth = OauthClient::new(platform, endpoints.clone(), app.clone())?;
-        let tokens = oauth.sign_in(open_browser, SIGN_IN_TIMEOUT, cancelled)?;
+    let mut tokens = provider.sign_in(open_browser, SIGN_IN_TIMEOUT, cancelled)?;
+    if let Some(app) = &own_app {
         let s = session(platform, c.as_ref(), endpoints.clone(), tokens.access.clone())?;
-        (c.after_sign_in(&s, &app, tokens)?, "oauth")
-    };
+        tokens = c.after_sign_in(&s, app, tokens)?;
+    }
 
     let mut s = session(platform, c.as_ref(), api_endpoints(platform, &endpoints, &tokens)?, tokens.access.clone())?;
     s.user_id = tokens.user_id.clone();
     let who = c.account(&s)?;
     let id = accounts::id_for(&ctx.db(), platform.as_str(), instance.as_deref(), &who.user_id)?;
-    let mut tokens = tokens;
     tokens.user_id = Some(who.user_id.clone());
     // Keychain first: a row without its secret would be an account that cannot post.
     tokens::save(&kc, &tokens::account_key(&id), tokens.clone())?;
@@ -358,7 +364,7 @@ pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
     let key = tokens::account_key(id);
     let platform = parse_platform(&account.platform)?;
     let (revoked, note) = match tokens::load(&kc, &key) {
-        Ok(Some(t)) => match revoke(&kc, platform, account.instance_url.as_deref(), &t) {
+        Ok(Some(t)) => match provider_for(&kc, platform, &account).and_then(|p| p.revoke(&t)) {
             Ok(true) => (true, None),
             Ok(false) if account.auth_mode.as_deref() == Some("access_token") => (
                 false,
@@ -385,29 +391,32 @@ pub fn disconnect(ctx: &Context, id: &str) -> ApiResult<Disconnected> {
     Ok(Disconnected { id: id.to_string(), revoked, note })
 }
 
-fn revoke(kc: &Keychain, platform: PlatformId, instance: Option<&str>, t: &TokenSet) -> Result<bool, PublishError> {
+/// The provider that signed an account in, rebuilt from the keychain (for refresh and revoke).
+fn provider_for(
+    kc: &Keychain,
+    platform: PlatformId,
+    account: &Account,
+) -> Result<Box<dyn TokenProvider>, PublishError> {
+    let instance = account.instance_url.as_deref();
     let endpoints = Endpoints::resolve(platform, instance)?;
     if platform == PlatformId::Bluesky {
-        return bluesky::sign_out(&endpoints, t);
+        let handle = account.handle.clone().unwrap_or_default();
+        return Ok(Box::new(AppPassword { endpoints, handle, password: None }));
     }
-    if endpoints.revoke.is_none() {
-        return Ok(false);
+    if account.auth_mode.as_deref() == Some("access_token") {
+        return Ok(Box::new(PastedToken(Sensitive::new(String::new()))));
     }
-    let app = match kc.get(&tokens::client_key(platform, instance))? {
-        Some(stored) => {
-            let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
-            ClientApp {
-                client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
-                client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
-            }
-        }
-        None => return Ok(false),
+    let key = tokens::client_key(platform, instance.filter(|_| platform == PlatformId::Mastodon));
+    let stored = kc.get(&key)?.ok_or_else(|| PublishError::Reconnect {
+        platform: rules(platform).name.clone(),
+        message: "your app's client ID is no longer in the keychain".into(),
+    })?;
+    let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
+    let app = ClientApp {
+        client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
+        client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
     };
-    let oauth = OauthClient::new(platform, endpoints, app)?;
-    match &t.refresh {
-        Some(rt) => oauth.revoke(rt, "refresh_token"),
-        None => oauth.revoke(&t.access, "access_token"),
-    }
+    Ok(Box::new(OwnApp::new(OauthClient::new(platform, endpoints, app)?)))
 }
 
 /// A fresh access token for an account (refreshed under the account's lock when it is about to
@@ -416,29 +425,7 @@ fn revoke(kc: &Keychain, platform: PlatformId, instance: Option<&str>, t: &Token
 pub(crate) fn fresh_token(ctx: &Context, account: &Account, force: bool) -> ApiResult<TokenSet> {
     let platform = parse_platform(&account.platform)?;
     let kc = Keychain::new();
-    let endpoints = Endpoints::resolve(platform, account.instance_url.as_deref())?;
-    let refresh = |t: &TokenSet| -> Result<TokenSet, PublishError> {
-        let gone = || PublishError::Reconnect {
-            platform: rules(platform).name.clone(),
-            message: "the sign-in has expired and cannot be renewed".into(),
-        };
-        let rt = t.refresh.as_ref().ok_or_else(gone)?;
-        if platform == PlatformId::Bluesky {
-            let mut renewed = bluesky::refresh(&endpoints, rt)?;
-            renewed.user_id = t.user_id.clone();
-            return Ok(renewed);
-        }
-        let stored = kc.get(&tokens::client_key(platform, None))?.ok_or_else(gone)?;
-        let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
-        let app = ClientApp {
-            client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
-            client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
-        };
-        let mut renewed = OauthClient::new(platform, endpoints.clone(), app)?.refresh(rt)?;
-        renewed.user_id = renewed.user_id.or_else(|| t.user_id.clone());
-        renewed.extra = t.extra.clone();
-        Ok(renewed)
-    };
+    let refresh = |t: &TokenSet| -> Result<TokenSet, PublishError> { provider_for(&kc, platform, account)?.refresh(t) };
     let lock_dir = ctx.paths().data.join("locks");
     match tokens::fresh(&kc, &lock_dir, &account.id, force, &refresh) {
         Ok(t) => {

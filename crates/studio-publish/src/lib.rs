@@ -18,6 +18,7 @@ pub mod keychain;
 pub mod media;
 pub mod oauth;
 pub mod platform;
+pub mod provider;
 pub mod publish;
 pub mod relay;
 pub mod rules;
