@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use super::json::{s, u};
 use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
 use crate::endpoints::{check_url, Endpoints};
 use crate::error::ErrorClass;
@@ -46,14 +47,6 @@ const SERVICE_TOKEN_S: i64 = 30 * 60;
 /// The scope of a session opened with the account password instead of an app password
 /// (@atproto/pds auth-scope: `com.atproto.access` vs `com.atproto.appPass`).
 const FULL_ACCESS_SCOPE: &str = "com.atproto.access";
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-fn u(v: &Value, k: &str) -> Option<u64> {
-    v.get(k).and_then(Value::as_u64)
-}
 
 fn xrpc(base: &Url, nsid: &str) -> String {
     format!("{}/xrpc/{nsid}", base.as_str().trim_end_matches('/'))

@@ -14,6 +14,7 @@ use reqwest::header::{CONTENT_TYPE, ETAG};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use super::json::s;
 use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
 use crate::http::{file_chunk, Http, Step};
 use crate::platform::PlatformId;
@@ -39,14 +40,6 @@ fn version() -> String {
         .map(|v| v.trim().to_string())
         .filter(|v| v.len() >= 6 && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
         .unwrap_or_else(|| API_VERSION.to_string())
-}
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 /// A URN as one path segment: Rest.li 2.0 wants its colons percent-encoded.

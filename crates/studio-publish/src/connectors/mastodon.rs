@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::blocking::multipart;
 use serde_json::{json, Value};
 
+use super::json::{s, u};
 use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
 use crate::endpoints::Endpoints;
 use crate::http::{Http, Step};
@@ -19,18 +20,6 @@ use crate::{PublishError, Result};
 pub struct Mastodon;
 
 const NAME: &str = "Mastodon";
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn u(v: &Value, k: &str) -> Option<u64> {
-    v.get(k).and_then(Value::as_u64)
-}
 
 /// Registers Viral Studio as an application on the creator's server (`POST /api/v1/apps`) for
 /// one exact loopback redirect URI.

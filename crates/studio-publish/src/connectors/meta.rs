@@ -25,13 +25,7 @@ use crate::{PublishError, Result};
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(3600);
 
 /// A string or number field as a string (Meta sends ids as strings, counts as numbers).
-pub fn str_field(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
+pub use super::json::s as str_field;
 
 fn name(platform: PlatformId) -> String {
     rules(platform).name.clone()

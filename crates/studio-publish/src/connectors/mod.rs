@@ -6,6 +6,7 @@ use crate::platform::PlatformId;
 pub mod bluesky;
 pub mod facebook;
 pub mod instagram;
+mod json;
 pub mod linkedin;
 pub mod mastodon;
 pub mod meta;

@@ -16,6 +16,7 @@ use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::json::s;
 use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
 use crate::http::{Http, Step};
 use crate::platform::PlatformId;
@@ -42,14 +43,6 @@ pub struct Board {
     pub name: String,
     /// PUBLIC, PROTECTED or SECRET.
     pub privacy: Option<String>,
-}
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 /// Pinterest's errors are `{"code": <number>, "message": "..."}`; the generic reading only

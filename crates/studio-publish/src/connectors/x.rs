@@ -15,6 +15,7 @@ use reqwest::blocking::multipart;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use super::json::{s, u};
 use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
 use crate::http::Step;
 use crate::platform::PlatformId;
@@ -35,18 +36,6 @@ const MAX_SEGMENTS: u64 = 1000;
 const K_SEGMENT: &str = "x_segment_bytes";
 const K_EXPIRES: &str = "x_upload_expires_at";
 const K_FINALIZED: &str = "x_finalized";
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn u(v: &Value, k: &str) -> Option<u64> {
-    v.get(k).and_then(Value::as_u64)
-}
 
 /// The segment size for a new upload: `STUDIO_UPLOAD_CHUNK_BYTES` (tests) or 4 MiB, never over
 /// X's 5 MB and never so small that the file needs more than 1000 segments.
