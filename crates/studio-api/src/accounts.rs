@@ -12,7 +12,7 @@ use studio_publish::connectors::{self, bluesky, mastodon};
 use studio_publish::endpoints::{self, Endpoints};
 use studio_publish::http::Http;
 use studio_publish::oauth::{ClientApp, Loopback, OauthClient};
-use studio_publish::provider::{AppPassword, OwnApp, PastedToken, TokenProvider};
+use studio_publish::provider::{AppPassword, MetaLongLived, OwnApp, PastedToken, TokenProvider};
 use studio_publish::rules::rules;
 use studio_publish::tokens::{self, TokenSet};
 use studio_publish::{Connector, Keychain, PlatformId, PublishError, Sensitive};
@@ -268,7 +268,10 @@ pub fn connect(
     tokens.user_id = Some(who.user_id.clone());
     // Keychain first: a row without its secret would be an account that cannot post.
     tokens::save(&kc, &tokens::account_key(&id), tokens.clone())?;
-    let renewable = tokens.refresh.is_some() || tokens.expires_at.is_none();
+    // Meta's 60-day tokens renew themselves (MetaLongLived); others need a refresh token.
+    let renewable = tokens.refresh.is_some()
+        || tokens.expires_at.is_none()
+        || matches!(platform, PlatformId::Instagram | PlatformId::Threads);
     let row = accounts::upsert(
         &mut ctx.db(),
         ctx.actor(),
@@ -406,6 +409,9 @@ fn provider_for(
     if account.auth_mode.as_deref() == Some("access_token") {
         return Ok(Box::new(PastedToken(Sensitive::new(String::new()))));
     }
+    if matches!(platform, PlatformId::Instagram | PlatformId::Threads) {
+        return Ok(Box::new(MetaLongLived { platform, endpoints }));
+    }
     let key = tokens::client_key(platform, instance.filter(|_| platform == PlatformId::Mastodon));
     let stored = kc.get(&key)?.ok_or_else(|| PublishError::Reconnect {
         platform: rules(platform).name.clone(),
@@ -427,7 +433,11 @@ pub(crate) fn fresh_token(ctx: &Context, account: &Account, force: bool) -> ApiR
     let kc = Keychain::new();
     let refresh = |t: &TokenSet| -> Result<TokenSet, PublishError> { provider_for(&kc, platform, account)?.refresh(t) };
     let lock_dir = ctx.paths().data.join("locks");
-    match tokens::fresh(&kc, &lock_dir, &account.id, force, &refresh) {
+    let margin = match platform {
+        PlatformId::Instagram | PlatformId::Threads => MetaLongLived::MARGIN_S,
+        _ => tokens::REFRESH_MARGIN_S,
+    };
+    match tokens::fresh_within(&kc, &lock_dir, &account.id, force, margin, &refresh) {
         Ok(t) => {
             if t.expires_at.map(|s| s * 1000) != account.token_expires_at || account.status != "connected" {
                 accounts::set_status(&mut ctx.db(), &account.id, "connected", t.expires_at.map(|s| s * 1000))?;

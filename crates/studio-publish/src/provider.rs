@@ -104,6 +104,59 @@ impl TokenProvider for AppPassword {
     }
 }
 
+/// Instagram's and Threads' 60-day tokens: no refresh token, the live access token renews itself
+/// (`GET /refresh_access_token?grant_type=ig_refresh_token|th_refresh_token`) once it is a day
+/// old and before it expires.
+pub struct MetaLongLived {
+    pub platform: crate::PlatformId,
+    pub endpoints: Endpoints,
+}
+
+impl MetaLongLived {
+    /// Renew this long before the end (the platforms allow it from 24 h after issue).
+    pub const MARGIN_S: i64 = 7 * 24 * 3600;
+}
+
+impl TokenProvider for MetaLongLived {
+    fn sign_in(&self, _: &mut dyn FnMut(&str) -> Result<()>, _: Duration, _: &dyn Fn() -> bool) -> Result<TokenSet> {
+        Err(crate::PublishError::Unsupported("sign in through the platform's OAuth app".into()))
+    }
+
+    fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
+        let grant = if self.platform == crate::PlatformId::Threads { "th_refresh_token" } else { "ig_refresh_token" };
+        let classify = if self.platform == crate::PlatformId::Threads {
+            crate::connectors::meta::classify_threads
+        } else {
+            crate::connectors::meta::classify_instagram
+        };
+        let http = crate::http::Http::new(self.platform)?.with_classifier(classify);
+        let req = http
+            .client()
+            .get(self.endpoints.api_url("/refresh_access_token"))
+            .query(&[("grant_type", grant), ("access_token", current.access.expose().as_str())]);
+        // The token is its own grant: once it is refused, only signing in again helps.
+        let v: serde_json::Value = http.json(req, crate::http::Step::Repeatable).map_err(|e| match e {
+            crate::PublishError::TokenExpired { platform, message } => {
+                crate::PublishError::Reconnect { platform, message }
+            }
+            other => other,
+        })?;
+        let mut renewed = TokenSet::from_token_response(&v).ok_or_else(|| {
+            crate::PublishError::retry(
+                &crate::rules::rules(self.platform).name,
+                "the renewal reply had no access_token",
+            )
+        })?;
+        renewed.user_id = current.user_id.clone();
+        renewed.scope = renewed.scope.or_else(|| current.scope.clone());
+        Ok(renewed)
+    }
+
+    fn revoke(&self, _: &TokenSet) -> Result<bool> {
+        Ok(false)
+    }
+}
+
 /// A token pasted in by the creator (Mastodon's Development settings): nothing to refresh.
 pub struct PastedToken(pub Sensitive<String>);
 

@@ -161,20 +161,34 @@ pub fn fresh(
     force: bool,
     refresh: &dyn Fn(&TokenSet) -> Result<TokenSet>,
 ) -> Result<TokenSet> {
+    fresh_within(kc, lock_dir, account_id, force, REFRESH_MARGIN_S, refresh)
+}
+
+/// As [`fresh`], renewing once fewer than `margin_s` seconds are left: long-lived tokens that
+/// renew themselves (Meta's 60-day ones) are renewed days ahead, not minutes.
+pub fn fresh_within(
+    kc: &Keychain,
+    lock_dir: &Path,
+    account_id: &str,
+    force: bool,
+    margin_s: i64,
+    refresh: &dyn Fn(&TokenSet) -> Result<TokenSet>,
+) -> Result<TokenSet> {
+    let expires_soon = |t: &TokenSet| t.expires_at.is_some_and(|at| at - margin_s <= now());
     let key = account_key(account_id);
     let missing = || PublishError::Reconnect {
         platform: "this account".into(),
         message: "its sign-in is missing from the keychain".into(),
     };
     let current = load(kc, &key)?.ok_or_else(missing)?;
-    if !force && !current.expires_soon() {
+    if !force && !expires_soon(&current) {
         return Ok(current);
     }
     with_account_lock(lock_dir, account_id, || {
         // Someone else may have refreshed while we waited for the lock.
         let latest = load(kc, &key)?.ok_or_else(missing)?;
         let rotated_elsewhere = latest.access.expose() != current.access.expose();
-        if rotated_elsewhere && !latest.expires_soon() {
+        if rotated_elsewhere && !expires_soon(&latest) {
             return Ok(latest);
         }
         let renewed = refresh(&latest)?;

@@ -12,8 +12,9 @@ use axum::{Json, Router};
 use serde_json::json;
 use studio_publish::connectors::{facebook::Facebook, instagram::Instagram, threads::Threads};
 use studio_publish::oauth::ClientApp;
+use studio_publish::provider::{MetaLongLived, TokenProvider};
 use studio_publish::tokens::TokenSet;
-use studio_publish::{Connector, PlatformId, PublishError, Sensitive};
+use studio_publish::{Connector, ErrorClass, PlatformId, PublishError, Sensitive};
 
 use common::{session, Server};
 
@@ -44,8 +45,23 @@ async fn pages(headers: HeaderMap) -> Response {
         .into_response()
 }
 
+/// `GET /refresh_access_token`: renews a live long-lived token; an expired or unknown one is
+/// refused with Meta's OAuthException 190.
+async fn renew(Query(q): Query<HashMap<String, String>>) -> Response {
+    let token = q.get("access_token").cloned().unwrap_or_default();
+    let grant = q.get("grant_type").cloned().unwrap_or_default();
+    if !token.starts_with("long-") || !matches!(grant.as_str(), "ig_refresh_token" | "th_refresh_token") {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": {"message": "Error validating access token: Session has expired", "type": "OAuthException", "code": 190, "error_subcode": 463}}))).into_response();
+    }
+    Json(json!({"access_token": format!("long-renewed-{grant}"), "token_type": "bearer", "expires_in": 5_184_000}))
+        .into_response()
+}
+
 fn server(with_pages: bool) -> Server {
-    let mut r = Router::new().route("/v21.0/oauth/access_token", get(exchange)).route("/access_token", get(exchange));
+    let mut r = Router::new()
+        .route("/refresh_access_token", get(renew))
+        .route("/v21.0/oauth/access_token", get(exchange))
+        .route("/access_token", get(exchange));
     r = if with_pages {
         r.route("/v21.0/me/accounts", get(pages))
     } else {
@@ -93,5 +109,23 @@ fn instagram_and_threads_trade_the_short_token_for_the_long_one() {
         assert!(t.expires_at.expect("expiry") > studio_publish::tokens::now() + 59 * 86_400);
         let err = c.after_sign_in(&s, &app("wrong"), short()).expect_err("bad secret");
         assert!(err.to_string().contains("Error validating client secret"), "{err}");
+    }
+}
+
+#[test]
+fn instagram_and_threads_long_lived_tokens_renew_themselves() {
+    let srv = server(true);
+    for (platform, grant) in [(PlatformId::Instagram, "ig_refresh_token"), (PlatformId::Threads, "th_refresh_token")] {
+        let p = MetaLongLived { platform, endpoints: common::endpoints(&srv.url) };
+        let mut current = TokenSet::new("long-ig_exchange_token-short");
+        current.user_id = Some("178414".into());
+        current.expires_at = Some(studio_publish::tokens::now() + 3 * 86_400);
+        let renewed = p.refresh(&current).expect("renewed");
+        assert_eq!(renewed.access.expose(), &format!("long-renewed-{grant}"));
+        assert_eq!(renewed.user_id.as_deref(), Some("178414"));
+        assert!(renewed.expires_at.expect("expiry") > studio_publish::tokens::now() + 59 * 86_400);
+        // An expired token cannot renew itself: Meta's 190/463 means reconnect, not retry.
+        let err = p.refresh(&TokenSet::new("expired")).expect_err("expired");
+        assert_eq!(err.class(), ErrorClass::Reconnect, "{err}");
     }
 }
