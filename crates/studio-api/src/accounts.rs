@@ -247,7 +247,7 @@ pub fn connect(
             let scopes = rules(platform).oauth.as_ref().map(|o| o.scopes.clone()).unwrap_or_default();
             let app = mastodon::register_app(&endpoints, &loopback.redirect_uri, &scopes)?;
             // Kept for revoking on disconnect.
-            store_client_app(&kc, &tokens::client_key(platform, instance.as_deref()), &app)?;
+            tokens::save_client_app(&kc, &tokens::client_key(platform, instance.as_deref()), &app)?;
             let client = OauthClient::new(platform, endpoints.clone(), app)?;
             (Box::new(OwnApp::on_loopback(client, loopback)), "oauth", None)
         } else {
@@ -317,17 +317,11 @@ fn client_app(
     let given_id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let app = match given_id {
         Some(client_id) => ClientApp { client_id, client_secret: secret(secret_given) },
-        None => match kc.get(&key)? {
-            Some(stored) => {
-                let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
-                ClientApp {
-                    client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
-                    client_secret: secret_given
-                        .or_else(|| v["client_secret"].as_str().map(str::to_string))
-                        .map(Sensitive::new)
-                        .filter(|s| !s.is_empty()),
-                }
-            }
+        None => match tokens::load_client_app(kc, &key)? {
+            Some(stored) => ClientApp {
+                client_id: stored.client_id,
+                client_secret: secret(secret_given).or(stored.client_secret),
+            },
             None => {
                 return Err(ApiError::new(
                     ErrorCode::InvalidInput,
@@ -339,16 +333,8 @@ fn client_app(
             }
         },
     };
-    store_client_app(kc, &key, &app)?;
+    tokens::save_client_app(kc, &key, &app)?;
     Ok(app)
-}
-
-fn store_client_app(kc: &Keychain, key: &str, app: &ClientApp) -> Result<(), PublishError> {
-    let mut stored = serde_json::json!({ "client_id": app.client_id });
-    if let Some(s) = &app.client_secret {
-        stored["client_secret"] = serde_json::Value::String(s.expose().clone());
-    }
-    kc.set(key, &Sensitive::new(stored.to_string()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -413,15 +399,10 @@ fn provider_for(
         return Ok(Box::new(MetaLongLived { platform, endpoints }));
     }
     let key = tokens::client_key(platform, instance.filter(|_| platform == PlatformId::Mastodon));
-    let stored = kc.get(&key)?.ok_or_else(|| PublishError::Reconnect {
+    let app = tokens::load_client_app(kc, &key)?.ok_or_else(|| PublishError::Reconnect {
         platform: rules(platform).name.clone(),
         message: "your app's client ID is no longer in the keychain".into(),
     })?;
-    let v: serde_json::Value = serde_json::from_str(stored.expose()).unwrap_or_default();
-    let app = ClientApp {
-        client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
-        client_secret: v["client_secret"].as_str().map(|s| Sensitive::new(s.to_string())),
-    };
     Ok(Box::new(OwnApp::new(OauthClient::new(platform, endpoints, app)?)))
 }
 

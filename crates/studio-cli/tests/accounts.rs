@@ -6,63 +6,12 @@ mod common;
 mod mastodon_server;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use studio_publish::{tokens, Keychain};
 
-use common::studio;
-
-fn tiny_video(dir: &Path) -> std::path::PathBuf {
-    let out = dir.join("clip one.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=180x320:rate=30",
-            "-t",
-            "4",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:v",
-            "libx264",
-        ])
-        .arg(&out)
-        .status()
-        .expect("ffmpeg");
-    assert!(status.success());
-    out
-}
-
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-/// Every file under `dir`, as bytes (database, WAL, logs, caches).
-fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(b) = std::fs::read(&p) {
-                out.push((p.display().to_string(), b));
-            }
-        }
-    }
-    out
-}
-
-fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
+use common::{contains, files_under, json_of, studio, tiny_video};
 
 #[test]
 fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
@@ -70,7 +19,7 @@ fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
     let (srv, state) = mastodon_server::server();
     let data = tempfile::tempdir().expect("tmp");
     let media = tempfile::tempdir().expect("tmp");
-    let clip = tiny_video(media.path());
+    let clip = tiny_video(media.path(), "clip one.mp4", 4);
     let mut transcript: Vec<u8> = Vec::new();
 
     // Connect: the CLI prints the sign-in link; this test is the browser.
@@ -110,14 +59,14 @@ fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
     let out = child.wait_with_output().expect("connect ends");
     transcript.extend_from_slice(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let account = json(&out);
+    let account = json_of(&out);
     let id = account["id"].as_str().expect("id").to_string();
     assert_eq!(account["status"], "connected");
     assert_eq!(account["handle"], "@creator@127.0.0.1");
 
     let list = studio(data.path()).args(["accounts", "list"]).output().expect("list");
     transcript.extend_from_slice(&list.stdout);
-    assert_eq!(json(&list).as_array().map(Vec::len), Some(1));
+    assert_eq!(json_of(&list).as_array().map(Vec::len), Some(1));
 
     // Publish a real video file through the account.
     let published = studio(data.path())
@@ -130,7 +79,7 @@ fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
     transcript.extend_from_slice(&published.stdout);
     transcript.extend_from_slice(&published.stderr);
     assert!(published.status.success(), "{}", String::from_utf8_lossy(&published.stderr));
-    let p = json(&published);
+    let p = json_of(&published);
     assert!(p["url"].as_str().is_some_and(|u| u.ends_with(p["post_id"].as_str().expect("post id"))));
     {
         let st = state.lock().expect("lock");
@@ -163,7 +112,7 @@ fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
     needles.extend(secrets);
     assert!(needles.len() >= 2);
     drop(db);
-    for (path, bytes) in all_bytes(data.path()) {
+    for (path, bytes) in files_under(data.path()) {
         for n in &needles {
             assert!(!contains(&bytes, n), "a secret leaked into {path}");
         }
@@ -175,11 +124,11 @@ fn oauth_connect_publish_disconnect_and_no_secret_anywhere() {
     // Disconnect revokes at the server and forgets the keychain entry.
     let gone = studio(data.path()).args(["accounts", "disconnect", &id]).output().expect("disconnect");
     assert!(gone.status.success(), "{}", String::from_utf8_lossy(&gone.stdout));
-    assert_eq!(json(&gone)["revoked"], true);
+    assert_eq!(json_of(&gone)["revoked"], true);
     assert!(state.lock().expect("lock").revoked.contains(stored.access.expose()));
     assert!(tokens::load(&Keychain::new(), &tokens::account_key(&id)).expect("keychain").is_none());
     let list = studio(data.path()).args(["accounts", "list"]).output().expect("list");
-    assert_eq!(json(&list).as_array().map(Vec::len), Some(0));
+    assert_eq!(json_of(&list).as_array().map(Vec::len), Some(0));
 }
 
 #[test]
@@ -188,7 +137,7 @@ fn pasted_token_bad_input_and_a_revoked_token() {
     let (srv, state) = mastodon_server::server();
     let data = tempfile::tempdir().expect("tmp");
     let media = tempfile::tempdir().expect("tmp");
-    let clip = tiny_video(media.path());
+    let clip = tiny_video(media.path(), "clip one.mp4", 4);
 
     // Plain http to anything but loopback is refused before any request.
     let insecure = studio(data.path())
@@ -197,10 +146,10 @@ fn pasted_token_bad_input_and_a_revoked_token() {
         .output()
         .expect("run");
     assert_eq!(insecure.status.code(), Some(1));
-    assert_eq!(json(&insecure)["code"], "insecure_url");
+    assert_eq!(json_of(&insecure)["code"], "insecure_url");
 
     let unknown = studio(data.path()).args(["accounts", "connect", "myspace"]).output().expect("run");
-    assert_eq!(json(&unknown)["code"], "invalid_input");
+    assert_eq!(json_of(&unknown)["code"], "invalid_input");
 
     let ok = studio(data.path())
         .args(["accounts", "connect", "mastodon", "--instance", &srv.url, "--access-token-stdin"])
@@ -208,8 +157,8 @@ fn pasted_token_bad_input_and_a_revoked_token() {
         .output()
         .expect("connect");
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
-    let id = json(&ok)["id"].as_str().expect("id").to_string();
-    assert_eq!(json(&ok)["auth_mode"], "access_token");
+    let id = json_of(&ok)["id"].as_str().expect("id").to_string();
+    assert_eq!(json_of(&ok)["auth_mode"], "access_token");
 
     // Over the limit: refused before anything is sent, no job recorded.
     let long = "x".repeat(501);
@@ -219,8 +168,8 @@ fn pasted_token_bad_input_and_a_revoked_token() {
         .args(["--account", &id, "--caption", &long])
         .output()
         .expect("run");
-    assert_eq!(json(&over)["code"], "invalid_input");
-    assert!(json(&over)["message"].as_str().expect("msg").contains("501 characters, Mastodon allows 500"));
+    assert_eq!(json_of(&over)["code"], "invalid_input");
+    assert!(json_of(&over)["message"].as_str().expect("msg").contains("501 characters, Mastodon allows 500"));
     assert!(state.lock().expect("lock").media.is_empty());
 
     // The token is revoked on the server side: the account needs reconnecting, not retries.
@@ -231,16 +180,16 @@ fn pasted_token_bad_input_and_a_revoked_token() {
         .args(["--account", &id, "--caption", "hi"])
         .output()
         .expect("run");
-    assert_eq!(json(&refused)["code"], "needs_reconnect", "{}", String::from_utf8_lossy(&refused.stdout));
+    assert_eq!(json_of(&refused)["code"], "needs_reconnect", "{}", String::from_utf8_lossy(&refused.stdout));
     let list = studio(data.path()).args(["accounts", "list"]).output().expect("list");
-    assert_eq!(json(&list)[0]["status"], "needs_reconnect");
+    assert_eq!(json_of(&list)[0]["status"], "needs_reconnect");
     let again = studio(data.path())
         .arg("publish")
         .arg(&clip)
         .args(["--account", &id, "--caption", "hi"])
         .output()
         .expect("run");
-    assert_eq!(json(&again)["code"], "needs_reconnect");
+    assert_eq!(json_of(&again)["code"], "needs_reconnect");
     assert!(state.lock().expect("lock").statuses.is_empty());
 
     // Reconnecting the same identity keeps the account id.
@@ -250,7 +199,7 @@ fn pasted_token_bad_input_and_a_revoked_token() {
         .write_stdin("tok-1\n")
         .output()
         .expect("reconnect");
-    assert_eq!(json(&re)["id"], id.as_str());
-    assert_eq!(json(&re)["status"], "connected");
+    assert_eq!(json_of(&re)["id"], id.as_str());
+    assert_eq!(json_of(&re)["status"], "connected");
     studio(data.path()).args(["accounts", "disconnect", &id]).assert().success();
 }

@@ -6,38 +6,10 @@ mod common;
 #[path = "../../studio-publish/tests/common/peers.rs"]
 mod peers;
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::{json, Value};
 use studio_publish::{tokens, Keychain};
 
-use common::studio;
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(b) = std::fs::read(&p) {
-                out.push((p.display().to_string(), b));
-            }
-        }
-    }
-    out
-}
-
-fn has(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
+use common::{contains, files_under, json_of, studio, tiny_video};
 
 #[test]
 fn connect_publish_refresh_disconnect_against_a_real_pds() {
@@ -68,26 +40,7 @@ fn connect_publish_refresh_disconnect_against_a_real_pds() {
 
     let data = tempfile::tempdir().expect("tmp");
     let media = tempfile::tempdir().expect("tmp");
-    let clip = media.path().join("short.mp4");
-    let ok = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=180x320:rate=30",
-            "-t",
-            "3",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:v",
-            "libx264",
-        ])
-        .arg(&clip)
-        .status()
-        .expect("ffmpeg");
-    assert!(ok.success());
+    let clip = tiny_video(media.path(), "short.mp4", 3);
     let mut transcript = Vec::new();
     let mut run = |cmd: &mut assert_cmd::Command| {
         let out = cmd.env("STUDIO_LOG", "debug").output().expect("runs");
@@ -157,10 +110,10 @@ fn connect_publish_refresh_disconnect_against_a_real_pds() {
     secrets.extend(before.refresh.iter().chain(after.refresh.iter()).map(|r| r.expose().clone()));
     for (path, bytes) in files_under(data.path()) {
         for s in &secrets {
-            assert!(!has(&bytes, s), "a secret leaked into {path}");
+            assert!(!contains(&bytes, s), "a secret leaked into {path}");
         }
     }
     for s in &secrets {
-        assert!(!has(&transcript, s), "a secret leaked into the CLI output");
+        assert!(!contains(&transcript, s), "a secret leaked into the CLI output");
     }
 }

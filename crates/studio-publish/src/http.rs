@@ -6,7 +6,7 @@
 //! stripped of their URL before they become messages, since some APIs put tokens in query strings.
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::Once;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use reqwest::blocking::{Body, Client, RequestBuilder, Response};
@@ -42,21 +42,26 @@ pub struct Http {
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 impl Http {
+    /// Every `Http` shares one client: a blocking reqwest client owns a runtime thread and a
+    /// connection pool, so building one per call would cost a thread and a TLS set-up each time.
     pub fn new(platform: PlatformId) -> Result<Self> {
-        static PROVIDER: Once = Once::new();
-        PROVIDER.call_once(|| {
-            // Another part of the process may have installed one already; either is fine.
+        static CLIENT: OnceLock<std::result::Result<Client, String>> = OnceLock::new();
+        let client = CLIENT.get_or_init(|| {
+            // Another part of the process may have installed a provider already; either is fine.
             let _ = rustls::crypto::ring::default_provider().install_default();
+            Client::builder()
+                .user_agent(concat!("ViralStudio/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(15))
+                .timeout(Duration::from_secs(300))
+                // YouTube's resumable upload answers 308 without a Location: never follow on our own.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| e.without_url().to_string())
         });
-        let client = Client::builder()
-            .user_agent(concat!("ViralStudio/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(15))
-            .timeout(Duration::from_secs(300))
-            // YouTube's resumable upload answers 308 without a Location: never follow on our own.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| PublishError::Unsupported(format!("cannot start the HTTP client: {}", e.without_url())))?;
-        Ok(Self { client, platform, classify: None })
+        match client {
+            Ok(client) => Ok(Self { client: client.clone(), platform, classify: None }),
+            Err(e) => Err(PublishError::Unsupported(format!("cannot start the HTTP client: {e}"))),
+        }
     }
 
     pub fn with_classifier(mut self, classify: Classifier) -> Self {

@@ -6,7 +6,7 @@
 //! own client because the platforms bend RFC 6749 in ways its strict token model rejects:
 //! Instagram and Threads answer without `token_type`, TikTok calls the client id `client_key`
 //! and wants a hex PKCE challenge, Pinterest wants HTTP Basic client authentication.
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -91,8 +91,9 @@ impl Loopback {
 fn handle_redirect(mut stream: TcpStream, state: &str) -> Result<Option<Result<String>>> {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    // A request line is short; a client that sends megabytes without a newline is cut off.
     let mut line = String::new();
-    if BufReader::new(&stream).take_line(&mut line).is_err() {
+    if BufReader::new((&stream).take(8192)).read_line(&mut line).is_err() {
         return Ok(None);
     }
     let target = line.split_whitespace().nth(1).unwrap_or_default();
@@ -131,18 +132,6 @@ fn handle_redirect(mut stream: TcpStream, state: &str) -> Result<Option<Result<S
         body.len()
     );
     Ok(Some(outcome))
-}
-
-trait TakeLine {
-    fn take_line(&mut self, line: &mut String) -> std::io::Result<usize>;
-}
-
-impl<R: BufRead> TakeLine for R {
-    /// A request line is short; a client that sends megabytes without a newline is cut off.
-    fn take_line(&mut self, line: &mut String) -> std::io::Result<usize> {
-        use std::io::Read;
-        self.take(8192).read_line(line)
-    }
 }
 
 /// A prepared sign-in: the URL to open and what is needed to finish it.
@@ -267,7 +256,7 @@ impl OauthClient {
     fn authenticate(
         &self,
         req: reqwest::blocking::RequestBuilder,
-        mut form: Vec<(&'static str, String)>,
+        form: Vec<(&'static str, String)>,
     ) -> reqwest::blocking::RequestBuilder {
         let id_param = self.rules.client_id_param.as_deref().unwrap_or("client_id");
         let secret = self.app.client_secret.as_ref().filter(|s| !s.is_empty());
@@ -278,7 +267,7 @@ impl OauthClient {
             if let Some(s) = secret {
                 pairs.push(("client_secret", s.expose().clone()));
             }
-            pairs.append(&mut form.iter_mut().map(|(k, v)| (*k, std::mem::take(v))).collect());
+            pairs.extend(form);
             req.form(&pairs)
         }
     }

@@ -74,7 +74,11 @@ impl TokenSet {
     }
 
     pub fn expires_soon(&self) -> bool {
-        self.expires_at.is_some_and(|at| at - REFRESH_MARGIN_S <= now())
+        self.expires_within(REFRESH_MARGIN_S)
+    }
+
+    pub fn expires_within(&self, margin_s: i64) -> bool {
+        self.expires_at.is_some_and(|at| at - margin_s <= now())
     }
 
     fn to_stored(&self) -> Stored {
@@ -138,6 +142,25 @@ pub fn save(kc: &Keychain, key: &str, mut new: TokenSet) -> Result<TokenSet> {
     Ok(new)
 }
 
+/// The creator's own app for a platform, as kept in the keychain under [`client_key`].
+pub fn load_client_app(kc: &Keychain, key: &str) -> Result<Option<crate::oauth::ClientApp>> {
+    let Some(raw) = kc.get(key)? else { return Ok(None) };
+    let v: Value = serde_json::from_str(raw.expose())
+        .map_err(|_| PublishError::Keychain(format!("the keychain entry {key} is not a Viral Studio app")))?;
+    Ok(Some(crate::oauth::ClientApp {
+        client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
+        client_secret: v["client_secret"].as_str().filter(|s| !s.is_empty()).map(|s| Sensitive::new(s.to_string())),
+    }))
+}
+
+pub fn save_client_app(kc: &Keychain, key: &str, app: &crate::oauth::ClientApp) -> Result<()> {
+    let mut stored = serde_json::json!({ "client_id": app.client_id });
+    if let Some(s) = &app.client_secret {
+        stored["client_secret"] = Value::String(s.expose().clone());
+    }
+    kc.set(key, &Sensitive::new(stored.to_string()))
+}
+
 /// Runs `f` holding the refresh lock of one account: an exclusive lock on a file under
 /// `lock_dir`, so two processes never refresh the same account at once.
 pub fn with_account_lock<T>(lock_dir: &Path, account_id: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -174,21 +197,20 @@ pub fn fresh_within(
     margin_s: i64,
     refresh: &dyn Fn(&TokenSet) -> Result<TokenSet>,
 ) -> Result<TokenSet> {
-    let expires_soon = |t: &TokenSet| t.expires_at.is_some_and(|at| at - margin_s <= now());
     let key = account_key(account_id);
     let missing = || PublishError::Reconnect {
         platform: "this account".into(),
         message: "its sign-in is missing from the keychain".into(),
     };
     let current = load(kc, &key)?.ok_or_else(missing)?;
-    if !force && !expires_soon(&current) {
+    if !force && !current.expires_within(margin_s) {
         return Ok(current);
     }
     with_account_lock(lock_dir, account_id, || {
         // Someone else may have refreshed while we waited for the lock.
         let latest = load(kc, &key)?.ok_or_else(missing)?;
         let rotated_elsewhere = latest.access.expose() != current.access.expose();
-        if rotated_elsewhere && !expires_soon(&latest) {
+        if rotated_elsewhere && !latest.expires_within(margin_s) {
             return Ok(latest);
         }
         let renewed = refresh(&latest)?;

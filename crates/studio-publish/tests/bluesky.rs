@@ -9,13 +9,13 @@
 //! 429s with `RateLimit-Reset`, 5xx in the middle of a publish, and the video service
 //! (video.bsky.app: getUploadLimits, uploadVideo, getJobStatus) the local PDS does not have.
 mod common;
+#[path = "common/peers.rs"]
+mod peers;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path as AxPath, Query, State};
@@ -63,50 +63,21 @@ fn image_media(dir: &Path, w: u32, h: u32) -> (MediaFile, Vec<u8>) {
 // A real PDS
 // ---------------------------------------------------------------------------------------------
 
-struct Peer {
-    pds: String,
-    _child: Child,
-    /// Held open for the life of the test process: the PDS exits when it closes.
-    _stdin: ChildStdin,
-}
-
-fn peers_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers")
-}
-
 /// One PDS for the whole test binary (each test makes its own account on it). It ends with the
 /// process: its stdin is this process's pipe.
 fn peer() -> &'static Peer {
-    static PEER: OnceLock<Peer> = OnceLock::new();
-    PEER.get_or_init(|| {
-        let dir = peers_dir();
-        assert!(
-            dir.join("node_modules/@atproto/pds").is_dir() && dir.join("node_modules/@did-plc/server").is_dir(),
-            "the real Bluesky PDS is not installed in {}: run `make peers` (cd tests/peers && npm ci) first",
-            dir.display()
-        );
-        let mut child = Command::new("node")
-            .arg("pds.mjs")
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start `node tests/peers/pds.mjs` (is Node.js installed?): {e}"));
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(90)).expect("the PDS did not report ready within 90 s");
-        let ready: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("pds.mjs did not start (its output: {line:?}; {e}); see its stderr above"));
-        let pds = ready["pds"].as_str().expect("pds url").to_string();
-        Peer { pds, _child: child, _stdin: stdin }
-    })
+    static PEER: OnceLock<(peers::Peer, Peer)> = OnceLock::new();
+    &PEER
+        .get_or_init(|| {
+            let p = peers::start("pds.mjs");
+            let pds = p.info["pds"].as_str().expect("pds url").to_string();
+            (p, Peer { pds })
+        })
+        .1
+}
+
+struct Peer {
+    pds: String,
 }
 
 struct Account {

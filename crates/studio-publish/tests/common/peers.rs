@@ -5,13 +5,12 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
 
 pub struct Peer {
     pub info: serde_json::Value,
     child: Child,
     _stdin: ChildStdin,
-    // Kept open: a peer that logs to stdout after its ready line must not die of EPIPE.
-    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Drop for Peer {
@@ -39,13 +38,22 @@ pub fn start(script: &str) -> Peer {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("start node (is Node.js installed?)");
+        .unwrap_or_else(|e| panic!("cannot start `node tests/peers/{script}` (is Node.js installed?): {e}"));
     let stdin = child.stdin.take().expect("stdin");
     let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    let mut stdout = BufReader::new(stdout);
-    stdout.read_line(&mut line).expect("read peer's ready line");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = out.read_line(&mut line);
+        let _ = tx.send(line);
+        // Keep reading: a peer that logs to stdout after its ready line must not die of EPIPE.
+        let _ = std::io::copy(&mut out, &mut std::io::sink());
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(90))
+        .unwrap_or_else(|_| panic!("{script} did not report ready within 90 s; see its stderr above"));
     let info: serde_json::Value =
         serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("{script} did not start: {e} ({line:?})"));
-    Peer { info, child, _stdin: stdin, _stdout: stdout }
+    Peer { info, child, _stdin: stdin }
 }
