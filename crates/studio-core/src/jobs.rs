@@ -84,3 +84,182 @@ pub fn get(db: &Db, id: &str) -> Result<Job> {
         .ok_or_else(|| StoreError::NotFound { entity: "job", id: id.to_string() })
     })
 }
+
+/// Queues a job of `kind` about `ref_id` (a post target) to run at `run_at`.
+pub fn enqueue(tx: &rusqlite::Transaction<'_>, kind: &str, ref_id: &str, run_at: i64, now: i64) -> Result<String> {
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO jobs (id, kind, state, run_at, due_at, ref_id, payload_json, created_at, updated_at)
+         VALUES (?1, ?2, 'queued', ?3, ?3, ?4, '{}', ?5, ?5)",
+        params![id, kind, run_at, ref_id, now],
+    )?;
+    Ok(id)
+}
+
+/// A job handed to a worker under a lease.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub id: String,
+    pub kind: String,
+    pub ref_id: String,
+    pub account_id: String,
+    pub platform: String,
+    /// When it was first due (its post's time), and when this run was due (after backoff).
+    pub due_at: i64,
+    pub run_at: i64,
+    /// Runs so far including this one.
+    pub attempts: i64,
+    /// A previous owner's lease ran out mid-run (crash): resume from the target's checkpoint.
+    pub recovered: bool,
+}
+
+/// How many jobs may run at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub total: usize,
+    pub per_account: usize,
+    pub per_platform: usize,
+}
+
+/// Claims due jobs for `owner`, who must hold the publisher lease `lease` (checked in the same
+/// transaction, so a process that lost its lease can never claim). Jobs whose previous owner's
+/// lease expired are taken over. Per-account and per-platform limits count jobs already running.
+pub fn claim_due(
+    db: &mut Db,
+    lease: &str,
+    owner: &str,
+    kinds: &[&str],
+    now: i64,
+    lease_ms: i64,
+    limits: Limits,
+) -> Result<Vec<Claimed>> {
+    db.write(|tx| {
+        if !crate::leases::held_in(tx, lease, owner, now)? {
+            return Ok(Vec::new());
+        }
+        let mut running_by_account: std::collections::HashMap<String, usize> = Default::default();
+        let mut running_by_platform: std::collections::HashMap<String, usize> = Default::default();
+        let mut total = 0usize;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT t.account_id, a.platform FROM jobs j
+                   JOIN post_targets t ON t.id = j.ref_id JOIN accounts a ON a.id = t.account_id
+                  WHERE j.state = 'running' AND j.lease_expires_at >= ?1",
+            )?;
+            let rows = stmt.query_map([now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (account, platform) = row?;
+                *running_by_account.entry(account).or_default() += 1;
+                *running_by_platform.entry(platform).or_default() += 1;
+                total += 1;
+            }
+        }
+        if total >= limits.total {
+            return Ok(Vec::new());
+        }
+        let kinds_json = serde_json::to_string(kinds).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let candidates: Vec<Claimed> = {
+            let mut stmt = tx.prepare(
+                "SELECT j.id, j.kind, j.ref_id, t.account_id, a.platform, coalesce(j.due_at, j.run_at), j.run_at, j.attempts,
+                        j.state = 'running'
+                   FROM jobs j
+                   JOIN post_targets t ON t.id = j.ref_id
+                   JOIN accounts a ON a.id = t.account_id
+                  WHERE j.kind IN (SELECT value FROM json_each(?2)) AND j.deleted_at IS NULL
+                    AND ((j.state = 'queued' AND j.run_at <= ?1) OR (j.state = 'running' AND j.lease_expires_at < ?1))
+                    AND (a.paused_until IS NULL OR a.paused_until <= ?1)
+                    AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.ref_id = j.ref_id AND r.kind = 'render'
+                                      AND j.kind = 'publish' AND r.state IN ('queued', 'running'))
+                  ORDER BY j.run_at, j.id
+                  LIMIT 500",
+            )?;
+            let rows = stmt
+                .query_map(params![now, kinds_json], |r| {
+                    Ok(Claimed {
+                        id: r.get(0)?,
+                        kind: r.get(1)?,
+                        ref_id: r.get(2)?,
+                        account_id: r.get(3)?,
+                        platform: r.get(4)?,
+                        due_at: r.get(5)?,
+                        run_at: r.get(6)?,
+                        attempts: r.get(7)?,
+                        recovered: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        let mut claimed = Vec::new();
+        for mut c in candidates {
+            if total >= limits.total {
+                break;
+            }
+            let acc = running_by_account.entry(c.account_id.clone()).or_default();
+            let plat = running_by_platform.entry(c.platform.clone()).or_default();
+            if *acc >= limits.per_account || *plat >= limits.per_platform {
+                continue;
+            }
+            tx.execute(
+                "UPDATE jobs SET state = 'running', lease_owner = ?2, lease_expires_at = ?3, heartbeat_at = ?4,
+                        attempts = attempts + 1, updated_at = ?4, version = version + 1
+                  WHERE id = ?1",
+                params![c.id, owner, now + lease_ms, now],
+            )?;
+            c.attempts += 1;
+            *acc += 1;
+            *plat += 1;
+            total += 1;
+            claimed.push(c);
+        }
+        Ok(claimed)
+    })
+}
+
+/// True while `owner` still holds the job's lease; used right before a step that must not run
+/// twice (the final create-post call).
+pub fn owns(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, now: i64) -> Result<bool> {
+    let n: i64 = tx.query_row(
+        "SELECT count(*) FROM jobs WHERE id = ?1 AND state = 'running' AND lease_owner = ?2 AND lease_expires_at >= ?3",
+        params![job_id, owner, now],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Ends a claimed job: `done`, `failed`, `cancelled` or `needs_review`. Only the lease owner may.
+pub fn settle(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, state: &str, error: Option<&str>, now: i64) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE jobs SET state = ?3, last_error = ?4, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?5,
+                version = version + 1
+          WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'",
+        params![job_id, owner, state, error, now],
+    )?;
+    Ok(n > 0)
+}
+
+/// Puts a claimed job back in the queue to run again at `run_at` (backoff, retry-after).
+pub fn requeue(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, run_at: i64, error: Option<&str>, now: i64) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE jobs SET state = 'queued', run_at = ?3, last_error = ?4, lease_owner = NULL, lease_expires_at = NULL,
+                updated_at = ?5, version = version + 1
+          WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'",
+        params![job_id, owner, run_at, error, now],
+    )?;
+    Ok(n > 0)
+}
+
+/// Counts by state for the health panel: (queued, due now, running, needs_review).
+pub fn depth(db: &Db, now: i64) -> Result<(i64, i64, i64, i64)> {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT count(*) FILTER (WHERE state = 'queued'),
+                    count(*) FILTER (WHERE state = 'queued' AND run_at <= ?1),
+                    count(*) FILTER (WHERE state = 'running'),
+                    count(*) FILTER (WHERE state = 'needs_review')
+               FROM jobs WHERE kind IN ('publish', 'render') AND deleted_at IS NULL",
+            [now],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?)
+    })
+}

@@ -14,12 +14,16 @@ pub mod db;
 pub mod error;
 pub mod ids;
 pub mod jobs;
+pub mod leases;
 pub mod migrate;
 pub mod money;
+pub mod notifications;
+pub mod posts;
 pub mod paths;
 pub mod progress;
 pub mod renders;
 pub mod settings;
+pub mod when;
 
 pub use db::Db;
 pub use error::{StoreError, ValidationError};
