@@ -2,7 +2,7 @@
  * Errors crossing the backend boundary. The UI branches on `code` only,
  * never on message text (the message is for humans and may change).
  */
-import type { ApiError, ErrorCode } from './bindings';
+import type { ApiError, ErrorCode } from './types';
 
 /** Every code Rust can send; a Record so a code added to the bindings fails to typecheck here. */
 const KNOWN: Record<ErrorCode, true> = {
@@ -13,6 +13,8 @@ const KNOWN: Record<ErrorCode, true> = {
   invalid_budget: true,
   invalid_currency: true,
   invalid_input: true,
+  invalid_time: true,
+  compliance_failed: true,
   not_found: true,
   conflict: true,
   invalid_media: true,

@@ -4,16 +4,17 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, ErrorCode, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
-import { createAccountStore } from './memoryAccounts';
+import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
 import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
+import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
 import { createScoreStore } from './memoryScore';
-import type { Backend } from './types';
+import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput } from './types';
 
 export interface MemorySeed {
   campaigns?: Campaign[];
@@ -43,6 +44,15 @@ export interface MemorySeed {
   accounts?: AccountView[];
   /** How long a fake sign-in waits for the browser (or checks a password), and each publish upload tick (default: latencyMs). */
   connectStepMs?: number;
+  /** Posts in any state (see memoryPosts.ts for the validation and scheduling rules). */
+  posts?: PostView[];
+  /** Banned terms and the link limit (default: none, 2 links). */
+  compliance?: ComplianceSettings;
+  /** Posting slots per account. */
+  slots?: SlotsInput[];
+  /** The publisher's health as schedulerStatus reports it (default: this app holds a live lease). */
+  scheduler?: SchedulerSeed;
+  notifications?: NotificationView[];
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -59,6 +69,8 @@ export interface MemoryBackend extends Backend {
   dumpRenders(): RenderRecord[];
   /** Every connected account (for tests). */
   dumpAccounts(): AccountView[];
+  /** Every post with its targets' events (for tests). */
+  dumpPosts(): PostView[];
   /** A rendered file disappears, as if deleted outside the app (for tests). */
   removeRenderFile(path: string): void;
   /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
@@ -155,6 +167,27 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       const render = renders.dumpRenders().find((r) => r.id === input);
       if (render) return render.output_exists ? { kind: 'video' } : undefined;
       return input.startsWith('/') ? { kind: kindOfPath(input) } : undefined;
+    },
+  });
+
+  const posts = createPostStore({
+    posts: seed.posts,
+    compliance: seed.compliance,
+    slots: seed.slots,
+    scheduler: seed.scheduler,
+    notifications: seed.notifications,
+    platforms: MEMORY_PLATFORMS,
+    timezones,
+    accounts: () => accounts.dumpAccounts(),
+    campaign: (id) => rows.find((r) => r.id === id && !r.deleted),
+    media: (id) => {
+      const asset = library.dumpAssets().find((a) => a.id === id);
+      if (asset) {
+        return { kind: asset.kind, width: asset.width, height: asset.height, duration_s: asset.duration_s, render: false };
+      }
+      const render = renders.dumpRenders().find((r) => r.id === id && r.state === 'done');
+      if (render) return { kind: 'video', width: render.width, height: render.height, duration_s: render.duration_s, render: true };
+      return undefined;
     },
   });
 
@@ -278,5 +311,27 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     accountConnect: (jobId, request, onProgress) => call('accountConnect', () => accounts.connect(jobId, request, onProgress)),
     accountDisconnect: (id) => call('accountDisconnect', () => accounts.disconnect(id)),
     publishNow: (jobId, request, onProgress) => call('publishNow', () => accounts.publishNow(jobId, request, onProgress)),
+
+    dumpPosts: posts.dumpPosts,
+    postCreate: (input) => call('postCreate', () => posts.create(input)),
+    postUpdate: (id, input, expectedVersion) => call('postUpdate', () => posts.update(id, input, expectedVersion)),
+    postGet: (id) => call('postGet', () => posts.get(id)),
+    postList: (query) => call('postList', () => posts.list(query)),
+    postDelete: (id) => call('postDelete', () => posts.remove(id)),
+    postValidate: (input) => call('postValidate', () => posts.validate(input)),
+    postSchedule: (request) => call('postSchedule', () => posts.schedule(request)),
+    postUnschedule: (id) => call('postUnschedule', () => posts.unschedule(id)),
+    targetRetry: (id) => call('targetRetry', () => posts.retry(id)),
+    targetCancel: (id) => call('targetCancel', () => posts.cancel(id)),
+    targetMarkPosted: (id, url) => call('targetMarkPosted', () => posts.markPosted(id, url)),
+    queueList: () => call('queueList', () => posts.queue()),
+    slotsGet: (accountId) => call('slotsGet', () => posts.slotsGet(accountId)),
+    slotsSet: (input) => call('slotsSet', () => posts.slotsSet(input)),
+    complianceGet: () => call('complianceGet', () => posts.complianceGet()),
+    complianceSet: (settings) => call('complianceSet', () => posts.complianceSet(settings)),
+    schedulerStatus: () => call('schedulerStatus', () => posts.status()),
+    schedulerSetPaused: (paused) => call('schedulerSetPaused', () => posts.setPaused(paused)),
+    notificationsRecent: (limit) => call('notificationsRecent', () => posts.notifications(limit)),
+    notificationsMarkRead: (ids) => call('notificationsMarkRead', () => posts.markRead(ids)),
   };
 }

@@ -1,6 +1,10 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
 import type { AccountView, AppInfo, Asset, Campaign, RenderRecord } from './bindings';
 import { fakeAsset } from './memoryAssets';
+import type { SchedulerSeed } from './memoryPosts';
+import type { NotificationView, PostView, SlotsInput, TargetState, TargetView } from './types';
+import { emptyOverrides } from '../lib/posts';
+import { rfc3339InZone } from '../lib/zoned';
 
 export const MEMORY_TIMEZONES: readonly string[] = [
   'UTC',
@@ -152,5 +156,111 @@ export function demoAccounts(now = Date.now()): AccountView[] {
       id: 'demo-acct-tt', platform: 'tiktok', platform_name: 'TikTok', instance_url: null, handle: 'democreator', display_name: 'Demo Creator',
       status: 'needs_reconnect', auth_mode: 'oauth', token_expires_at: null, connected_at: at(now - 90 * day),
     },
+  ];
+}
+
+const DEMO_TARGET_ACCOUNTS = {
+  yt: { account_id: 'demo-acct-yt', platform: 'youtube', platform_name: 'YouTube', handle: '@democreator' },
+  bsky: { account_id: 'demo-acct-bsky', platform: 'bluesky', platform_name: 'Bluesky', handle: '@democreator.bsky.social' },
+  tt: { account_id: 'demo-acct-tt', platform: 'tiktok', platform_name: 'TikTok', handle: 'democreator' },
+} as const;
+
+/**
+ * Posts in every interesting state around `now` for `npm run dev`: published, uploading, failed,
+ * missed (needs review), unconfirmed, scheduled later this month, a weekly series and a draft.
+ */
+export function demoPosts(now = Date.now()): PostView[] {
+  const hour = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // Whole hours, so chips line up on the week grid.
+  const base = now - (now % hour);
+  let n = 0;
+  const target = (who: keyof typeof DEMO_TARGET_ACCOUNTS, state: TargetState, over: Partial<TargetView> = {}): TargetView => {
+    n += 1;
+    return {
+      id: `demo-target-${n}`, ...DEMO_TARGET_ACCOUNTS[who], media: 'demo-asset-1', overrides: emptyOverrides(), state, upload_progress: null,
+      attempts: 0, next_attempt_at: null, post_url: null, platform_post_id: null, published_at: null, late_by_s: null, failure_code: null,
+      failure_message: null, attention: null, events: [], ...over,
+    };
+  };
+  const post = (id: string, at: number | null, state: PostView['state'], caption: string, targets: TargetView[], over: Partial<PostView> = {}): PostView => {
+    const tz = over.timezone ?? 'Europe/Paris';
+    return {
+      id, campaign_id: 'demo-spring-launch', campaign_name: 'Spring launch', caption, title: 'Spring launch teaser', media: 'demo-asset-1', state,
+      scheduled_at: at === null ? null : iso(at), scheduled_local: at === null ? null : rfc3339InZone(at, tz), timezone: at === null ? null : tz,
+      recurrence: null, recurrence_of: null, compliance_override: null, version: 1, targets, ...over,
+    };
+  };
+  const ev = (at: number, state: string, detail: string | null = null) => ({ at: iso(at), state, detail });
+  const published = base - 26 * hour;
+  return [
+    post('demo-post-published', published, 'done', 'Spring is here 🌸 Our launch teaser is out now! #ad #spring', [
+      target('yt', 'published', {
+        post_url: 'https://www.youtube.com/watch?v=demo1', platform_post_id: 'demo1', published_at: iso(published + 95_000), late_by_s: 95, attempts: 1,
+        events: [ev(published - 86_400_000, 'queued', 'Scheduled'), ev(published, 'uploading', '0%'), ev(published + 60_000, 'processing', null), ev(published + 95_000, 'published', 'https://www.youtube.com/watch?v=demo1')],
+      }),
+      target('bsky', 'published', {
+        post_url: 'https://bsky.app/profile/democreator.bsky.social/post/demo2', published_at: iso(published + 20_000), attempts: 1,
+        events: [ev(published - 86_400_000, 'queued', 'Scheduled'), ev(published, 'uploading', '0%'), ev(published + 20_000, 'published', 'https://bsky.app/profile/democreator.bsky.social/post/demo2')],
+      }),
+    ]),
+    post('demo-post-failed', base - 50 * hour, 'publishing', 'Behind the scenes of the shoot #ad', [
+      target('bsky', 'failed', {
+        attempts: 3, failure_code: 'platform_rejected', failure_message: 'Bluesky rejected the video: it is longer than 180 s',
+        events: [ev(base - 50 * hour, 'uploading', '0%'), ev(base - 50 * hour + 30_000, 'failed', 'Bluesky rejected the video: it is longer than 180 s')],
+      }),
+    ]),
+    post('demo-post-missed', base - 3 * hour, 'scheduled', 'Morning teaser (missed while the laptop slept) #ad', [
+      target('yt', 'needs_review', { attention: 'missed', events: [ev(base - 3 * hour, 'needs_review', 'Missed by 3 h while the computer was asleep')] }),
+    ]),
+    post('demo-post-unconfirmed', base - 6 * hour, 'publishing', 'Did this one go out? #ad', [
+      target('yt', 'unconfirmed', {
+        attention: 'unconfirmed', attempts: 1,
+        events: [ev(base - 6 * hour, 'uploading', '0%'), ev(base - 6 * hour + 40_000, 'unconfirmed', 'The final call timed out; YouTube does not show the video yet')],
+      }),
+    ]),
+    post('demo-post-uploading', base, 'publishing', 'Live now: the full launch video #ad', [
+      target('yt', 'uploading', { upload_progress: 0.45, attempts: 1, events: [ev(base, 'queued', 'Due'), ev(base + 1_000, 'uploading', '45%')] }),
+      target('bsky', 'queued'),
+    ]),
+    post('demo-post-tomorrow', base + 26 * hour, 'scheduled', 'Tomorrow: three tips for better shorts #ad', [target('yt', 'queued'), target('bsky', 'queued')]),
+    post('demo-post-weekly', base + 3 * 24 * hour + 5 * hour, 'scheduled', 'Weekly studio diary', [target('bsky', 'queued')], {
+      campaign_id: 'demo-behind-the-scenes', campaign_name: 'Behind the scenes', title: null, timezone: 'America/New_York',
+      scheduled_local: rfc3339InZone(base + 3 * 24 * hour + 5 * hour, 'America/New_York'),
+      recurrence: { freq: 'weekly', interval: 1, weekdays: [], until: null, count: 8 },
+    }),
+    post('demo-post-draft', null, 'draft', 'Draft: bloopers compilation', [target('tt', 'draft')], { campaign_id: 'demo-behind-the-scenes', campaign_name: 'Behind the scenes', title: null }),
+  ];
+}
+
+/** Weekly posting slots for the demo YouTube and Bluesky accounts. */
+export function demoSlots(): SlotsInput[] {
+  const times = (days: number[], time: string) => days.map((weekday) => ({ weekday, time }));
+  return [
+    { account_id: 'demo-acct-yt', timezone: 'Europe/Paris', slots: times([1, 3, 5], '18:00') },
+    { account_id: 'demo-acct-bsky', timezone: 'Europe/Paris', slots: [...times([2, 4], '12:30'), ...times([6], '10:00')] },
+  ];
+}
+
+export function demoScheduler(now = Date.now()): SchedulerSeed {
+  const at = (ms: number) => new Date(now - ms).toISOString();
+  const owner = 'Viral Studio (this app)';
+  return {
+    restarts: 1,
+    last_restart: at(5 * 3_600_000),
+    events: [
+      { at: at(8 * 3_600_000), owner, kind: 'started', detail: null },
+      { at: at(8 * 3_600_000 - 1_000), owner, kind: 'lease_acquired', detail: null },
+      { at: at(5 * 3_600_000), owner, kind: 'worker_restart', detail: 'The worker stopped unexpectedly and was restarted' },
+      { at: at(3 * 3_600_000), owner, kind: 'catch_up', detail: '1 post missed while the computer was asleep needs review' },
+    ],
+  };
+}
+
+export function demoNotifications(now = Date.now()): NotificationView[] {
+  const at = (ms: number) => new Date(now - ms).toISOString();
+  return [
+    { id: 'demo-note-1', at: at(26 * 3_600_000), kind: 'published', title: 'Published on YouTube', body: 'Spring is here 🌸', target_id: 'demo-target-1', post_id: 'demo-post-published', read: true },
+    { id: 'demo-note-2', at: at(50 * 3_600_000), kind: 'failed', title: 'Bluesky rejected a post', body: 'It is longer than 180 s', target_id: 'demo-target-3', post_id: 'demo-post-failed', read: false },
   ];
 }

@@ -9,7 +9,6 @@
  */
 export type {
   AccountView,
-  ApiError,
   AppInfo,
   Asset,
   AssetKind,
@@ -20,7 +19,6 @@ export type {
   CampaignPatch,
   ConnectRequest,
   Disconnected,
-  ErrorCode,
   FactorView,
   ImportFailed,
   ImportOptions,
@@ -40,6 +38,53 @@ export type {
   ScorePlatform,
   ScoreView,
 } from './bindings';
+// Until the generated bindings have the scheduler (see schedulerTypes.ts), its types come from there.
+export type {
+  AccountHealth,
+  ApiError,
+  CaptionPreview,
+  ComplianceCode,
+  ComplianceIssue,
+  ComplianceSettings,
+  ErrorCode,
+  Freq,
+  LeaseView,
+  MediaPreview,
+  NotificationKind,
+  NotificationView,
+  PostInput,
+  PostQuery,
+  PostState,
+  PostView,
+  Problem,
+  QueueItem,
+  Recurrence,
+  ScheduleRequest,
+  SchedulerEventView,
+  SchedulerStatus,
+  SlotsInput,
+  SlotView,
+  TargetCheck,
+  TargetEventView,
+  TargetInput,
+  TargetOverrides,
+  TargetState,
+  TargetView,
+  ValidationView,
+} from './schedulerTypes';
+import type {
+  ComplianceSettings,
+  NotificationView,
+  PostInput,
+  PostQuery,
+  PostView,
+  QueueItem,
+  ScheduleRequest,
+  SchedulerStatus,
+  SlotsInput,
+  SlotView,
+  ValidationView,
+} from './schedulerTypes';
 import type {
   AccountView,
   AppInfo,
@@ -166,4 +211,41 @@ export interface Backend {
    * `cancelJob(jobId)` stops before the final call (never during it).
    */
   publishNow(jobId: string, request: PublishNowRequest, onProgress: (p: ProgressEvent) => void): Promise<PublishedView>;
+
+  /** Saves a new post as a draft (no time yet). Shape errors: `invalid_input`, `not_found`. */
+  postCreate(input: PostInput): Promise<PostView>;
+  /** Replaces a draft's or scheduled post's content; `conflict` when `expectedVersion` is stale. */
+  postUpdate(id: string, input: PostInput, expectedVersion: number | null): Promise<PostView>;
+  /** One post with every target's event timeline. */
+  postGet(id: string): Promise<PostView>;
+  /** Posts scheduled in [from, to) (targets without events), plus drafts when `query.drafts`. */
+  postList(query: PostQuery): Promise<PostView[]>;
+  postDelete(id: string): Promise<void>;
+  /** Live check of a post being composed: each account's effective caption, limits, media and compliance. */
+  postValidate(input: PostInput): Promise<ValidationView>;
+  /**
+   * Schedules a saved post at a time, now or in the next free slot. A past or unreadable time is
+   * `invalid_time`; compliance issues without `override_reason` are `compliance_failed`.
+   */
+  postSchedule(request: ScheduleRequest): Promise<PostView>;
+  /** Back to draft (keeps the content). */
+  postUnschedule(id: string): Promise<PostView>;
+  /** failed / needs_reconnect / needs_review / unconfirmed → queued now. */
+  targetRetry(targetId: string): Promise<PostView>;
+  /** queued / needs_review → cancelled. */
+  targetCancel(targetId: string): Promise<PostView>;
+  /** The creator says it is on the platform (optionally where). */
+  targetMarkPosted(targetId: string, url: string | null): Promise<PostView>;
+  /** What the scheduler will publish, soonest first. */
+  queueList(): Promise<QueueItem[]>;
+  /** An account's weekly posting slots. */
+  slotsGet(accountId: string): Promise<SlotView[]>;
+  slotsSet(input: SlotsInput): Promise<SlotView[]>;
+  complianceGet(): Promise<ComplianceSettings>;
+  complianceSet(settings: ComplianceSettings): Promise<ComplianceSettings>;
+  /** The publisher's health: lease, queue depth, restarts, per-account errors, recent events. */
+  schedulerStatus(): Promise<SchedulerStatus>;
+  schedulerSetPaused(paused: boolean): Promise<SchedulerStatus>;
+  notificationsRecent(limit: number): Promise<NotificationView[]>;
+  notificationsMarkRead(ids: string[]): Promise<void>;
 }

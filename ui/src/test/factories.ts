@@ -2,7 +2,8 @@
  * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
  * describe a library asset the same way.
  */
-import type { Asset, Campaign, RenderRecord } from '../backend/bindings';
+import type { Asset, Campaign, PlatformId, RenderRecord } from '../backend/bindings';
+import type { PostView, TargetView } from '../backend/schedulerTypes';
 
 /** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
 export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
@@ -67,5 +68,52 @@ export function renderBase(id: string, assetId: string, at: string): RenderRecor
     error_message: null,
     request: null,
     created_at: at,
+  };
+}
+
+/** A target of a post to an X account `acct-x` (@democreator), queued, with no history. */
+export function targetBase(id: string, over: Partial<TargetView> = {}): TargetView {
+  return {
+    id,
+    account_id: 'acct-x',
+    platform: 'x' satisfies PlatformId,
+    platform_name: 'X',
+    handle: '@democreator',
+    media: null,
+    overrides: { caption: null, title: null, hashtags: [], first_comment: null, thread_parts: [], privacy: null, options: {} },
+    state: 'queued',
+    upload_progress: null,
+    attempts: 0,
+    next_attempt_at: null,
+    post_url: null,
+    platform_post_id: null,
+    published_at: null,
+    late_by_s: null,
+    failure_code: null,
+    failure_message: null,
+    attention: null,
+    events: [],
+    ...over,
+  };
+}
+
+/** A post of campaign `campaignId` scheduled at `at` (UTC; a draft when null) to the given targets. */
+export function postBase(id: string, campaignId: string, at: string | null, targets: TargetView[]): PostView {
+  return {
+    id,
+    campaign_id: campaignId,
+    campaign_name: 'Seeded',
+    caption: 'Hello from the calendar',
+    title: null,
+    media: null,
+    state: at === null ? 'draft' : 'scheduled',
+    scheduled_at: at,
+    scheduled_local: at === null ? null : at.replace(/(\.\d+)?Z$/, '+00:00'),
+    timezone: at === null ? null : 'UTC',
+    recurrence: null,
+    recurrence_of: null,
+    compliance_override: null,
+    version: 1,
+    targets,
   };
 }
