@@ -5,6 +5,7 @@ pub mod bindings;
 mod commands;
 mod jobs;
 mod logging;
+mod publisher;
 mod state;
 mod tray;
 mod window;
@@ -33,12 +34,16 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .manage(state)
         .manage(jobs::Jobs::default())
+        .manage(publisher::Publisher::default())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(move |app| {
             builder.mount_events(app);
             commands::assets::allow_library(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle())?;
+            publisher::start(app.handle());
             Ok(())
         })
         .on_window_event(window::on_event)
@@ -48,6 +53,7 @@ pub fn run() {
         Ok(app) => app.run(|handle, event| {
             if let tauri::RunEvent::Exit = event {
                 window::save_geometry(handle);
+                publisher::stop(handle);
                 tracing::info!("exiting");
             }
         }),

@@ -31,6 +31,8 @@ pub enum ErrorCode {
     MediaRelayMissing,
     InsecureUrl,
     Unsupported,
+    ComplianceFailed,
+    InvalidTime,
     DatabaseNewer,
     DatabaseCorrupt,
     DatabaseBusy,
@@ -40,7 +42,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 30] = [
         Self::InvalidName,
         Self::InvalidTimezone,
         Self::InvalidDate,
@@ -63,6 +65,8 @@ impl ErrorCode {
         Self::MediaRelayMissing,
         Self::InsecureUrl,
         Self::Unsupported,
+        Self::ComplianceFailed,
+        Self::InvalidTime,
         Self::DatabaseNewer,
         Self::DatabaseCorrupt,
         Self::DatabaseBusy,
@@ -95,6 +99,8 @@ impl ErrorCode {
             Self::MediaRelayMissing => "media_relay_missing",
             Self::InsecureUrl => "insecure_url",
             Self::Unsupported => "unsupported",
+            Self::ComplianceFailed => "compliance_failed",
+            Self::InvalidTime => "invalid_time",
             Self::DatabaseNewer => "database_newer",
             Self::DatabaseCorrupt => "database_corrupt",
             Self::DatabaseBusy => "database_busy",
@@ -127,6 +133,8 @@ impl ErrorCode {
                 | Self::MediaRelayMissing
                 | Self::InsecureUrl
                 | Self::Unsupported
+                | Self::ComplianceFailed
+                | Self::InvalidTime
         )
     }
 }
@@ -156,6 +164,8 @@ fn validation_code(v: &ValidationError) -> ErrorCode {
         V::BadAmount(_) | V::NegativeAmount | V::TooManyDecimals { .. } | V::AmountTooLarge => ErrorCode::InvalidBudget,
         V::CurrencyWithoutBudget => ErrorCode::InvalidBudget,
         V::UnknownCurrency(_) | V::BudgetWithoutCurrency => ErrorCode::InvalidCurrency,
+        V::BadTime(_) => ErrorCode::InvalidTime,
+        V::BadRecurrence(_) => ErrorCode::InvalidInput,
     }
 }
 

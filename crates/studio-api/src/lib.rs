@@ -10,12 +10,17 @@ pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;
+pub mod posts;
 pub mod progress;
 pub mod publish;
+pub mod publisher;
 pub mod render_helper;
 pub mod renders;
+pub mod schedule;
 pub mod score;
 pub mod settings;
+pub mod status;
+pub mod validate;
 
 pub use context::Context;
 pub use error::{ApiError, ErrorCode};

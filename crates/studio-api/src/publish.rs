@@ -57,6 +57,35 @@ pub fn media_facts(path: &std::path::Path) -> ApiResult<MediaFacts> {
     })
 }
 
+/// A signed-in session for `account`: a fresh token (refreshed ahead of expiry) and the
+/// platform's endpoints.
+pub(crate) fn prepare_session(
+    ctx: &Context,
+    account: &accounts::Account,
+    platform: PlatformId,
+    c: &dyn studio_publish::connector::Connector,
+) -> ApiResult<studio_publish::connector::Session> {
+    let token = fresh_token(ctx, account, false)?;
+    let endpoints = Endpoints::resolve(platform, account.instance_url.as_deref())?;
+    let endpoints = crate::accounts::api_endpoints(platform, &endpoints, &token)?;
+    let mut s = session(platform, c, endpoints, token.access)?;
+    s.user_id = account.platform_user_id.clone();
+    s.handle = account.handle.clone();
+    Ok(s)
+}
+
+/// A new access token after the platform refused the current one.
+pub(crate) fn reauthorize(
+    ctx: &Context,
+    account: &accounts::Account,
+    platform: PlatformId,
+) -> Result<Sensitive<String>, PublishError> {
+    fresh_token(ctx, account, true).map(|t| t.access).map_err(|e| match e.code {
+        ErrorCode::NeedsReconnect => PublishError::Reconnect { platform: rules(platform).name.clone(), message: e.message },
+        _ => PublishError::retry(&rules(platform).name, e.message),
+    })
+}
+
 struct JobProgress<'a> {
     ctx: &'a Context,
     job_id: String,
@@ -109,12 +138,14 @@ pub fn publish_now(
         "caption_chars": req.caption.chars().count(), "title": req.title,
     });
     let job_id = jobs::start(&mut ctx.db(), "publish_now", &payload.to_string(), ctx.actor())?;
-    let token = fresh_token(ctx, &account, false)?;
-    let endpoints = Endpoints::resolve(platform, account.instance_url.as_deref())?;
-    let endpoints = crate::accounts::api_endpoints(platform, &endpoints, &token)?;
-    let mut s = session(platform, c.as_ref(), endpoints, token.access)?;
-    s.user_id = account.platform_user_id.clone();
-    s.handle = account.handle.clone();
+    let s = prepare_session(ctx, &account, platform, c.as_ref());
+    let mut s = match s {
+        Ok(s) => s,
+        Err(e) => {
+            jobs::finish(&mut ctx.db(), &job_id, "failed", Some(&format!("{}: {}", e.code.as_str(), e.message)))?;
+            return Err(e);
+        }
+    };
 
     let options: serde_json::Map<String, serde_json::Value> =
         req.options.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
@@ -125,14 +156,7 @@ pub fn publish_now(
         options: &options,
         idempotency_key: &job_id,
     };
-    let reauth = || -> Result<Sensitive<String>, PublishError> {
-        fresh_token(ctx, &account, true).map(|t| t.access).map_err(|e| match e.code {
-            ErrorCode::NeedsReconnect => {
-                PublishError::Reconnect { platform: rules(platform).name.clone(), message: e.message }
-            }
-            _ => PublishError::retry(&rules(platform).name, e.message),
-        })
-    };
+    let reauth = || reauthorize(ctx, &account, platform);
     let mut progress = JobProgress { ctx, job_id: job_id.clone(), on_progress, cancelled };
     let mut state = PublishState::default();
     let outcome = studio_publish::publish::publish(c.as_ref(), &mut s, &draft, &mut state, &mut progress, &reauth);

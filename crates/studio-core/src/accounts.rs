@@ -135,6 +135,15 @@ pub fn get(db: &Db, id: &str) -> Result<Account> {
     })
 }
 
+/// Like [`get`], also for disconnected accounts: published posts still name them.
+pub fn get_any(db: &Db, id: &str) -> Result<Account> {
+    db.read(|c| {
+        c.query_row(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { entity: "account", id: id.to_string() })
+    })
+}
+
 pub fn list(db: &Db) -> Result<Vec<Account>> {
     db.read(|c| {
         let mut stmt = c.prepare(&format!(

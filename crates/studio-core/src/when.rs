@@ -65,7 +65,7 @@ pub fn next_free_slot(slots: &[Slot], after_ms: i64, taken: &dyn Fn(i64) -> bool
     Ok(best)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Freq {
     Daily,
@@ -74,7 +74,7 @@ pub enum Freq {
 
 /// A recurring post's rule, evaluated in `timezone`'s wall-clock time at the first occurrence's
 /// local time of day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Recurrence {
     pub freq: Freq,
     /// Every `interval` days or weeks (≥ 1).

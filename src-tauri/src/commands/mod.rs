@@ -3,5 +3,7 @@ pub mod accounts;
 pub mod app;
 pub mod assets;
 pub mod campaigns;
+pub mod posts;
 pub mod renders;
+pub mod scheduler;
 pub mod score;

@@ -234,6 +234,166 @@ async publishNow(jobId: string, request: PublishNowRequest, onProgress: TAURI_CH
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async postCreate(input: PostInput) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_create", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postUpdate(id: string, input: PostInput, expectedVersion: number | null) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_update", { id, input, expectedVersion }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postGet(id: string) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postList(query: PostQuery) : Promise<Result<PostView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_list", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postDelete(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postValidate(input: PostInput) : Promise<Result<ValidationView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_validate", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postSchedule(req: ScheduleRequest) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_schedule", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postUnschedule(id: string) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_unschedule", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async targetRetry(id: string) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("target_retry", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async targetCancel(id: string) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("target_cancel", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async targetMarkPosted(id: string, url: string | null) : Promise<Result<PostView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("target_mark_posted", { id, url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async queueList() : Promise<Result<QueueItem[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("queue_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async slotsGet(accountId: string) : Promise<Result<SlotView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("slots_get", { accountId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async slotsSet(input: SlotsInput) : Promise<Result<SlotView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("slots_set", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async complianceGet() : Promise<Result<ComplianceSettings, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("compliance_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async complianceSet(settings: ComplianceSettings) : Promise<Result<ComplianceSettings, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("compliance_set", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async schedulerStatus() : Promise<Result<SchedulerStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("scheduler_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async schedulerSetPaused(paused: boolean) : Promise<Result<SchedulerStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("scheduler_set_paused", { paused }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async notificationsRecent(limit: number) : Promise<Result<NotificationView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notifications_recent", { limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async notificationsMarkRead(ids: string[]) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notifications_mark_read", { ids }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -247,6 +407,11 @@ async publishNow(jobId: string, request: PublishNowRequest, onProgress: TAURI_CH
 
 /** user-defined types **/
 
+export type AccountHealth = { account_id: string; platform: PlatformId; handle: string; status: string; last_error: string | null; last_error_at: string | null; 
+/**
+ * Rate limited: nothing is sent for this account before then.
+ */
+paused_until: string | null }
 export type AccountView = { id: string; platform: PlatformId; platform_name: string; instance_url: string | null; handle: string; display_name: string | null; 
 /**
  * connected, expiring or needs_reconnect.
@@ -323,6 +488,26 @@ export type CampaignPatch = { name: string | null; goal: string | null; starts_o
  * The version the edit was based on; a newer stored version answers `conflict`.
  */
 expected_version: number | null }
+export type CaptionPreview = { 
+/**
+ * The caption this account posts (its override or the base, with its hashtags).
+ */
+text: string; count: number; limit: number; unit: string; 
+/**
+ * When over the limit: how many leading characters fit.
+ */
+fits_chars: number | null }
+export type ComplianceCode = "disclosure_missing" | "banned_term" | "too_many_links"
+export type ComplianceIssue = { code: ComplianceCode; message: string; account_id: string | null }
+export type ComplianceSettings = { 
+/**
+ * Words or phrases that must not appear (case-insensitive).
+ */
+banned_terms: string[]; 
+/**
+ * Most links one caption may carry (platform limits apply on top).
+ */
+max_links: number }
 /**
  * What the creator gives to connect. Secrets are plain strings only on the way in.
  */
@@ -344,7 +529,7 @@ export type Disconnected = { id: string;
  * Whether the platform was asked to revoke the app's access (not every platform allows it).
  */
 revoked: boolean; note: string | null }
-export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "needs_reconnect" | "rate_limited" | "platform_rejected" | "platform_unavailable" | "outcome_unknown" | "keychain_unavailable" | "auth_failed" | "media_relay_missing" | "insecure_url" | "unsupported" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "needs_reconnect" | "rate_limited" | "platform_rejected" | "platform_unavailable" | "outcome_unknown" | "keychain_unavailable" | "auth_failed" | "media_relay_missing" | "insecure_url" | "unsupported" | "compliance_failed" | "invalid_time" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
 /**
  * One factor as the score panel draws it.
  */
@@ -369,6 +554,7 @@ potential: number; advice: string | null;
  * The platform would reject or cut the post for this.
  */
 blocking: boolean }
+export type Freq = "daily" | "weekly"
 export type ImportFailed = { path: string; 
 /**
  * Stable: empty_file, unreadable, unsupported_format, corrupt_media, image_too_large,
@@ -386,7 +572,23 @@ export type ImportSkipped = { path: string; reason: string;
  * The asset that already holds these bytes.
  */
 existing_id: string | null }
+export type LeaseView = { owner_label: string; since: string; heartbeat_at: string; expires_at: string; 
+/**
+ * False when the holder stopped heartbeating (crashed, asleep): another process may take over.
+ */
+alive: boolean }
 export type LimitsView = { caption_max: number; caption_unit: string; title_max: number | null; hashtags_max: number | null; videos_max: number; images_max: number; video_duration_min_s: number | null; video_duration_max_s: number | null; video_size_max_mb: number | null }
+export type MediaPreview = { width: number | null; height: number | null; duration_s: number | null; 
+/**
+ * "9:16", "16:9", "1:1", or "W:H" reduced.
+ */
+aspect: string | null; required_aspect: string | null; aspect_ok: boolean; 
+/**
+ * The preset scheduling renders for this platform (the video's shape does not fit it).
+ */
+render_preset: string | null }
+export type NotificationKind = "published" | "failed" | "needs_attention" | "late"
+export type NotificationView = { id: string; at: string; kind: NotificationKind; title: string; body: string; target_id: string | null; post_id: string | null; read: boolean }
 export type PlatformId = "youtube" | "tiktok" | "instagram" | "facebook" | "x" | "linkedin" | "threads" | "pinterest" | "mastodon" | "bluesky"
 export type PlatformView = { id: PlatformId; name: string; 
 /**
@@ -409,7 +611,40 @@ redirect_uri: string | null; any_port: boolean; scopes: string[]; needs_media_re
  * False while this platform's connector is not available in this build.
  */
 available: boolean }
+export type PostInput = { campaign_id: string; caption: string; title: string | null; 
+/**
+ * An asset or render id used by every target that does not name its own.
+ */
+media: string | null; targets: TargetInput[] }
+export type PostQuery = { 
+/**
+ * RFC 3339 bounds of the scheduled time (calendar range).
+ */
+from: string | null; to: string | null; campaign_id: string | null; 
+/**
+ * Also list drafts without a time.
+ */
+drafts: boolean }
+export type PostState = "draft" | "scheduled" | "publishing" | "done" | "cancelled"
+export type PostView = { id: string; campaign_id: string; campaign_name: string; caption: string; title: string | null; media: string | null; state: PostState; 
+/**
+ * RFC 3339 in UTC.
+ */
+scheduled_at: string | null; 
+/**
+ * The same instant in the zone it was scheduled in (what the creator chose).
+ */
+scheduled_local: string | null; timezone: string | null; recurrence: Recurrence | null; 
+/**
+ * The first post of the series this one repeats.
+ */
+recurrence_of: string | null; compliance_override: string | null; version: number; targets: TargetView[] }
 export type PresetInfo = { name: string; label: string; width: number; height: number; fps: number }
+export type Problem = { 
+/**
+ * caption, title, media, account, first_comment or thread_parts.
+ */
+field: string; message: string }
 export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
 export type PublishNowRequest = { account_id: string; 
 /**
@@ -425,6 +660,28 @@ export type PublishedView = { account_id: string; platform: PlatformId; post_id:
  * The job that holds the publish record (platform ids, outcome).
  */
 job_id: string }
+export type QueueItem = { post_id: string; target_id: string; account_id: string; platform: PlatformId; handle: string; caption: string; due_at: string; state: TargetState; attempts: number; next_attempt_at: string | null }
+/**
+ * A recurring post's rule, evaluated in `timezone`'s wall-clock time at the first occurrence's
+ * local time of day.
+ */
+export type Recurrence = { freq: Freq; 
+/**
+ * Every `interval` days or weeks (≥ 1).
+ */
+interval: number; 
+/**
+ * Weekly only: ISO weekdays; empty means the first occurrence's weekday.
+ */
+weekdays?: number[]; 
+/**
+ * Last local date an occurrence may fall on.
+ */
+until?: string | null; 
+/**
+ * Total number of occurrences, the first included.
+ */
+count?: number | null }
 /**
  * Render progress as the app shows it: a stage, how far, and how long is left.
  */
@@ -503,6 +760,25 @@ encoder_fallback: string | null; preset: string; source_loudness_lufs: number | 
  * The libavfilter graphs that ran, exactly.
  */
 video_graph: string; audio_graph: string; measure_graph: string | null; loudness_passes: number }
+export type ScheduleRequest = { post_id: string; 
+/**
+ * RFC 3339, or a local "2026-03-29T18:00" read in `timezone`.
+ */
+at: string | null; 
+/**
+ * IANA zone; default: the campaign's.
+ */
+timezone: string | null; next_slot: boolean; now: boolean; recurrence: Recurrence | null; 
+/**
+ * Publish despite compliance issues; the reason goes to the audit log.
+ */
+override_reason: string | null; expected_version: number | null }
+export type SchedulerEventView = { at: string; owner: string; kind: string; detail: string | null }
+export type SchedulerStatus = { paused: boolean; lease: LeaseView | null; queued: number; due_now: number; running: number; needs_review: number; 
+/**
+ * Targets the creator should look at: failed, unconfirmed, needs reconnect or review.
+ */
+needs_attention: number; restarts: number; last_restart: string | null; accounts: AccountHealth[]; next: QueueItem[]; events: SchedulerEventView[] }
 /**
  * A platform the score knows, for pickers.
  */
@@ -520,6 +796,79 @@ model: string; model_version: string; heldout_spearman: number | null; blockers:
  * The video's features came from the cache.
  */
 cached: boolean }
+export type SlotTime = { weekday: number; time: string }
+export type SlotView = { 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * "HH:MM" local time.
+ */
+time: string; timezone: string }
+export type SlotsInput = { account_id: string; timezone: string; slots: SlotTime[] }
+export type TargetCheck = { account_id: string; platform: PlatformId; platform_name: string; handle: string; caption: CaptionPreview; title: string | null; media: MediaPreview | null; problems: Problem[] }
+export type TargetEventView = { at: string; state: string; detail: string | null }
+export type TargetInput = { account_id: string; 
+/**
+ * An asset or render id for this account only (e.g. its 9:16 render).
+ */
+media: string | null; overrides: TargetOverrides }
+/**
+ * Per-account changes to the base post. Empty fields mean "as the base post".
+ */
+export type TargetOverrides = { caption: string | null; title: string | null; 
+/**
+ * Appended to the caption as `#tag` words.
+ */
+hashtags: string[]; first_comment: string | null; 
+/**
+ * Follow-up parts posted as replies (threads on X, Bluesky, Mastodon, Threads).
+ */
+thread_parts: string[]; 
+/**
+ * public, unlisted, private… (the platform's own words).
+ */
+privacy: string | null; 
+/**
+ * Platform options: board_id, alt_text, branded_content=true, …
+ */
+options: Partial<{ [key in string]: string }> }
+export type TargetState = "draft" | "queued" | "uploading" | "processing" | "published" | "failed" | "unconfirmed" | "needs_reconnect" | "cancelled" | 
+/**
+ * Missed while the machine was off or asleep, too late to publish without asking.
+ */
+"needs_review"
+export type TargetView = { id: string; account_id: string; platform: PlatformId; platform_name: string; handle: string; 
+/**
+ * The asset or render this target posts (its own or the post's).
+ */
+media: string | null; overrides: TargetOverrides; state: TargetState; 
+/**
+ * 0–1 while uploading.
+ */
+upload_progress: number | null; attempts: number; 
+/**
+ * RFC 3339: when the next automatic try is due (after a retryable failure).
+ */
+next_attempt_at: string | null; post_url: string | null; platform_post_id: string | null; published_at: string | null; 
+/**
+ * Published this many seconds after its time (catch-up after sleep or an outage).
+ */
+late_by_s: number | null; failure_code: string | null; failure_message: string | null; 
+/**
+ * Why the creator must decide (missed, unconfirmed).
+ */
+attention: string | null; events: TargetEventView[] }
+export type ValidationView = { targets: TargetCheck[]; compliance: ComplianceIssue[]; 
+/**
+ * No platform would refuse it.
+ */
+valid: boolean; 
+/**
+ * Valid and compliant: scheduling needs no override.
+ */
+can_schedule: boolean }
 
 /** tauri-specta globals **/
 

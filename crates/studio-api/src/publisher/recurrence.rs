@@ -1,0 +1,76 @@
+//! Recurring posts: when an occurrence becomes due, its successor is created as a post of its
+//! own (own targets, own idempotency keys) at the next wall-clock time in the post's zone. The
+//! unique (recurrence_of, occurrence) pair makes this idempotent across crashes.
+use rusqlite::params;
+use studio_core::ids::new_id;
+use studio_core::posts::{self, Post};
+use studio_core::when::Recurrence;
+
+use super::fault;
+use crate::{ApiResult, Context};
+
+pub fn spawn_due_occurrences(ctx: &Context, now: i64) -> ApiResult<usize> {
+    let due: Vec<Post> = {
+        let db = ctx.db();
+        let ids: Vec<String> = db.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT p.id FROM posts p
+                  WHERE p.recurrence IS NOT NULL AND p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL
+                    AND p.scheduled_at <= ?1 AND p.state IN ('scheduled', 'publishing', 'done')
+                    AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.recurrence_of = coalesce(p.recurrence_of, p.id)
+                                      AND n.occurrence = coalesce(p.occurrence, 0) + 1)
+                  LIMIT 100",
+            )?;
+            let rows = stmt.query_map([now], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(rows)
+        })?;
+        ids.iter().filter_map(|id| posts::get(&db, id).ok()).collect()
+    };
+    let mut made = 0;
+    for p in due {
+        let (Some(rule), Some(tz), Some(at)) = (p.recurrence.as_deref(), p.timezone.as_deref(), p.scheduled_at) else { continue };
+        let Ok(rule) = serde_json::from_str::<Recurrence>(rule) else {
+            tracing::warn!(post = %p.id, "unreadable repeat rule; the series stops here");
+            continue;
+        };
+        let root_id = p.recurrence_of.clone().unwrap_or_else(|| p.id.clone());
+        let first_at = if root_id == p.id { at } else { posts::get(&ctx.db(), &root_id).ok().and_then(|r| r.scheduled_at).unwrap_or(at) };
+        let index = u32::try_from(p.occurrence.unwrap_or(0)).unwrap_or(0);
+        let Some(next_at) = rule.next(tz, first_at, at, index)? else { continue };
+        fault::point("occurrence_spawn");
+        let targets = posts::targets(&ctx.db(), &p.id)?;
+        let stamp = studio_core::clock::now_ms();
+        let created = ctx.db().write(|tx| {
+            let id = new_id();
+            let inserted = tx.execute(
+                "INSERT INTO posts (id, campaign_id, caption, title, media_ref, state, scheduled_at, timezone, recurrence,
+                                    recurrence_of, occurrence, compliance_override, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'scheduled', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+                 ON CONFLICT DO NOTHING",
+                params![id, p.campaign_id, p.caption, p.title, p.media_ref, next_at, tz, p.recurrence, root_id,
+                        i64::from(index) + 1, p.compliance_override, stamp],
+            )?;
+            if inserted == 0 {
+                return Ok(false);
+            }
+            for t in &targets {
+                let tid = new_id();
+                tx.execute(
+                    "INSERT INTO post_targets (id, post_id, account_id, asset_id, render_id, overrides_json, state,
+                                               idempotency_key, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?8)",
+                    params![tid, id, t.account_id, t.asset_id, t.render_id, t.overrides_json, new_id(), stamp],
+                )?;
+                posts::event(tx, &tid, "queued", Some(&format!("repeat {} of the series", index + 2)), stamp)?;
+                studio_core::jobs::enqueue(tx, "publish", &tid, next_at, stamp)?;
+            }
+            Ok(true)
+        })?;
+        fault::point("occurrence_spawned");
+        if created {
+            made += 1;
+            tracing::info!(post = %p.id, next = %studio_core::clock::rfc3339(next_at), "scheduled the next occurrence");
+        }
+    }
+    Ok(made)
+}

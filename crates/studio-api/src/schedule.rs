@@ -1,0 +1,438 @@
+//! Putting posts on the calendar: at a time in a zone, now, the next free queue slot of its
+//! accounts, or on a repeat; and the creator's decisions about single targets (retry, cancel,
+//! "I posted it myself").
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use studio_core::clock::now_ms;
+use studio_core::posts::{self, ScheduleChange};
+use studio_core::when::{self, Recurrence, Slot};
+use studio_core::{accounts, audit, campaigns};
+use studio_publish::PlatformId;
+
+use crate::accounts::parse_platform;
+use crate::posts::{view, PostInput, PostView, TargetInput, TargetOverrides, TargetState};
+use crate::validate::validate;
+use crate::{ApiError, ApiResult, Context, ErrorCode};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct ScheduleRequest {
+    pub post_id: String,
+    /// RFC 3339, or a local "2026-03-29T18:00" read in `timezone`.
+    pub at: Option<String>,
+    /// IANA zone; default: the campaign's.
+    pub timezone: Option<String>,
+    pub next_slot: bool,
+    pub now: bool,
+    pub recurrence: Option<Recurrence>,
+    /// Publish despite compliance issues; the reason goes to the audit log.
+    pub override_reason: Option<String>,
+    pub expected_version: Option<u32>,
+}
+
+/// How far in the past a chosen time may be (a slow click) before it is refused.
+const PAST_TOLERANCE_MS: i64 = 60_000;
+
+/// The composer's input rebuilt from a stored post, to validate exactly what will be posted.
+pub(crate) fn input_of(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
+    let p = studio_core::posts::get(&ctx.db(), post_id)?;
+    let targets = studio_core::posts::targets(&ctx.db(), post_id)?;
+    Ok(PostInput {
+        campaign_id: p.campaign_id,
+        caption: p.caption,
+        title: p.title,
+        media: p.media_ref,
+        targets: targets
+            .iter()
+            .filter(|t| t.state == "draft" || t.state == "queued")
+            .map(|t| TargetInput {
+                account_id: t.account_id.clone(),
+                media: t.render_id.clone().or_else(|| t.asset_id.clone()),
+                overrides: serde_json::from_str::<TargetOverrides>(&t.overrides_json).unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+fn slots_of(ctx: &Context, account_id: &str) -> ApiResult<Vec<Slot>> {
+    ctx.db()
+        .read(|c| {
+            let mut stmt =
+                c.prepare("SELECT weekday, minute, timezone FROM queue_slots WHERE account_id = ?1 ORDER BY weekday, minute")?;
+            let rows = stmt
+                .query_map([account_id], |r| Ok(Slot { weekday: r.get(0)?, minute: r.get(1)?, timezone: r.get(2)? }))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .map_err(Into::into)
+}
+
+/// Times already used by scheduled posts of these accounts (a slot is free when none is within a
+/// minute of it).
+fn taken_times(ctx: &Context, account_ids: &[String], except_post: &str) -> ApiResult<Vec<i64>> {
+    let ids = serde_json::to_string(account_ids).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    ctx.db()
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT DISTINCT p.scheduled_at FROM posts p JOIN post_targets t ON t.post_id = p.id
+                  WHERE p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL AND p.id <> ?2
+                    AND t.account_id IN (SELECT value FROM json_each(?1)) AND t.state NOT IN ('cancelled', 'draft')",
+            )?;
+            let rows = stmt.query_map(params![ids, except_post], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok(rows)
+        })
+        .map_err(Into::into)
+}
+
+pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
+    let post = studio_core::posts::get(&ctx.db(), &req.post_id)?;
+    let input = input_of(ctx, &req.post_id)?;
+    let check = validate(ctx, &input)?;
+    if !check.valid {
+        let first: Vec<String> = check
+            .targets
+            .iter()
+            .flat_map(|t| t.problems.iter().map(move |p| format!("{}: {}", t.platform_name, p.message)))
+            .take(3)
+            .collect();
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            if first.is_empty() { "nothing to publish: choose an account".to_string() } else { first.join("; ") },
+        ));
+    }
+    let reason = req.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if !check.compliance.is_empty() && reason.is_none() {
+        let list: Vec<&str> = check.compliance.iter().map(|c| c.message.as_str()).collect();
+        return Err(ApiError::new(
+            ErrorCode::ComplianceFailed,
+            format!("{}. Fix it, or give a reason to override.", list.join("; ")),
+        ));
+    }
+    let campaign = campaigns::get(&ctx.db(), &post.campaign_id)?;
+    let tz = match req.timezone.as_deref().or(post.timezone.as_deref()) {
+        Some(z) => studio_core::civil::canonical_timezone(z)?,
+        None => campaign.timezone.clone(),
+    };
+    let now = now_ms();
+    let at = if req.now {
+        now
+    } else if req.next_slot {
+        let accounts: Vec<String> = input.targets.iter().map(|t| t.account_id.clone()).collect();
+        let mut slots = Vec::new();
+        for a in &accounts {
+            slots.extend(slots_of(ctx, a)?);
+        }
+        if slots.is_empty() {
+            return Err(ApiError::new(ErrorCode::InvalidTime, "none of these accounts has posting slots; add some on the Accounts screen"));
+        }
+        let taken = taken_times(ctx, &accounts, &req.post_id)?;
+        when::next_free_slot(&slots, now, &|t| taken.iter().any(|x| (x - t).abs() < 60_000))?
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "no free slot in the next 26 weeks"))?
+    } else {
+        let text = req.at.as_deref().ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "choose a time, post now or the next slot"))?;
+        let at = when::parse_when(text, &tz)?;
+        if at < now - PAST_TOLERANCE_MS {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTime,
+                format!("{} is in the past; choose a later time or post now", when::in_zone(at, &tz).unwrap_or_default()),
+            ));
+        }
+        at
+    };
+    let recurrence_json = match &req.recurrence {
+        Some(r) => {
+            r.validate()?;
+            Some(serde_json::to_string(r).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?)
+        }
+        None => None,
+    };
+    let ch = ScheduleChange {
+        at_ms: at,
+        timezone: &tz,
+        recurrence_json: recurrence_json.as_deref(),
+        compliance_override: if check.compliance.is_empty() { None } else { reason },
+        expected_version: req.expected_version.map(i64::from),
+    };
+    let p = posts::schedule(&mut ctx.db(), &req.post_id, &ch, ctx.actor())?;
+    queue_variant_renders(ctx, &req.post_id, &check, at)?;
+    view(ctx, p, true)
+}
+
+/// Targets whose platform wants another shape than the chosen asset get that render queued now,
+/// so publish time is not spent rendering. The publish job waits for it.
+fn queue_variant_renders(ctx: &Context, post_id: &str, check: &crate::validate::ValidationView, _at: i64) -> ApiResult<()> {
+    let targets = posts::targets(&ctx.db(), post_id)?;
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        for t in &targets {
+            let Some(preset) = check
+                .targets
+                .iter()
+                .find(|c| c.account_id == t.account_id)
+                .and_then(|c| c.media.as_ref())
+                .and_then(|m| m.render_preset.clone())
+            else {
+                continue;
+            };
+            if t.render_id.is_some() || t.state != "queued" {
+                continue;
+            }
+            let pending: i64 = tx.query_row(
+                "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'render' AND state IN ('queued', 'running')",
+                [&t.id],
+                |r| r.get(0),
+            )?;
+            if pending == 0 {
+                let id = studio_core::jobs::enqueue(tx, "render", &t.id, now, now)?;
+                tx.execute("UPDATE jobs SET payload_json = ?2 WHERE id = ?1", params![id, serde_json::json!({ "preset": preset }).to_string()])?;
+                posts::event(tx, &t.id, "queued", Some(&format!("rendering the {preset} version ahead of time")), now)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+pub fn unschedule(ctx: &Context, id: &str) -> ApiResult<PostView> {
+    let p = posts::unschedule(&mut ctx.db(), id, ctx.actor())?;
+    view(ctx, p, true)
+}
+
+fn target_post(ctx: &Context, target_id: &str) -> ApiResult<(studio_core::posts::Target, studio_core::posts::Post)> {
+    let t = posts::target(&ctx.db(), target_id)?;
+    let p = posts::get(&ctx.db(), &t.post_id)?;
+    Ok((t, p))
+}
+
+/// The creator asks to try again: now, from wherever the last attempt stopped (the platform ids
+/// kept in its checkpoint mean an upload resumes and an uncertain final call is checked first).
+pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
+    let (t, p) = target_post(ctx, target_id)?;
+    let state = TargetState::of_row(&t);
+    if !matches!(state, TargetState::Failed | TargetState::NeedsReconnect | TargetState::NeedsReview | TargetState::Unconfirmed) {
+        return Err(ApiError::new(ErrorCode::Conflict, format!("this target is {}; only failed or stuck targets can be retried", t.state)));
+    }
+    if state == TargetState::NeedsReconnect {
+        let account = accounts::get(&ctx.db(), &t.account_id)?;
+        if account.status == "needs_reconnect" {
+            return Err(ApiError::new(ErrorCode::NeedsReconnect, "reconnect the account on the Accounts screen first"));
+        }
+    }
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        tx.execute(
+            "UPDATE post_targets SET state = 'queued', attention = NULL, failure_code = NULL, failure_message = NULL,
+                    next_attempt_at = NULL, updated_at = ?2, version = version + 1
+              WHERE id = ?1",
+            params![t.id, now],
+        )?;
+        let moved = tx.execute(
+            "UPDATE jobs SET state = 'queued', run_at = ?2, due_at = ?2, attempts = 0, lease_owner = NULL,
+                    lease_expires_at = NULL, updated_at = ?2, version = version + 1
+              WHERE ref_id = ?1 AND kind = 'publish' AND state <> 'running'",
+            params![t.id, now],
+        )?;
+        if moved == 0 {
+            studio_core::jobs::enqueue(tx, "publish", &t.id, now, now)?;
+        }
+        posts::event(tx, &t.id, "queued", Some("retry requested"), now)?;
+        posts::refresh_post_state(tx, &t.post_id, now)?;
+        audit::record(
+            tx,
+            audit::Entry { actor: ctx.actor(), action: "target.retry", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({ "from": t.state }) },
+        )?;
+        Ok(())
+    })?;
+    view(ctx, p, true)
+}
+
+pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
+    let (t, p) = target_post(ctx, target_id)?;
+    if !matches!(t.state.as_str(), "queued" | "draft" | "failed" | "needs_reconnect") {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("this target is {}; it can no longer be cancelled", t.state),
+        ));
+    }
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        let running: i64 = tx.query_row(
+            "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'publish' AND state = 'running'",
+            [&t.id],
+            |r| r.get(0),
+        )?;
+        if running > 0 {
+            return Err(studio_core::StoreError::InUse("this target is being published right now".into()));
+        }
+        tx.execute("UPDATE jobs SET state = 'cancelled', updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'needs_review')", params![t.id, now])?;
+        tx.execute(
+            "UPDATE post_targets SET state = 'cancelled', attention = NULL, updated_at = ?2, version = version + 1 WHERE id = ?1",
+            params![t.id, now],
+        )?;
+        posts::event(tx, &t.id, "cancelled", None, now)?;
+        posts::refresh_post_state(tx, &t.post_id, now)?;
+        audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.cancel", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({}) })?;
+        Ok(())
+    })?;
+    view(ctx, p, true)
+}
+
+/// The creator confirms the post is on the platform (posted by hand, or found after an
+/// unconfirmed outcome): the target is published and will never be posted by the app.
+pub fn mark_posted(ctx: &Context, target_id: &str, url: Option<String>) -> ApiResult<PostView> {
+    let (t, p) = target_post(ctx, target_id)?;
+    if matches!(t.state.as_str(), "published" | "uploading" | "processing") {
+        return Err(ApiError::new(ErrorCode::Conflict, format!("this target is {}", t.state)));
+    }
+    let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    if let Some(u) = &url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "the link must start with https://"));
+        }
+    }
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        let running: i64 = tx.query_row("SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'publish' AND state = 'running'", [&t.id], |r| r.get(0))?;
+        if running > 0 {
+            return Err(studio_core::StoreError::InUse("this target is being published right now".into()));
+        }
+        tx.execute("UPDATE jobs SET state = 'done', last_error = 'marked as posted by the creator', updated_at = ?2 WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'needs_review', 'failed')", params![t.id, now])?;
+        tx.execute(
+            "UPDATE post_targets SET state = 'published', attention = NULL, post_url = coalesce(?2, post_url), published_at = ?3,
+                    failure_code = NULL, failure_message = NULL, updated_at = ?3, version = version + 1 WHERE id = ?1",
+            params![t.id, url, now],
+        )?;
+        posts::event(tx, &t.id, "published", Some("marked as posted by the creator"), now)?;
+        posts::refresh_post_state(tx, &t.post_id, now)?;
+        audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.mark_posted", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({ "from": t.state, "url": url }) })?;
+        Ok(())
+    })?;
+    view(ctx, p, true)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct QueueItem {
+    pub post_id: String,
+    pub target_id: String,
+    pub account_id: String,
+    pub platform: PlatformId,
+    pub handle: String,
+    pub caption: String,
+    pub due_at: String,
+    pub state: TargetState,
+    pub attempts: u32,
+    pub next_attempt_at: Option<String>,
+}
+
+/// Targets waiting or in flight, soonest first.
+pub fn queue(ctx: &Context, limit: u32) -> ApiResult<Vec<QueueItem>> {
+    let rows = ctx.db().read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT p.id, t.id, t.account_id, a.platform, coalesce(a.handle, ''), p.caption, p.scheduled_at, t.state, t.attention,
+                    t.attempts, t.next_attempt_at
+               FROM post_targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
+              WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL
+                AND t.state IN ('queued', 'uploading', 'processing', 'unconfirmed')
+              ORDER BY p.scheduled_at, t.id LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, i64>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    })?;
+    rows.into_iter()
+        .map(|(post_id, target_id, account_id, platform, handle, caption, due, state, attention, attempts, next)| {
+            Ok(QueueItem {
+                post_id,
+                target_id,
+                account_id,
+                platform: parse_platform(&platform)?,
+                handle,
+                caption: caption.chars().take(80).collect(),
+                due_at: studio_core::clock::rfc3339(due),
+                state: TargetState::of_parts(&state, attention.is_some()),
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                next_attempt_at: next.map(studio_core::clock::rfc3339),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct SlotView {
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// "HH:MM" local time.
+    pub time: String,
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct SlotTime {
+    pub weekday: u8,
+    pub time: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct SlotsInput {
+    pub account_id: String,
+    pub timezone: String,
+    pub slots: Vec<SlotTime>,
+}
+
+pub fn slots_get(ctx: &Context, account_id: &str) -> ApiResult<Vec<SlotView>> {
+    accounts::get(&ctx.db(), account_id)?;
+    Ok(slots_of(ctx, account_id)?
+        .into_iter()
+        .map(|s| SlotView { weekday: s.weekday, time: format!("{:02}:{:02}", s.minute / 60, s.minute % 60), timezone: s.timezone })
+        .collect())
+}
+
+fn parse_hhmm(t: &str) -> Option<u32> {
+    let (h, m) = t.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && t.trim().len() <= 5).then_some(h * 60 + m)
+}
+
+/// Replaces an account's weekly slots.
+pub fn slots_set(ctx: &Context, input: SlotsInput) -> ApiResult<Vec<SlotView>> {
+    accounts::get(&ctx.db(), &input.account_id)?;
+    let tz = studio_core::civil::canonical_timezone(&input.timezone)?;
+    let mut parsed = Vec::new();
+    for s in &input.slots {
+        if !(1..=7).contains(&s.weekday) {
+            return Err(ApiError::new(ErrorCode::InvalidInput, format!("weekday {} is not 1 (Monday) to 7 (Sunday)", s.weekday)));
+        }
+        let minute = parse_hhmm(&s.time)
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, format!("\"{}\" is not a time of day like 18:00", s.time)))?;
+        parsed.push((s.weekday, minute));
+    }
+    parsed.sort_unstable();
+    parsed.dedup();
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        tx.execute("DELETE FROM queue_slots WHERE account_id = ?1", [&input.account_id])?;
+        for (wd, minute) in &parsed {
+            tx.execute(
+                "INSERT INTO queue_slots (id, account_id, weekday, minute, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![studio_core::ids::new_id(), input.account_id, wd, minute, tz, now],
+            )?;
+        }
+        Ok(())
+    })?;
+    slots_get(ctx, &input.account_id)
+}

@@ -1,0 +1,124 @@
+use studio_api::posts::{self, PostInput, PostQuery, PostView};
+use studio_api::schedule::{self, QueueItem, ScheduleRequest, SlotView, SlotsInput};
+use studio_api::validate::{self, ComplianceSettings, ValidationView};
+use studio_api::ApiError;
+use tauri::State;
+
+use crate::state::{blocking, AppState};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_create(state: State<'_, AppState>, input: PostInput) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || posts::create(&ctx, input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: PostInput,
+    expected_version: Option<u32>,
+) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || posts::update(&ctx, &id, input, expected_version)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_get(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || posts::get(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_list(state: State<'_, AppState>, query: PostQuery) -> Result<Vec<PostView>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || posts::list(&ctx, query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || posts::delete(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_validate(state: State<'_, AppState>, input: PostInput) -> Result<ValidationView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || validate::validate(&ctx, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_schedule(state: State<'_, AppState>, req: ScheduleRequest) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::schedule(&ctx, req)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn post_unschedule(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::unschedule(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn target_retry(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::retry(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn target_cancel(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::cancel(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn target_mark_posted(state: State<'_, AppState>, id: String, url: Option<String>) -> Result<PostView, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::mark_posted(&ctx, &id, url)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn queue_list(state: State<'_, AppState>) -> Result<Vec<QueueItem>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::queue(&ctx, 200)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn slots_get(state: State<'_, AppState>, account_id: String) -> Result<Vec<SlotView>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::slots_get(&ctx, &account_id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn slots_set(state: State<'_, AppState>, input: SlotsInput) -> Result<Vec<SlotView>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || schedule::slots_set(&ctx, input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn compliance_get(state: State<'_, AppState>) -> Result<ComplianceSettings, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || validate::compliance_get(&ctx)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn compliance_set(state: State<'_, AppState>, settings: ComplianceSettings) -> Result<ComplianceSettings, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || validate::compliance_set(&ctx, settings)).await
+}
