@@ -10,7 +10,8 @@ import { Accounts } from './screens/Accounts';
 import { Campaigns } from './screens/Campaigns';
 import { Home } from './screens/Home';
 import { Library } from './screens/Library';
-import { Analytics, Calendar } from './screens/Placeholders';
+import { Calendar } from './screens/Calendar';
+import { Analytics } from './screens/Placeholders';
 import { Settings } from './screens/Settings';
 import { useGlobalShortcuts } from './shortcuts';
 

@@ -15,6 +15,8 @@ import './styles/import.css';
 import './styles/render.css';
 import './styles/score.css';
 import './styles/accounts.css';
+import './styles/scheduling.css';
+import './styles/calendar.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

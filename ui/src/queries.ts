@@ -1,10 +1,15 @@
 /**
  * Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports
  * `['assets']`, renders (ending, deleted) `['renders']`, connecting and disconnecting
- * `['accounts']`. Nothing secret is ever part of a key or a cached value.
+ * `['accounts']`, anything a post does `invalidateScheduling` (posts, queue, scheduler status).
+ * The scheduler has no backend events: what it shows is polled every 2 s while the window is
+ * visible. Nothing secret is ever part of a key or a cached value.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useBackend, type Asset, type AssetQuery } from './backend';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+import { useBackend, type Asset, type AssetQuery, type PostQuery } from './backend';
+
+/** How often scheduler views poll while visible (TanStack pauses intervals in the background). */
+export const SCHEDULER_POLL_MS = 2_000;
 
 export const queryKeys = {
   appInfo: ['app-info'] as const,
@@ -21,7 +26,24 @@ export const queryKeys = {
   score: ['score'] as const,
   accountPlatforms: ['account-platforms'] as const,
   accounts: ['accounts'] as const,
+  posts: ['posts'] as const,
+  postList: (q: PostQuery) => ['posts', 'list', q] as const,
+  post: (id: string) => ['posts', 'one', id] as const,
+  postValidate: ['post-validate'] as const,
+  queue: ['queue'] as const,
+  schedulerStatus: ['scheduler-status'] as const,
+  compliance: ['compliance'] as const,
+  slots: (accountId: string) => ['slots', accountId] as const,
 };
+
+/** After anything that changes a post: the calendar, the queue and the health panel refresh. */
+export async function invalidateScheduling(client: QueryClient): Promise<void> {
+  await Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.posts }),
+    client.invalidateQueries({ queryKey: queryKeys.queue }),
+    client.invalidateQueries({ queryKey: queryKeys.schedulerStatus }),
+  ]);
+}
 
 export function useAppInfo() {
   const backend = useBackend();
@@ -92,4 +114,47 @@ export function useAccountPlatforms() {
 export function useAccounts() {
   const backend = useBackend();
   return useQuery({ queryKey: queryKeys.accounts, queryFn: () => backend.accountList() });
+}
+
+/** Posts in a calendar range (and drafts when asked), polled; the previous range shows while the next loads. */
+export function usePostList(query: PostQuery) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.postList(query),
+    queryFn: () => backend.postList(query),
+    placeholderData: keepPreviousData,
+    refetchInterval: SCHEDULER_POLL_MS,
+  });
+}
+
+/** One post with its targets' timelines, polled (upload progress moves while it is open). */
+export function usePost(id: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.post(id), queryFn: () => backend.postGet(id), refetchInterval: SCHEDULER_POLL_MS });
+}
+
+export function useQueue() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.queue, queryFn: () => backend.queueList(), refetchInterval: SCHEDULER_POLL_MS });
+}
+
+export function useSchedulerStatus() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.schedulerStatus, queryFn: () => backend.schedulerStatus(), refetchInterval: SCHEDULER_POLL_MS });
+}
+
+export function useCompliance() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.compliance, queryFn: () => backend.complianceGet() });
+}
+
+export function useSlots(accountId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.slots(accountId), queryFn: () => backend.slotsGet(accountId) });
+}
+
+/** Every render of every asset (the composer's media picker offers the finished ones). */
+export function useAllRenders() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.renderList(null), queryFn: () => backend.listRenders(null) });
 }

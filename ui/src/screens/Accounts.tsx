@@ -11,11 +11,12 @@ import { ConnectDialog } from '../components/ConnectDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { SlotsDialog } from '../components/SlotsDialog';
 import { BLUESKY_DEFAULT_SERVER, limitsSummary, signInSummary, statusLabel } from '../lib/connectForm';
 import { queryKeys, useAccountPlatforms, useAccounts } from '../queries';
 
 type Connecting = { platform: PlatformView; account?: AccountView } | null;
-type Notice = { kind: 'connected' | 'disconnected'; text: string } | null;
+type Notice = { kind: 'connected' | 'disconnected' | 'slots'; text: string } | null;
 
 /** "could not revoke (…)" → "Could not revoke (…)." */
 function sentence(text: string): string {
@@ -38,6 +39,7 @@ export function Accounts() {
   const [connecting, setConnecting] = useState<Connecting>(null);
   const [disconnecting, setDisconnecting] = useState<AccountView | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  const [slotsFor, setSlotsFor] = useState<AccountView | null>(null);
 
   const remove = useMutation({
     mutationFn: (a: AccountView) => backend.accountDisconnect(a.id),
@@ -99,7 +101,7 @@ export function Accounts() {
             {platforms.data.map((p) => (
               <PlatformCard key={p.id} platform={p} accounts={list.filter((a) => a.platform === p.id)}
                 busyId={remove.isPending ? remove.variables.id : null}
-                onConnect={(account) => setConnecting({ platform: p, account })} onDisconnect={setDisconnecting} />
+                onConnect={(account) => setConnecting({ platform: p, account })} onDisconnect={setDisconnecting} onSlots={setSlotsFor} />
             ))}
           </div>
         </div>
@@ -108,6 +110,14 @@ export function Accounts() {
       {connecting && (
         <ConnectDialog platform={connecting.platform} account={connecting.account}
           hasAccounts={list.some((a) => a.platform === connecting.platform.id)} onClose={() => setConnecting(null)} onConnected={connected} />
+      )}
+
+      {slotsFor && (
+        <SlotsDialog account={slotsFor} onClose={() => setSlotsFor(null)}
+          onSaved={(n) => {
+            setNotice({ kind: 'slots', text: `${slotsFor.handle}: ${n === 0 ? 'no posting slots' : n === 1 ? '1 posting slot a week' : `${n} posting slots a week`}.` });
+            setSlotsFor(null);
+          }} />
       )}
 
       {disconnecting && (
@@ -135,9 +145,10 @@ type CardProps = {
   busyId: string | null;
   onConnect: (account?: AccountView) => void;
   onDisconnect: (account: AccountView) => void;
+  onSlots: (account: AccountView) => void;
 };
 
-function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect }: CardProps) {
+function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect, onSlots }: CardProps) {
   const headingId = `platform-${p.id}-name`;
   return (
     <article className="card platform-card" data-testid="platform-card" data-platform={p.id} data-available={p.available}
@@ -167,7 +178,7 @@ function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect }
         <ul className="account-list" aria-label={`${p.name} accounts`}>
           {accounts.map((a) => (
             <AccountRow key={a.id} account={a} available={p.available} busy={busyId === a.id} onReconnect={() => onConnect(a)}
-              onDisconnect={() => onDisconnect(a)} />
+              onDisconnect={() => onDisconnect(a)} onSlots={() => onSlots(a)} />
           ))}
         </ul>
       ) : (
@@ -192,9 +203,9 @@ function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect }
   );
 }
 
-type RowProps = { account: AccountView; available: boolean; busy: boolean; onReconnect: () => void; onDisconnect: () => void };
+type RowProps = { account: AccountView; available: boolean; busy: boolean; onReconnect: () => void; onDisconnect: () => void; onSlots: () => void };
 
-function AccountRow({ account: a, available, busy, onReconnect, onDisconnect }: RowProps) {
+function AccountRow({ account: a, available, busy, onReconnect, onDisconnect, onSlots }: RowProps) {
   const server = a.instance_url && a.instance_url !== BLUESKY_DEFAULT_SERVER && !a.handle.includes('@' + hostOf(a.instance_url)) ? hostOf(a.instance_url) : null;
   const detail = [a.display_name !== a.handle ? a.display_name : null, server].filter(Boolean).join(' · ');
   const urgent = a.status === 'needs_reconnect' || a.status === 'expiring';
@@ -211,6 +222,10 @@ function AccountRow({ account: a, available, busy, onReconnect, onDisconnect }: 
         {statusLabel(a)}
       </span>
       <div className="account-actions">
+        <button type="button" className="btn btn-small btn-ghost" onClick={onSlots} disabled={busy} data-testid="account-slots"
+          aria-label={`Posting slots for ${a.handle}`}>
+          Posting slots
+        </button>
         {available && (
           <button type="button" className={`btn btn-small ${urgent ? 'btn-primary' : 'btn-ghost'}`} onClick={onReconnect} disabled={busy}
             data-testid="account-reconnect" aria-label={`Reconnect ${a.handle}`}>

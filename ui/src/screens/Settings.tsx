@@ -1,4 +1,5 @@
 import { toApiError, useBackend } from '../backend';
+import { ComplianceSettings } from '../components/ComplianceSettings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useAppInfo } from '../queries';
@@ -32,6 +33,7 @@ export function Settings() {
           </div>
         </fieldset>
       </section>
+      <ComplianceSettings />
       <section className="card" aria-labelledby="settings-about">
         <h2 id="settings-about">About</h2>
         {info.isPending ? (
