@@ -2,7 +2,7 @@
  * Errors crossing the backend boundary. The UI branches on `code` only,
  * never on message text (the message is for humans and may change).
  */
-import type { ApiError, ErrorCode } from './types';
+import type { ApiError, ErrorCode } from './bindings';
 
 /** Every code Rust can send; a Record so a code added to the bindings fails to typecheck here. */
 const KNOWN: Record<ErrorCode, true> = {

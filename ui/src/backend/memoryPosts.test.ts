@@ -3,7 +3,7 @@ import type { AccountView } from './bindings';
 import { createMemoryBackend, type MemorySeed } from './memory';
 import type { PostInput, ScheduleRequest, TargetInput } from './types';
 import { emptyOverrides } from '../lib/posts';
-import { asset, campaign } from '../test/render';
+import { asset, campaign, renderRecord } from '../test/render';
 import { postBase, targetBase } from '../test/factories';
 
 const account = (id: string, platform: AccountView['platform'], platform_name: string, over: Partial<AccountView> = {}): AccountView => ({
@@ -25,6 +25,7 @@ function setup(over: MemorySeed = {}) {
     campaigns: [campaign({ id: 'c1', timezone: 'Europe/Berlin' }), campaign({ id: 'paid', name: 'Paid', sponsored: true })],
     accounts: ACCOUNTS,
     assets: [asset({ id: 'v1' }), asset({ id: 'wide', width: 1920, height: 1080 }), asset({ id: 'img', kind: 'image', duration_s: null })],
+    renders: [renderRecord({ id: 'wide-render', asset_id: 'wide', preset: 'youtube', width: 1920, height: 1080 })],
     ...over,
   });
   return b;
@@ -63,24 +64,30 @@ describe('memory backend: validation', () => {
       targets: [
         target('x1', { overrides: { ...emptyOverrides(), caption: 'Only on X', hashtags: ['launch', '#news'], thread_parts: ['part two'] } }),
         target('yt1'),
-        target('fb1'),
-        target('tt1', { media: 'v1', overrides: { ...emptyOverrides(), first_comment: 'link in bio' } }),
+        target('fb1', { media: 'wide-render' }),
+        target('tt1', { overrides: { ...emptyOverrides(), first_comment: 'link in bio' } }),
+        target('bs1', { media: 'v1' }),
         target('gone'),
       ],
     }));
     const by = Object.fromEntries(v.targets.map((t) => [t.platform, t]));
     expect(by.x?.caption.text).toBe('Only on X #launch #news');
-    expect(by.x?.problems).toEqual([]);
-    expect(by.youtube?.problems.map((p) => p.field)).toEqual(['title']);
-    expect(by.youtube?.media).toMatchObject({ aspect: '16:9', required_aspect: null, aspect_ok: true, render_preset: 'youtube' });
-    expect(by.facebook?.media).toMatchObject({ aspect: '16:9', required_aspect: '9:16', aspect_ok: false });
+    expect(by.x?.problems).toEqual([{ field: 'thread_parts', message: 'threads are not posted automatically yet (X); post the first part now and the rest by hand' }]);
+    expect(by.youtube?.problems).toEqual([{ field: 'title', message: 'YouTube needs a title' }]);
+    expect(by.youtube?.media).toMatchObject({ aspect: '16:9', required_aspect: null, aspect_ok: true, render_preset: null });
+    // A 16:9 render cannot be fixed by a variant: Facebook refuses its shape.
+    expect(by.facebook?.media).toMatchObject({ aspect: '16:9', required_aspect: '9:16', aspect_ok: false, render_preset: null });
     expect(by.facebook?.problems).toEqual([{ field: 'media', message: 'video is 1920x1080, Facebook Pages takes 9:16' }]);
-    expect(by.tiktok?.media?.aspect).toBe('9:16');
+    // A 16:9 asset gets TikTok's vertical variant rendered when scheduled.
+    expect(by.tiktok?.media).toMatchObject({ aspect: '16:9', aspect_ok: true, render_preset: 'tiktok' });
     expect(by.tiktok?.problems.map((p) => p.field)).toEqual(['first_comment']);
-    expect(by.linkedin?.problems).toEqual([{ field: 'account', message: '@gone needs reconnecting before it can post' }]);
+    expect(by.bluesky?.media).toMatchObject({ aspect: '9:16', render_preset: null });
+    expect(by.linkedin?.problems).toEqual([{ field: 'account', message: 'LinkedIn needs reconnecting before it can post' }]);
+    const bare = await b.postValidate(input({ media: null, targets: [target('bs1')] }));
+    expect(bare.targets[0]?.problems).toEqual([{ field: 'media', message: 'Bluesky needs a video or an image' }]);
   });
 
-  it('flags a sponsored post without disclosure, banned terms and too many links, per account when not all', async () => {
+  it('flags, per account, a sponsored post without disclosure, banned terms and too many links', async () => {
     const b = setup({ compliance: { banned_terms: ['guaranteed'], max_links: 1 } });
     const v = await b.postValidate(input({
       campaign_id: 'paid',
@@ -90,10 +97,14 @@ describe('memory backend: validation', () => {
     expect(v.valid).toBe(true);
     expect(v.can_schedule).toBe(false);
     expect(v.compliance).toEqual([
-      { code: 'disclosure_missing', message: expect.stringContaining('add #ad or #sponsored'), account_id: 'x1' },
-      { code: 'banned_term', message: '“guaranteed” is on your list of banned terms', account_id: null },
-      { code: 'too_many_links', message: '2 links; your compliance settings allow 1', account_id: null },
+      { code: 'disclosure_missing', message: 'this campaign is sponsored: the X caption needs #ad or #sponsored, or the branded-content option', account_id: 'x1' },
+      { code: 'banned_term', message: 'the X caption contains the banned term "guaranteed"', account_id: 'x1' },
+      { code: 'too_many_links', message: 'the X caption has 2 links; your limit is 1', account_id: 'x1' },
+      { code: 'banned_term', message: 'the Bluesky caption contains the banned term "guaranteed"', account_id: 'bs1' },
+      { code: 'too_many_links', message: 'the Bluesky caption has 2 links; your limit is 1', account_id: 'bs1' },
     ]);
+    const tagged = await b.postValidate(input({ campaign_id: 'paid', caption: 'Werbung #Anzeige', targets: [target('x1')] }));
+    expect(tagged.compliance).toEqual([]);
   });
 });
 
@@ -121,7 +132,7 @@ describe('memory backend: scheduling', () => {
     const { id } = await b.postCreate(input());
     await expect(b.postSchedule(when({ post_id: id, at: inHours(-2) }))).rejects.toMatchObject({ code: 'invalid_time', message: expect.stringContaining('is in the past') });
     await expect(b.postSchedule(when({ post_id: id, at: 'next tuesday' }))).rejects.toMatchObject({ code: 'invalid_time' });
-    await expect(b.postSchedule(when({ post_id: id }))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(b.postSchedule(when({ post_id: id }))).rejects.toMatchObject({ code: 'invalid_time', message: 'choose a time, post now or the next slot' });
     await expect(b.postSchedule(when({ post_id: id, at: inHours(2), expected_version: 7 }))).rejects.toMatchObject({ code: 'conflict' });
     await expect(b.postSchedule(when({ post_id: id, at: inHours(2), timezone: 'Mars/Olympus' }))).rejects.toMatchObject({ code: 'invalid_timezone' });
     expect((await b.postGet(id)).state).toBe('draft');
@@ -190,7 +201,7 @@ describe('memory backend: targets, queue and health', () => {
     await expect(b.targetCancel('t-up')).rejects.toMatchObject({ code: 'conflict' });
     const cancelled = await b.targetCancel('t-review');
     expect(cancelled.targets.map((t) => t.state)).toEqual(['queued', 'cancelled']);
-    await expect(b.targetMarkPosted('t-unconf', 'not a url')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(b.targetMarkPosted('t-unconf', 'http://x.com/democreator/status/1')).rejects.toMatchObject({ code: 'invalid_input', message: 'the link must start with https://' });
     const posted = await b.targetMarkPosted('t-unconf', 'https://x.com/democreator/status/1');
     expect(posted).toMatchObject({ state: 'done', targets: [{ state: 'published', post_url: 'https://x.com/democreator/status/1' }] });
     expect(posted.targets[0]?.events.at(-1)?.detail).toBe('Marked as posted by you: https://x.com/democreator/status/1');

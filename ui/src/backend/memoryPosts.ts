@@ -4,16 +4,18 @@
  * notifications. It follows crates/studio-api/src/posts.rs and the scheduler contract; there is
  * no publisher, so targets only move when the creator acts (retry, cancel, mark as posted) or a
  * seed says so.
- * - Validation counts each caption the way its platform does (`caption_unit`: characters, UTF-16
- *   units, UTF-8 bytes, graphemes, X's weighted characters; Mastodon counts a link as 23) against
- *   `accountPlatforms()`' limits, and reports hashtags, titles (YouTube needs one), media (YouTube,
- *   TikTok, Instagram and Pinterest need a video or image; Facebook takes 9:16 videos; durations)
- *   and thread parts / first comments where the platform has none.
- * - Compliance: a sponsored campaign's captions need #ad or #sponsored (or the option
- *   branded_content=true); banned terms; at most `max_links` links per target.
- * - Scheduling refuses an unreadable or past time (`invalid_time`, a minute of grace), a post
- *   with platform problems (`invalid_input`), compliance issues without an override reason
- *   (`compliance_failed`) and "next free slot" without slots (`invalid_time`).
+ * - Validation (studio-api's validate.rs) counts each caption the way its platform does
+ *   (`caption_unit`: characters, UTF-16 units, UTF-8 bytes, graphemes, X's weighted characters;
+ *   Mastodon and X count a link as 23) against `accountPlatforms()`' limits, and reports hashtags,
+ *   titles (YouTube needs one), media (every platform needs a video or an image; Facebook takes
+ *   9:16 videos; durations), first comments and thread parts (not posted automatically yet).
+ *   An asset that is not 9:16 gets a "tiktok" / "reels" variant for TikTok, Instagram and
+ *   Facebook (`render_preset`), which makes its shape fine.
+ * - Compliance, per account: a sponsored campaign's captions need #ad, #sponsored (…) or the
+ *   option branded_content=true; banned terms; at most `max_links` links in the caption.
+ * - Scheduling (schedule.rs) refuses, in this order, platform problems (`invalid_input`),
+ *   compliance issues without an override reason (`compliance_failed`), then an unreadable,
+ *   missing or past time (`invalid_time`, a minute of grace) and "next free slot" without slots.
  */
 import type { AccountView, Campaign, PlatformView } from './bindings';
 import { BackendError } from './errors';
@@ -43,7 +45,7 @@ import type {
   TargetView,
   ValidationView,
 } from './types';
-import { ATTENTION_STATES, effectiveCaption, effectiveTitle, emptyOverrides } from '../lib/posts';
+import { ATTENTION_STATES, effectiveCaption, effectiveTitle, emptyOverrides, fullRecurrence } from '../lib/posts';
 import { addDaysToDate, dateOf, isoWeekday, isValidZone, rfc3339InZone, wallClock, zonedToInstant } from '../lib/zoned';
 import { isValidDate } from '../lib/format';
 
@@ -146,23 +148,22 @@ export function fitsChars(platform: PlatformView, text: string, limit: number): 
   return lo;
 }
 
-const ASPECTS: [number, number][] = [[9, 16], [16, 9], [1, 1], [4, 5], [5, 4], [4, 3], [3, 4], [2, 3], [3, 2], [21, 9]];
+const ASPECTS: [number, number][] = [[9, 16], [16, 9], [1, 1], [4, 5], [4, 3], [3, 4]];
 
 /** 1080×1920 → "9:16" (a common ratio within 2%, else the reduced fraction). */
 export function aspectName(width: number, height: number): string {
   const r = width / height;
-  const known = ASPECTS.find(([a, b]) => Math.abs(r / (a / b) - 1) <= 0.02);
+  const known = ASPECTS.find(([a, b]) => Math.abs(r / (a / b) - 1) < 0.02);
   if (known) return `${known[0]}:${known[1]}`;
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   const g = gcd(width, height);
   return `${width / g}:${height / g}`;
 }
 
-const NEEDS_MEDIA = new Set(['youtube', 'tiktok', 'instagram', 'pinterest']);
-const THREADS = new Set(['x', 'bluesky', 'mastodon', 'threads']);
-const NO_COMMENTS = new Set(['tiktok', 'pinterest']);
 const REQUIRED_ASPECT: Partial<Record<string, string>> = { facebook: '9:16' };
-const PRESET: Partial<Record<string, string>> = { tiktok: 'tiktok', instagram: 'reels', youtube: 'youtube', x: 'x', linkedin: 'linkedin' };
+/** validate.rs variant_preset: the preset that makes the platform's preferred vertical shape. */
+const PRESET: Partial<Record<string, string>> = { tiktok: 'tiktok', instagram: 'reels', facebook: 'reels' };
+const DISCLOSURES = new Set(['#ad', '#sponsored', '#anzeige', '#publicidad', '#paidpartnership']);
 
 const clean = (v: string | null): string | null => {
   const t = v?.trim() ?? '';
@@ -239,7 +240,7 @@ export function createPostStore(opts: PostStoreOptions) {
 
   function mediaPreview(platformId: string, id: string | null, problems: Problem[], name: string): MediaPreview | null {
     if (id === null) {
-      if (NEEDS_MEDIA.has(platformId)) problems.push({ field: 'media', message: `${name} needs a video or an image` });
+      problems.push({ field: 'media', message: `${name} needs a video or an image` });
       return null;
     }
     const m = opts.media(id);
@@ -252,7 +253,10 @@ export function createPostStore(opts: PostStoreOptions) {
     if (m.kind === 'image' && p.limits.images_max === 0) problems.push({ field: 'media', message: `${name} takes videos only` });
     const aspect = m.width && m.height ? aspectName(m.width, m.height) : null;
     const required = m.kind === 'video' ? (REQUIRED_ASPECT[platformId] ?? null) : null;
-    const aspectOk = required === null || aspect === null || aspect === required;
+    // An asset of another shape gets the platform's vertical variant rendered when scheduled.
+    const upright = m.width !== null && m.height !== null && Math.abs(m.width / m.height / 0.5625 - 1) <= 0.02;
+    const preset = !m.render && m.kind === 'video' && !upright ? (PRESET[platformId] ?? null) : null;
+    const aspectOk = preset !== null || required === null || aspect === null || aspect === required;
     if (!aspectOk) problems.push({ field: 'media', message: `video is ${m.width}x${m.height}, ${name} takes ${required}` });
     if (m.kind === 'video' && m.duration_s !== null) {
       const { video_duration_min_s: min, video_duration_max_s: max } = p.limits;
@@ -261,7 +265,7 @@ export function createPostStore(opts: PostStoreOptions) {
     }
     return {
       width: m.width, height: m.height, duration_s: m.duration_s, aspect, required_aspect: required, aspect_ok: aspectOk,
-      render_preset: m.render || m.kind !== 'video' ? null : (PRESET[platformId] ?? null),
+      render_preset: preset,
     };
   }
 
@@ -270,7 +274,7 @@ export function createPostStore(opts: PostStoreOptions) {
     const p = platform(a.platform);
     const o = t.overrides;
     const problems: Problem[] = [];
-    if (a.status === 'needs_reconnect') problems.push({ field: 'account', message: `${a.handle} needs reconnecting before it can post` });
+    if (a.status === 'needs_reconnect') problems.push({ field: 'account', message: `${p.name} needs reconnecting before it can post` });
     const text = effectiveCaption(input.caption, o);
     const count = captionLength(p, text);
     const limit = p.limits.caption_max;
@@ -285,14 +289,11 @@ export function createPostStore(opts: PostStoreOptions) {
     if (title !== null && p.limits.title_max !== null && Array.from(title).length > p.limits.title_max) {
       problems.push({ field: 'title', message: `title is ${Array.from(title).length} characters, ${p.name} allows ${p.limits.title_max}` });
     }
-    const parts = o.thread_parts.filter((x) => x.trim() !== '');
-    if (parts.length > 0 && !THREADS.has(p.id)) problems.push({ field: 'thread_parts', message: `${p.name} has no threads; remove the extra parts` });
-    parts.forEach((part, i) => {
-      const n = captionLength(p, part);
-      if (THREADS.has(p.id) && n > limit) problems.push({ field: 'thread_parts', message: `part ${i + 2} is ${group(n)} ${unit}, ${p.name} allows ${group(limit)}` });
-    });
-    if (clean(o.first_comment) !== null && NO_COMMENTS.has(p.id)) {
-      problems.push({ field: 'first_comment', message: `${p.name} cannot add a first comment from the app` });
+    if (clean(o.first_comment) !== null) {
+      problems.push({ field: 'first_comment', message: `first comments are not posted automatically yet (${p.name}); remove it or add it by hand after publishing` });
+    }
+    if (o.thread_parts.some((x) => x.trim() !== '')) {
+      problems.push({ field: 'thread_parts', message: `threads are not posted automatically yet (${p.name}); post the first part now and the rest by hand` });
     }
     const media = mediaPreview(p.id, t.media ?? input.media, problems, p.name);
     return {
@@ -303,36 +304,28 @@ export function createPostStore(opts: PostStoreOptions) {
   }
 
   function complianceIssues(input: PostInput): ComplianceIssue[] {
-    const campaign = opts.campaign(input.campaign_id);
-    const found = new Map<string, { code: ComplianceIssue['code']; message: string; accounts: string[] }>();
-    const add = (code: ComplianceIssue['code'], message: string, accountId: string) => {
-      const key = `${code}\u0000${message}`;
-      const entry = found.get(key) ?? { code, message, accounts: [] };
-      entry.accounts.push(accountId);
-      found.set(key, entry);
-    };
+    const sponsored = opts.campaign(input.campaign_id)?.sponsored ?? false;
+    const issues: ComplianceIssue[] = [];
     for (const t of input.targets) {
-      const o = t.overrides;
-      const caption = effectiveCaption(input.caption, o);
-      const texts = [caption, effectiveTitle(input.title, o) ?? '', o.first_comment ?? '', ...o.thread_parts];
-      if (campaign?.sponsored && !/(^|\s)#(ad|sponsored)\b/i.test(caption) && o.options.branded_content !== 'true') {
-        add('disclosure_missing', `“${campaign.name}” is sponsored: add #ad or #sponsored, or set branded_content=true`, t.account_id);
+      const a = opts.accounts().find((x) => x.id === t.account_id);
+      if (!a) continue;
+      const name = platform(a.platform).name;
+      const caption = effectiveCaption(input.caption, t.overrides);
+      const flag = t.overrides.options.branded_content;
+      const disclosed = flag === 'true' || flag === '1' || caption.split(/[\s,.]+/).some((w) => DISCLOSURES.has(w.toLowerCase()));
+      if (sponsored && !disclosed) {
+        issues.push({ code: 'disclosure_missing', message: `this campaign is sponsored: the ${name} caption needs #ad or #sponsored, or the branded-content option`, account_id: a.id });
       }
-      const all = texts.join('\n').toLowerCase();
+      const lower = caption.toLowerCase();
       for (const term of compliance.banned_terms) {
-        if (all.includes(term.toLowerCase())) add('banned_term', `“${term}” is on your list of banned terms`, t.account_id);
+        if (lower.includes(term.toLowerCase())) issues.push({ code: 'banned_term', message: `the ${name} caption contains the banned term "${term}"`, account_id: a.id });
       }
-      const links = texts.flatMap(words).filter(isLink).length;
+      const links = words(caption).filter(isLink).length;
       if (links > compliance.max_links) {
-        add('too_many_links', `${links} links; your compliance settings allow ${compliance.max_links}`, t.account_id);
+        issues.push({ code: 'too_many_links', message: `the ${name} caption has ${links} links; your limit is ${compliance.max_links}`, account_id: a.id });
       }
     }
-    // An issue every target has is the post's; otherwise it names each account.
-    return [...found.values()].flatMap((e): ComplianceIssue[] =>
-      e.accounts.length === input.targets.length
-        ? [{ code: e.code, message: e.message, account_id: null }]
-        : e.accounts.map((id) => ({ code: e.code, message: e.message, account_id: id })),
-    );
+    return issues;
   }
 
   function validate(input: PostInput): ValidationView {
@@ -376,8 +369,9 @@ export function createPostStore(opts: PostStoreOptions) {
     return ms ?? fail('invalid_time', `“${at}” is not a time; use 2026-03-29T18:00 or RFC 3339`);
   }
 
-  function checkRecurrence(r: Recurrence | null): Recurrence | null {
-    if (r === null) return null;
+  function checkRecurrence(given: Recurrence | null): Recurrence | null {
+    if (given === null) return null;
+    const r = fullRecurrence(given);
     const bad = (why: string): never => fail('invalid_input', `repeat: ${why}`);
     if (!Number.isInteger(r.interval) || r.interval < 1 || r.interval > 365) bad('the interval must be between 1 and 365');
     if (r.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) bad('weekdays are 1 (Monday) to 7 (Sunday)');
@@ -398,7 +392,7 @@ export function createPostStore(opts: PostStoreOptions) {
   function nextSlot(p: Stored, now: number): number {
     const ids = p.targets.map((t) => t.account_id);
     const all = ids.flatMap((id) => slots.get(id) ?? []);
-    if (all.length === 0) fail('invalid_time', 'none of these accounts has posting slots; add them on the Accounts screen (Posting slots)');
+    if (all.length === 0) fail('invalid_time', 'none of these accounts has posting slots; add some on the Accounts screen');
     let best: number | null = null;
     for (const s of all) {
       const today = dateOf(wallClock(now, s.timezone));
@@ -418,28 +412,28 @@ export function createPostStore(opts: PostStoreOptions) {
     const p = find(req.post_id);
     if (req.expected_version !== null && req.expected_version !== p.version) fail('conflict', 'This post was changed elsewhere. Reload it and try again.');
     if (p.state !== 'draft' && p.state !== 'scheduled') fail('conflict', `This post is ${p.state}; it can no longer be rescheduled.`);
+    const check = validate(inputOf(p));
+    if (!check.valid) {
+      const first = check.targets.flatMap((t) => t.problems.map((x) => `${t.platform_name}: ${x.message}`)).slice(0, 3);
+      fail('invalid_input', first.length === 0 ? 'nothing to publish: choose an account' : first.join('; '));
+    }
+    const reason = clean(req.override_reason);
+    if (check.compliance.length > 0 && reason === null) {
+      fail('compliance_failed', `${check.compliance.map((c) => c.message).join('; ')}. Fix it, or give a reason to override.`);
+    }
     const campaign = opts.campaign(p.campaign_id);
     const tz = clean(req.timezone) ?? p.timezone ?? campaign?.timezone ?? 'UTC';
     if (!opts.timezones.includes(tz) || !isValidZone(tz)) fail('invalid_timezone', `Unknown time zone "${tz}".`);
-    const recurrence = checkRecurrence(req.recurrence);
     const now = Date.now();
     let at: number;
     if (req.now) at = now;
     else if (req.next_slot) at = nextSlot(p, now);
-    else if (clean(req.at) !== null) {
-      at = parseAt(req.at!, tz);
-      if (at < now - 60_000) fail('invalid_time', `${rfc3339InZone(at, tz).slice(0, 16).replace('T', ' ')} (${tz}) is in the past; pick a later time`);
-    } else fail('invalid_input', 'say when: a time, now or the next free slot');
-
-    const check = validate(inputOf(p));
-    if (!check.valid) {
-      const first = check.targets.find((t) => t.problems.length > 0);
-      fail('invalid_input', `${first?.platform_name ?? 'A platform'}: ${first?.problems[0]?.message ?? 'choose an account'}`);
+    else {
+      const text = clean(req.at) ?? fail('invalid_time', 'choose a time, post now or the next slot');
+      at = parseAt(text, tz);
+      if (at < now - 60_000) fail('invalid_time', `${rfc3339InZone(at, tz)} is in the past; choose a later time or post now`);
     }
-    const reason = clean(req.override_reason);
-    if (check.compliance.length > 0 && reason === null) {
-      fail('compliance_failed', `The post fails your compliance checks: ${check.compliance.map((c) => c.message).join('; ')}. Fix it or give a reason to schedule anyway.`);
-    }
+    const recurrence = checkRecurrence(req.recurrence);
     p.scheduled_at = iso(at);
     p.timezone = tz;
     p.scheduled_local = rfc3339InZone(at, tz);
@@ -586,7 +580,7 @@ export function createPostStore(opts: PostStoreOptions) {
     retry: (id: string) =>
       changeTarget(id, (s) => s === 'failed' || s === 'needs_reconnect' || s === 'needs_review' || s === 'unconfirmed', 'retried', (t) => {
         const a = account(t.account_id);
-        if (a.status === 'needs_reconnect') fail('needs_reconnect', `${a.platform_name} ${a.handle} needs reconnecting before it can post`);
+        if (a.status === 'needs_reconnect') fail('needs_reconnect', 'reconnect the account on the Accounts screen first');
         Object.assign(t, { state: 'queued', attention: null, next_attempt_at: null, failure_code: null, failure_message: null, upload_progress: null });
         event(t, 'queued', 'Retry requested');
       }),
@@ -597,7 +591,7 @@ export function createPostStore(opts: PostStoreOptions) {
       }),
     markPosted(id: string, url: string | null): PostView {
       const link = clean(url);
-      if (link !== null && !/^https?:\/\/\S+$/i.test(link)) fail('invalid_input', `“${link}” is not a web address`);
+      if (link !== null && !/^https:\/\/\S+$/i.test(link)) fail('invalid_input', 'the link must start with https://');
       return changeTarget(id, (s) => s === 'unconfirmed' || s === 'failed', 'marked as posted', (t) => {
         Object.assign(t, { state: 'published', attention: null, post_url: link, published_at: iso(Date.now()), failure_code: null, failure_message: null });
         event(t, 'published', link ? `Marked as posted by you: ${link}` : 'Marked as posted by you');

@@ -9,15 +9,8 @@ import { open, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { MEDIA_EXTENSIONS } from '../lib/media';
 import { commands, type Result } from './bindings';
 import type { ApiError, ProgressEvent, RenderProgress } from './bindings';
-import { BackendError, toBackendError } from './errors';
+import { toBackendError } from './errors';
 import type { Backend, PickKind } from './types';
-
-/**
- * The scheduler's commands are not in the generated bindings yet (studio-api's posts.rs is being
- * written); until `make bindings` adds them, each call says so instead of guessing command names.
- */
-const notYet = (): Promise<never> =>
-  Promise.reject(new BackendError('unsupported', 'Scheduling is not in this build of the app yet.'));
 
 async function unwrap<T>(call: Promise<Result<T, ApiError>>): Promise<T> {
   let result: Result<T, ApiError>;
@@ -146,24 +139,28 @@ export const tauriBackend: Backend = {
     return unwrap(commands.publishNow(jobId, request, channel));
   },
 
-  postCreate: notYet,
-  postUpdate: notYet,
-  postGet: notYet,
-  postList: notYet,
-  postDelete: notYet,
-  postValidate: notYet,
-  postSchedule: notYet,
-  postUnschedule: notYet,
-  targetRetry: notYet,
-  targetCancel: notYet,
-  targetMarkPosted: notYet,
-  queueList: notYet,
-  slotsGet: notYet,
-  slotsSet: notYet,
-  complianceGet: notYet,
-  complianceSet: notYet,
-  schedulerStatus: notYet,
-  schedulerSetPaused: notYet,
-  notificationsRecent: notYet,
-  notificationsMarkRead: notYet,
+  postCreate: (input) => unwrap(commands.postCreate(input)),
+  postUpdate: (id, input, expectedVersion) => unwrap(commands.postUpdate(id, input, expectedVersion)),
+  postGet: (id) => unwrap(commands.postGet(id)),
+  postList: (query) => unwrap(commands.postList(query)),
+  postDelete: async (id) => {
+    await unwrap(commands.postDelete(id));
+  },
+  postValidate: (input) => unwrap(commands.postValidate(input)),
+  postSchedule: (request) => unwrap(commands.postSchedule(request)),
+  postUnschedule: (id) => unwrap(commands.postUnschedule(id)),
+  targetRetry: (id) => unwrap(commands.targetRetry(id)),
+  targetCancel: (id) => unwrap(commands.targetCancel(id)),
+  targetMarkPosted: (id, url) => unwrap(commands.targetMarkPosted(id, url)),
+  queueList: () => unwrap(commands.queueList()),
+  slotsGet: (accountId) => unwrap(commands.slotsGet(accountId)),
+  slotsSet: (input) => unwrap(commands.slotsSet(input)),
+  complianceGet: () => unwrap(commands.complianceGet()),
+  complianceSet: (settings) => unwrap(commands.complianceSet(settings)),
+  schedulerStatus: () => unwrap(commands.schedulerStatus()),
+  schedulerSetPaused: (paused) => unwrap(commands.schedulerSetPaused(paused)),
+  notificationsRecent: (limit) => unwrap(commands.notificationsRecent(limit)),
+  notificationsMarkRead: async (ids) => {
+    await unwrap(commands.notificationsMarkRead(ids));
+  },
 };

@@ -38,7 +38,6 @@ export type {
   ScorePlatform,
   ScoreView,
 } from './bindings';
-// Until the generated bindings have the scheduler (see schedulerTypes.ts), its types come from there.
 export type {
   AccountHealth,
   ApiError,
@@ -71,7 +70,7 @@ export type {
   TargetState,
   TargetView,
   ValidationView,
-} from './schedulerTypes';
+} from './bindings';
 import type {
   ComplianceSettings,
   NotificationView,
@@ -84,7 +83,7 @@ import type {
   SlotsInput,
   SlotView,
   ValidationView,
-} from './schedulerTypes';
+} from './bindings';
 import type {
   AccountView,
   AppInfo,

@@ -22,7 +22,8 @@ function open(seed: MemorySeed = {}) {
   });
   const onClose = vi.fn();
   const onDone = vi.fn();
-  renderWithBackend(<Composer onClose={onClose} onDone={onDone} />, backend);
+  // Every platform needs a video or an image: the composer starts with one (as from an asset's detail).
+  renderWithBackend(<Composer media="v1" onClose={onClose} onDone={onDone} />, backend);
   return { user, backend, onClose, onDone };
 }
 
@@ -77,6 +78,7 @@ describe('Composer', () => {
     const { user } = open();
     await screen.findByRole('option', { name: 'teaser.mp4' });
     await user.selectOptions(screen.getByTestId('composer-media'), 'v1');
+    expect(screen.getByTestId('composer-media')).toHaveValue('v1');
     await tick(user, 'tt1');
     await tick(user, 'x1');
     await waitFor(() => expect(screen.getAllByTestId('preview-card')).toHaveLength(2));
@@ -96,7 +98,7 @@ describe('Composer', () => {
     await tick(user, 'x1');
     const issue = await screen.findByTestId('compliance-issue');
     expect(issue).toHaveAttribute('data-code', 'disclosure_missing');
-    expect(issue).toHaveTextContent('add #ad or #sponsored');
+    expect(issue).toHaveTextContent('this campaign is sponsored: the X caption needs #ad or #sponsored');
     expect(screen.getByTestId('composer-blocked')).toHaveAttribute('data-reason', 'compliance');
     expect(screen.getByTestId('composer-schedule')).toBeDisabled();
 

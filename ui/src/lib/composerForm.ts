@@ -3,7 +3,7 @@
  * ScheduleRequest, and the checks the form can make before asking (a time, a repeat rule).
  */
 import type { AccountView, PostInput, PostView, Recurrence, ScheduleRequest, TargetOverrides } from '../backend';
-import { emptyOverrides } from './posts';
+import { emptyOverrides, fullRecurrence } from './posts';
 import { dateOf, splitLocal, timeOf, wallClock, zonedToInstant } from './zoned';
 
 export type TargetForm = {
@@ -83,7 +83,7 @@ function targetForm(o: TargetOverrides, media: string): TargetForm {
 export function composerValuesFromPost(p: PostView, fallbackZone: string): ComposerValues {
   const tz = p.timezone ?? fallbackZone;
   const local = p.scheduled_local ? splitLocal(p.scheduled_local) : null;
-  const r = p.recurrence;
+  const r = p.recurrence ? fullRecurrence(p.recurrence) : null;
   const base = initialComposerValues(p.campaign_id, tz);
   return {
     ...base,

@@ -105,13 +105,19 @@ export const WEEKDAYS = [
   { iso: 7, short: 'Sun', long: 'Sunday' },
 ] as const;
 
+/** The generated type leaves `weekdays`, `until` and `count` optional (serde defaults): fill them in. */
+export function fullRecurrence(r: Recurrence): { freq: Recurrence['freq']; interval: number; weekdays: number[]; until: string | null; count: number | null } {
+  return { freq: r.freq, interval: r.interval, weekdays: r.weekdays ?? [], until: r.until ?? null, count: r.count ?? null };
+}
+
 /** "Every 2 weeks on Mon, Wed, until 2026-12-31" */
-export function recurrenceSummary(r: Recurrence | null): string {
-  if (!r) return 'Does not repeat';
+export function recurrenceSummary(recurrence: Recurrence | null): string {
+  if (!recurrence) return 'Does not repeat';
+  const r = fullRecurrence(recurrence);
   const unit = r.freq === 'daily' ? 'day' : 'week';
   let text = r.interval === 1 ? `Every ${unit}` : `Every ${r.interval} ${unit}s`;
   if (r.freq === 'weekly' && r.weekdays.length > 0) {
-    text += ` on ${[...r.weekdays].sort().map((d) => WEEKDAYS[d - 1]?.short ?? d).join(', ')}`;
+    text += ` on ${[...r.weekdays].sort((a, b) => a - b).map((d) => WEEKDAYS[d - 1]?.short ?? d).join(', ')}`;
   }
   if (r.count !== null) text += `, ${r.count} ${r.count === 1 ? 'time' : 'times'}`;
   if (r.until !== null) text += `, until ${r.until}`;

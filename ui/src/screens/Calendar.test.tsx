@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView, PostView } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import { postBase, targetBase } from '../test/factories';
-import { campaign, renderWithBackend } from '../test/render';
+import { asset, campaign, renderWithBackend } from '../test/render';
 import { Calendar } from './Calendar';
 
 const x: AccountView = {
@@ -13,14 +13,15 @@ const x: AccountView = {
 };
 
 const post = (id: string, at: string, over: Partial<PostView> = {}): PostView => ({
-  ...postBase(id, 'c1', at, [targetBase(`${id}-t`)]),
+  ...postBase(id, 'c1', at, [targetBase(`${id}-t`, { media: 'v1' })]),
   caption: `Post ${id}`,
+  media: 'v1',
   ...over,
 });
 
 function show(seed: MemorySeed = {}) {
   const user = userEvent.setup();
-  const backend = createMemoryBackend({ campaigns: [campaign({ id: 'c1' })], accounts: [x], ...seed });
+  const backend = createMemoryBackend({ campaigns: [campaign({ id: 'c1' })], accounts: [x], assets: [asset({ id: 'v1' })], ...seed });
   renderWithBackend(<Calendar />, backend);
   return { user, backend };
 }

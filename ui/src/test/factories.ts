@@ -2,8 +2,7 @@
  * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
  * describe a library asset the same way.
  */
-import type { Asset, Campaign, PlatformId, RenderRecord } from '../backend/bindings';
-import type { PostView, TargetView } from '../backend/schedulerTypes';
+import type { Asset, Campaign, PlatformId, PostView, RenderRecord, TargetView } from '../backend/bindings';
 
 /** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
 export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
