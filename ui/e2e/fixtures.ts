@@ -24,6 +24,15 @@ export type Seed = {
   accounts?: unknown[];
   /** How long a fake sign-in waits for the browser (or checks a password); also each publish upload tick. */
   connectStepMs?: number;
+  /** Posts in any state (see src/backend/memoryPosts.ts). */
+  posts?: unknown[];
+  /** Posting slots per account: { account_id, timezone, slots: [{ weekday, time }] }. */
+  slots?: unknown[];
+  /** { banned_terms, max_links }. */
+  compliance?: unknown;
+  /** The publisher's health: { paused, lease, restarts, last_restart, events }. */
+  scheduler?: unknown;
+  notifications?: unknown[];
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';

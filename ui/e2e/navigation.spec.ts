@@ -59,9 +59,9 @@ test('skip link and sidebar work from the keyboard', async ({ page }) => {
 test('unfinished screens say so plainly; Home counts active campaigns', async ({ page }) => {
   await openApp(page, { seed: { campaigns: [] } });
   await expect(page.getByTestId('home-active-count')).toHaveText('0');
-  await page.getByTestId('nav-calendar').click();
+  await page.getByTestId('nav-analytics').click();
   await expect(page.getByText('Not available yet')).toBeVisible();
-  await expect(page.getByText(/schedule posts per account and time zone/i)).toBeVisible();
+  await expect(page.getByText(/charts of views, engagement/i)).toBeVisible();
   await page.getByTestId('nav-home').click();
   await page.getByRole('link', { name: 'Go to Campaigns' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Campaigns');

@@ -24,8 +24,8 @@ describe('App shell', () => {
   it('says plainly which features have not landed', async () => {
     const user = userEvent.setup();
     renderWithBackend(<App />);
-    await user.click(screen.getByTestId('nav-calendar'));
-    await waitFor(() => expect(screen.getByText(/arrives with the scheduler work/)).toBeInTheDocument());
+    await user.click(screen.getByTestId('nav-analytics'));
+    await waitFor(() => expect(screen.getByText(/arrive with the metrics work/)).toBeInTheDocument());
   });
 
   it('switches the theme and remembers it', async () => {

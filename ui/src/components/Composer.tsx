@@ -6,7 +6,7 @@
  * compliance and input problems in a banner.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type AccountView, type ApiError, type Asset, type Campaign, type PostInput, type PostView, type RenderRecord } from '../backend';
 import {
   composerValuesFromPost,
@@ -97,6 +97,9 @@ function ComposerForm({ post, media, campaigns, accounts, defaultZone, onClose, 
   const [active, setActive] = useState<string | null>(null);
   const [saved, setSaved] = useState<PostView | null>(post ?? null);
   const [failure, setFailure] = useState<ApiError | null>(null);
+  const captionRef = useRef<HTMLTextAreaElement>(null);
+  // The dialog focused its first control before the form loaded: the caption gets it now.
+  useEffect(() => captionRef.current?.focus(), []);
 
   const input = toPostInput(values);
   const inputKey = JSON.stringify(input);
@@ -258,7 +261,7 @@ function ComposerForm({ post, media, campaigns, accounts, defaultZone, onClose, 
             </Field>
             <Field label="Caption" name="composer-caption" className="span-2">
               {({ id }) => (
-                <textarea id={id} rows={4} value={values.caption} onChange={(e) => change({ caption: e.target.value })} data-autofocus
+                <textarea id={id} rows={4} value={values.caption} onChange={(e) => change({ caption: e.target.value })} ref={captionRef}
                   placeholder="What the post says — hashtags and emoji included" data-testid="composer-caption" />
               )}
             </Field>

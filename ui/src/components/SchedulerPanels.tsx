@@ -103,9 +103,12 @@ export function HealthPanel() {
           <>
             <label className="toggle health-pause">
               <input type="checkbox" role="switch" checked={s.paused} disabled={pause.isPending} onChange={(e) => pause.mutate(e.target.checked)}
-                aria-checked={s.paused} data-testid="scheduler-paused" />
-              {s.paused ? 'Paused: nothing is published' : 'Publishing on schedule'}
+                data-testid="scheduler-paused" />
+              Pause publishing
             </label>
+            <p className={`health-state ${s.paused ? 'is-paused' : ''}`} data-testid="scheduler-state" aria-live="polite">
+              {s.paused ? 'Paused: nothing is published until you resume.' : 'Publishing on schedule.'}
+            </p>
             {pause.isError && <p className="field-error">{toApiError(pause.error).message}</p>}
             <p className="health-lease" data-testid="scheduler-lease" data-alive={s.lease?.alive ?? false}>
               <span className={`health-dot ${s.lease?.alive ? 'is-alive' : 'is-dead'}`} aria-hidden="true" />
