@@ -177,8 +177,8 @@ pub(crate) fn target_view(ctx: &Context, post: &Post, t: &Target, with_events: b
     let platform = parse_platform(&account.platform)?;
     let overrides: TargetOverrides = serde_json::from_str(&t.overrides_json).unwrap_or_default();
     let events = if with_events {
-        posts::events(&ctx.db(), &t.id)?
-            .into_iter()
+        let rows = posts::events(&ctx.db(), &t.id)?;
+        rows.into_iter()
             .map(|e| TargetEventView { at: rfc(e.at), state: e.state, detail: e.detail })
             .collect()
     } else {
@@ -209,10 +209,9 @@ pub(crate) fn target_view(ctx: &Context, post: &Post, t: &Target, with_events: b
 
 pub(crate) fn view(ctx: &Context, p: Post, with_events: bool) -> ApiResult<PostView> {
     let campaign_name = campaigns::get(&ctx.db(), &p.campaign_id).map(|c| c.name).unwrap_or_default();
-    let targets = posts::targets(&ctx.db(), &p.id)?
-        .iter()
-        .map(|t| target_view(ctx, &p, t, with_events))
-        .collect::<ApiResult<Vec<_>>>()?;
+    // Bound first: the database guard must be released before target_view locks it again.
+    let rows = posts::targets(&ctx.db(), &p.id)?;
+    let targets = rows.iter().map(|t| target_view(ctx, &p, t, with_events)).collect::<ApiResult<Vec<_>>>()?;
     let recurrence = p.recurrence.as_deref().and_then(|r| serde_json::from_str(r).ok());
     Ok(PostView {
         scheduled_local: p

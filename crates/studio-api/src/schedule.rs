@@ -33,6 +33,11 @@ pub struct ScheduleRequest {
 /// How far in the past a chosen time may be (a slow click) before it is refused.
 const PAST_TOLERANCE_MS: i64 = 60_000;
 
+/// The composer's input rebuilt from a stored post (`studio post check`).
+pub fn input_for(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
+    input_of(ctx, post_id)
+}
+
 /// The composer's input rebuilt from a stored post, to validate exactly what will be posted.
 pub(crate) fn input_of(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
     let p = studio_core::posts::get(&ctx.db(), post_id)?;

@@ -180,7 +180,8 @@ fn notification_view(ctx: &Context, n: notifications::Notification) -> Notificat
 }
 
 pub fn notifications_recent(ctx: &Context, limit: u32) -> ApiResult<Vec<NotificationView>> {
-    Ok(notifications::recent(&ctx.db(), limit.clamp(1, 500))?.into_iter().map(|n| notification_view(ctx, n)).collect())
+    let rows = notifications::recent(&ctx.db(), limit.clamp(1, 500))?;
+    Ok(rows.into_iter().map(|n| notification_view(ctx, n)).collect())
 }
 
 /// Notifications not yet shown as OS notifications, marked shown (the app pops them once).

@@ -57,8 +57,136 @@ pub enum Command {
     Accounts(AccountsCmd),
     /// Publish a file (or an asset or render) to one account now; prints the post id and URL.
     Publish(PublishArgs),
+    /// Compose posts (one target per account) and act on their targets.
+    #[command(subcommand)]
+    Post(PostCmd),
+    /// Schedule a post: at a time, now, or in the next free queue slot of its accounts.
+    Schedule(ScheduleArgs),
+    /// What is waiting to be published, soonest first.
+    #[command(subcommand)]
+    Queue(QueueCmd),
+    /// Weekly posting slots of an account ("Mon/Wed/Fri 18:00").
+    #[command(subcommand)]
+    Slots(SlotsCmd),
+    /// Run the publisher headless: publishes due posts until stopped (one publisher per data
+    /// folder: a second one waits for the first's lease).
+    Daemon(DaemonArgs),
+    /// The publisher's health: lease holder, queue, restarts, last error per account.
+    Status,
     /// Show version, data folder, database and log locations.
     Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostCmd {
+    /// Create a draft post; schedule it with `studio schedule`.
+    Create(PostCreateArgs),
+    /// A post with every target's state and timeline.
+    Show { id: String },
+    /// Posts by scheduled time.
+    List {
+        #[arg(long, value_name = "RFC3339")]
+        from: Option<String>,
+        #[arg(long, value_name = "RFC3339")]
+        to: Option<String>,
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Include drafts without a time.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check a post against its platforms' rules and the compliance checks.
+    Check { id: String },
+    /// Try a failed, unconfirmed or missed target again (now).
+    Retry { target: String },
+    /// Cancel a target that has not started.
+    Cancel { target: String },
+    /// Record that a target is on the platform (posted by hand, or checked after "unconfirmed").
+    MarkPosted {
+        target: String,
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Take a scheduled post back to draft.
+    Unschedule { id: String },
+    /// Delete a post that is not being published.
+    Delete { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct PostCreateArgs {
+    #[arg(long)]
+    pub campaign: String,
+    /// An asset or render id.
+    #[arg(long)]
+    pub media: Option<String>,
+    #[arg(long, default_value = "")]
+    pub caption: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Accounts to post to (repeat, or comma-separated).
+    #[arg(long = "account", required = true, value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Per-account changes: ACCOUNT:field=value with field caption, title, hashtags (comma
+    /// list), privacy, media, or any platform option (board_id=…).
+    #[arg(long = "override", value_name = "ACCOUNT:FIELD=VALUE")]
+    pub overrides: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    pub post: String,
+    /// RFC 3339 (2026-03-29T18:00:00+02:00), or a local time (2026-03-29T18:00) in --tz.
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["next_slot", "now"])]
+    pub at: Option<String>,
+    /// IANA zone (default: the campaign's).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    #[arg(long, conflicts_with = "now")]
+    pub next_slot: bool,
+    #[arg(long)]
+    pub now: bool,
+    /// Repeat: daily or weekly.
+    #[arg(long, value_name = "FREQ")]
+    pub repeat: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    pub every: u32,
+    /// Weekly repeat days, ISO numbers or names (mon,wed,fri).
+    #[arg(long, value_delimiter = ',')]
+    pub on: Vec<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub count: Option<u32>,
+    /// Schedule despite compliance issues; the reason is kept in the audit log.
+    #[arg(long, value_name = "REASON")]
+    pub override_compliance: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCmd {
+    /// Targets waiting or in flight.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlotsCmd {
+    Show { account: String },
+    /// Replace an account's slots: --at mon@18:00 --at wed@18:00 --tz Europe/Berlin
+    Set {
+        account: String,
+        #[arg(long = "at", value_name = "DAY@HH:MM")]
+        at: Vec<String>,
+        #[arg(long)]
+        tz: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    /// Stop when nothing is queued or running (scripts and tests).
+    #[arg(long)]
+    pub exit_when_idle: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod args;
 mod asset;
 mod campaign;
 mod output;
+mod post;
 mod render;
 mod score;
 
@@ -49,6 +50,10 @@ pub enum Status {
 
 fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
     let paths = StudioPaths::resolve(cli.data_dir.as_deref())?;
+    if let Command::Daemon(args) = cli.command {
+        let ctx = std::sync::Arc::new(Context::open(paths, "daemon")?);
+        return post::daemon(ctx, args).map(|()| Status::Ok);
+    }
     let ctx = Context::open(paths, "cli")?;
     match cli.command {
         Command::Campaign(cmd) => campaign::run(&ctx, cmd, out).map(|()| Status::Ok),
@@ -69,6 +74,12 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
         Command::Asset(cmd) => asset::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Accounts(cmd) => accounts::run(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Publish(args) => accounts::publish(&ctx, args, out).map(|()| Status::Ok),
+        Command::Post(cmd) => post::run(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Schedule(args) => post::schedule(&ctx, args, out).map(|()| Status::Ok),
+        Command::Queue(cmd) => post::queue(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Slots(cmd) => post::slots(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Status => post::status(&ctx, out).map(|()| Status::Ok),
+        Command::Daemon(_) => Ok(Status::Ok),
         Command::Info => {
             let info = studio_api::app::info(&ctx)?;
             out.value(&info, || {

@@ -119,7 +119,7 @@ impl Recurrence {
         let tz = zone(tz_name)?;
         let bad = || ValidationError::BadRecurrence("the first occurrence is out of range".into());
         let first = Timestamp::from_millisecond(first_ms).map_err(|_| bad())?.to_zoned(tz.clone());
-        let minute = u32::try_from(i32::from(first.hour()) * 60 + i32::from(first.minute())).map_err(|_| bad())?;
+        let time_of_day = first.time();
         let first_date = first.date();
         let prev = local_date(&tz, prev_ms).ok_or_else(bad)?;
         let until = self.until.as_deref().map(|u| crate::civil::parse_date("until", u)).transpose()?;
@@ -150,7 +150,9 @@ impl Recurrence {
         if until.is_some_and(|u| next_date > u) {
             return Ok(None);
         }
-        Ok(local_instant(&tz, next_date, minute))
+        // Same wall-clock time of day as the first occurrence (to the millisecond).
+        let zoned = next_date.to_datetime(time_of_day).to_zoned(tz).map_err(|_| bad())?;
+        Ok(Some(zoned.timestamp().as_millisecond()))
     }
 }
 

@@ -73,7 +73,7 @@ pub struct Config {
     pub metric_offsets: Vec<Duration>,
     /// A wall-clock jump larger than this beyond monotonic time is a wake from sleep.
     pub jump_threshold: Duration,
-    /// Stop when nothing is queued or running (tests, one-shot runs).
+    /// Stop when nothing is running or due within a minute (tests, one-shot runs).
     pub exit_when_idle: bool,
 }
 
@@ -205,20 +205,27 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
         (last_wall, last_mono) = (now, mono);
 
         if !holding {
-            match leases::acquire(&mut ctx.db(), PUBLISHER, &owner, &cfg.label, now, ttl_ms) {
+            // Bound before matching: the arms lock the database again.
+            let acquired = leases::acquire(&mut ctx.db(), PUBLISHER, &owner, &cfg.label, now, ttl_ms);
+            match acquired {
                 Ok(true) => {
                     holding = true;
                     last_beat = now;
                     lost.store(false, Ordering::SeqCst);
                     log("lease_acquired", None);
+                    fault::point("lease_acquired");
                     catch_up_report(&shared, now, "start");
                 }
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot take the publisher lease"),
             }
         } else if now - last_beat >= beat_every || now < last_beat {
-            match leases::heartbeat(&mut ctx.db(), PUBLISHER, &owner, now, ttl_ms) {
-                Ok(true) => last_beat = now,
+            let beat = leases::heartbeat(&mut ctx.db(), PUBLISHER, &owner, now, ttl_ms);
+            match beat {
+                Ok(true) => {
+                    last_beat = now;
+                    fault::point("heartbeat");
+                }
                 Ok(false) => {
                     holding = false;
                     lost.store(true, Ordering::SeqCst);
@@ -254,7 +261,8 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
             let free = cfg.limits.total.saturating_sub(busy.load(Ordering::SeqCst));
             if free > 0 {
                 let limits = Limits { total: cfg.limits.total, ..cfg.limits };
-                match jobs::claim_due(&mut ctx.db(), PUBLISHER, &owner, &["publish", "metrics", "render"], now, ttl_ms, limits) {
+                let claimed = jobs::claim_due(&mut ctx.db(), PUBLISHER, &owner, &["publish", "metrics", "render"], now, ttl_ms, limits);
+                match claimed {
                     Ok(claimed) => {
                         for job in claimed {
                             busy.fetch_add(1, Ordering::SeqCst);
@@ -268,8 +276,10 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
             }
         }
 
-        if cfg.exit_when_idle && holding && busy.load(Ordering::SeqCst) == 0 {
-            let idle = jobs::depth(&ctx.db(), i64::MAX).map(|(queued, _, running, _)| queued == 0 && running == 0).unwrap_or(false);
+        if cfg.exit_when_idle && busy.load(Ordering::SeqCst) == 0 {
+            // Idle: nothing running and nothing due within a minute (retries after a short
+            // backoff count; next week's posts do not).
+            let idle = jobs::depth(&ctx.db(), now + 60_000).map(|(_, due, running, _)| due == 0 && running == 0).unwrap_or(false);
             if idle {
                 break;
             }

@@ -47,6 +47,12 @@ pub struct Masto {
     pub revoked: Vec<String>,
     /// Every token the server handed out, to check none leaks into files or output.
     pub issued: Vec<String>,
+    /// Scheduler fault tests: forget Idempotency-Key (so only the client's own write-ahead
+    /// bookkeeping prevents a double post), answer 503 to everything while down, and revoke
+    /// every token once this many statuses exist.
+    pub ignore_idempotency: bool,
+    pub down: bool,
+    pub revoke_after: Option<usize>,
 }
 
 pub type S = Arc<Mutex<Masto>>;
@@ -66,12 +72,19 @@ fn injected(st: &mut Masto, path: &str) -> Option<Response> {
     Some(resp)
 }
 
+fn down() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, "<html>Mastodon is down for maintenance</html>").into_response()
+}
+
 fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, Json(json!({"error": "The access token is invalid"}))).into_response()
 }
 
 async fn verify(State(s): State<S>, headers: HeaderMap) -> Response {
     let st = s.lock().expect("lock");
+    if st.down {
+        return down();
+    }
     if !authorized(&st, &headers) {
         return unauthorized();
     }
@@ -91,6 +104,9 @@ async fn upload(State(s): State<S>, headers: HeaderMap, mut form: Multipart) -> 
         let mut st = s.lock().expect("lock");
         if let Some(r) = injected(&mut st, "/api/v2/media") {
             return r;
+        }
+        if st.down {
+            return down();
         }
         if !authorized(&st, &headers) {
             return unauthorized();
@@ -127,10 +143,17 @@ async fn create_status(State(s): State<S>, headers: HeaderMap, Json(body): Json<
     if let Some(r) = injected(&mut st, "/api/v1/statuses") {
         return r;
     }
+    if st.down {
+        return down();
+    }
     if !authorized(&st, &headers) {
         return unauthorized();
     }
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .filter(|_| !st.ignore_idempotency);
     if let Some(existing) = key.as_ref().and_then(|k| st.idempotency.get(k)) {
         return Json(existing.clone()).into_response();
     }
@@ -161,6 +184,9 @@ async fn create_status(State(s): State<S>, headers: HeaderMap, Json(body): Json<
         "media_attachments": media_ids.iter().map(|m| json!({"id": m})).collect::<Vec<_>>(),
     });
     st.statuses.push(status.clone());
+    if st.revoke_after.is_some_and(|n| st.statuses.len() >= n) {
+        st.valid_tokens.clear();
+    }
     if let Some(k) = key {
         st.idempotency.insert(k, status.clone());
     }

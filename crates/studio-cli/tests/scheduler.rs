@@ -1,0 +1,293 @@
+//! The publisher end to end: the real `studio daemon`, SQLite on disk, the real keychain, and
+//! local servers following Mastodon's contract with Idempotency-Key switched OFF, so that only
+//! the publisher's own write-ahead bookkeeping stands between a crash and a double post.
+//!
+//! The daemon is killed (abort = kill -9: no destructors, no flushes) at every named crash point
+//! and at random times, restarted, and every post must exist on the server exactly once with its
+//! target in a state the creator is told about.
+mod common;
+#[path = "../../studio-publish/tests/common/mastodon_server.rs"]
+mod mastodon_server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use common::{json_of, studio, tiny_video};
+
+struct World {
+    data: tempfile::TempDir,
+    _media: tempfile::TempDir,
+    servers: Vec<(mastodon_server::Server, mastodon_server::S)>,
+    accounts: Vec<String>,
+    asset: String,
+    campaign: String,
+}
+
+fn ok(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(out)
+}
+
+impl World {
+    fn new(n_servers: usize) -> Self {
+        let data = tempfile::tempdir().expect("tmp");
+        let media = tempfile::tempdir().expect("tmp");
+        let clip = tiny_video(media.path(), "clip.mp4", 2);
+        let mut servers = Vec::new();
+        let mut accounts = Vec::new();
+        for _ in 0..n_servers {
+            let (srv, st) = mastodon_server::server();
+            st.lock().expect("lock").ignore_idempotency = true;
+            let out = studio(data.path())
+                .args(["accounts", "connect", "mastodon", "--instance", &srv.url, "--access-token-stdin"])
+                .write_stdin("tok-1\n")
+                .output()
+                .expect("connect");
+            accounts.push(ok(&out)["id"].as_str().expect("id").to_string());
+            servers.push((srv, st));
+        }
+        let imported = ok(&studio(data.path()).arg("import").arg(&clip).output().expect("import"));
+        let asset = imported["imported"][0]["id"].as_str().expect("asset").to_string();
+        let c = ok(&studio(data.path()).args(["campaign", "create", "Launch", "--timezone", "Europe/Berlin"]).output().expect("campaign"));
+        let campaign = c["id"].as_str().expect("campaign id").to_string();
+        Self { data, _media: media, servers, accounts, asset, campaign }
+    }
+
+    fn path(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// A post to `account` with a unique caption, scheduled now. Returns (post id, target id).
+    fn post_now(&self, account: usize, caption: &str) -> (String, String) {
+        let p = ok(&studio(self.path())
+            .args(["post", "create", "--campaign", &self.campaign, "--media", &self.asset, "--caption", caption])
+            .args(["--account", &self.accounts[account]])
+            .output()
+            .expect("post create"));
+        let id = p["id"].as_str().expect("post id").to_string();
+        let s = ok(&studio(self.path()).args(["schedule", &id, "--now"]).output().expect("schedule"));
+        let target = s["targets"][0]["id"].as_str().expect("target").to_string();
+        (id, target)
+    }
+
+    fn show(&self, post: &str) -> Value {
+        ok(&studio(self.path()).args(["post", "show", post]).output().expect("show"))
+    }
+
+    /// How many statuses with exactly this text a server holds.
+    fn copies(&self, server: usize, caption: &str) -> usize {
+        let st = self.servers[server].1.lock().expect("lock");
+        st.statuses.iter().filter(|s| s["content"].as_str() == Some(caption)).count()
+    }
+
+    fn daemon(&self, envs: &[(&str, &str)], exit_when_idle: bool) -> Child {
+        let bin: PathBuf = assert_cmd::cargo::cargo_bin("studio");
+        let mut c = Command::new(bin);
+        c.env_remove("STUDIO_DATA_DIR")
+            .env_remove("STUDIO_CRASH_AT")
+            .env_remove("STUDIO_PANIC_AT")
+            .env("STUDIO_LEASE_TTL_MS", "700")
+            .env("STUDIO_TICK_MS", "20")
+            .env("STUDIO_POLL_MS", "5")
+            .env("STUDIO_BACKOFF_BASE_MS", "40")
+            .env("STUDIO_BACKOFF_CAP_MS", "400")
+            .env("STUDIO_METRIC_OFFSETS_MS", "150,300")
+            .env("STUDIO_LOG", std::env::var("TEST_DAEMON_LOG").unwrap_or_else(|_| "warn".into()))
+            .arg("--data-dir")
+            .arg(self.path())
+            .arg("daemon");
+        if exit_when_idle {
+            c.arg("--exit-when-idle");
+        }
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("daemon starts")
+    }
+
+    /// Runs a daemon until it has nothing left to publish; fails the test after `limit`.
+    fn drain(&self, limit: Duration) {
+        let mut child = self.daemon(&[], true);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                let err = child.stderr.take().map(std::io::read_to_string).and_then(Result::ok).unwrap_or_default();
+                assert!(status.success(), "daemon failed: {err}");
+                return;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let err = child.stderr.take().map(std::io::read_to_string).and_then(Result::ok).unwrap_or_default();
+                panic!("the daemon did not finish within {limit:?}: {err}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+fn target_state(post: &Value) -> String {
+    post["targets"][0]["state"].as_str().unwrap_or_default().to_string()
+}
+
+/// The crash points on the path of one publish (and the bookkeeping after it); each run kills
+/// the daemon there, restarts it, and checks the post landed exactly once.
+const ALL_PUBLISH_POINTS: &[&str] = &[
+    "lease_acquired",
+    "claimed",
+    "before_uploading_state",
+    "after_uploading_state",
+    "upload_progress",
+    "checkpoint",
+    "processing",
+    "before_final",
+    "final_sent_saved",
+    "post_created",
+    "before_record",
+    "after_record",
+    "after_notify",
+    "metrics_claimed",
+    "metrics_fetched",
+    "metrics_saved",
+    "heartbeat",
+];
+
+#[test]
+fn killed_at_every_crash_point_each_post_exists_exactly_once() {
+    let only = std::env::var("TEST_CRASH_POINTS").ok();
+    let chosen: Vec<&str> = ALL_PUBLISH_POINTS.iter().copied().filter(|p| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == *p))).collect();
+    let publish_points = chosen.as_slice();
+    let w = World::new(1);
+    let mut reached = Vec::new();
+    for point in publish_points {
+        let caption = format!("crash at {point} ✨");
+        eprintln!("-- {point}: scheduling");
+        let (post, target) = w.post_now(0, &caption);
+        eprintln!("-- {point}: daemon");
+        let mut d = w.daemon(&[("STUDIO_CRASH_AT", point)], false);
+        let status = wait_exit(&mut d, Duration::from_secs(20));
+        match status {
+            Some(s) => {
+                assert!(!s.success(), "{point}: the daemon exited cleanly instead of crashing");
+                reached.push(*point);
+            }
+            None => {
+                let _ = d.kill();
+                let _ = d.wait();
+                let err = d.stderr.take().map(std::io::read_to_string).and_then(Result::ok).unwrap_or_default();
+                panic!("{point}: the daemon never reached this crash point: {err}");
+            }
+        }
+        // A restart (waiting out the dead daemon's lease) finishes what was left.
+        eprintln!("-- {point}: restart");
+        w.drain(Duration::from_secs(30));
+        let shown = w.show(&post);
+        assert_eq!(target_state(&shown), "published", "{point}: {shown}");
+        assert_eq!(w.copies(0, &caption), 1, "{point}: the post must exist exactly once");
+        assert!(shown["targets"][0]["post_url"].as_str().is_some_and(|u| u.starts_with("https://")), "{point}");
+        let _ = target;
+    }
+    assert_eq!(reached.len(), publish_points.len());
+
+    // The metrics rounds go on after the crashes: every published post gets its snapshots, and
+    // none was published twice by the bookkeeping that follows a publish.
+    let mut d = w.daemon(&[], false);
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = d.kill();
+    let _ = d.wait();
+    let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
+    let without: i64 = db
+        .query_row(
+            "SELECT count(*) FROM post_targets t WHERE t.state = 'published'
+               AND NOT EXISTS (SELECT 1 FROM metric_snapshots m WHERE m.post_target_id = t.id)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    assert_eq!(without, 0, "every published post has metric snapshots");
+    let total: usize = w.servers[0].1.lock().expect("lock").statuses.len();
+    assert_eq!(total, publish_points.len(), "no extra statuses anywhere");
+    let notified: i64 = db
+        .query_row("SELECT count(*) FROM notifications WHERE kind IN ('published', 'late')", [], |r| r.get(0))
+        .expect("query");
+    assert_eq!(notified as usize, publish_points.len(), "one notification per post, none repeated after a crash");
+}
+
+/// Crash points off the happy path: a retry being scheduled (503), a rejection being recorded
+/// (422), and the next occurrence of a repeating post being created.
+#[test]
+fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
+    let w = World::new(1);
+
+    // 503 on the upload: the retry is being scheduled when the daemon dies.
+    let caption = "crash while scheduling a retry";
+    let (post, _) = w.post_now(0, caption);
+    w.servers[0].1.lock().expect("lock").failures.push_back(("/api/v2/media".into(), 503, serde_json::json!({"error": "busy"}), None));
+    let mut d = w.daemon(&[("STUDIO_CRASH_AT", "retry_scheduled")], false);
+    assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "retry_scheduled not reached");
+    w.drain(Duration::from_secs(30));
+    assert_eq!(target_state(&w.show(&post)), "published");
+    assert_eq!(w.copies(0, caption), 1);
+
+    // 422 on the final call: the failure is being recorded when the daemon dies. After the
+    // restart the platform is asked (the final call may have landed), then it is posted once.
+    let caption = "crash while recording a rejection";
+    let (post, _) = w.post_now(0, caption);
+    w.servers[0].1.lock().expect("lock").failures.push_back((
+        "/api/v1/statuses".into(),
+        422,
+        serde_json::json!({"error": "Validation failed: Text can't be blank"}),
+        None,
+    ));
+    let mut d = w.daemon(&[("STUDIO_CRASH_AT", "failure_recorded")], false);
+    assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "failure_recorded not reached");
+    w.drain(Duration::from_secs(30));
+    let shown = w.show(&post);
+    assert!(matches!(target_state(&shown).as_str(), "published" | "failed"), "{shown}");
+    assert!(w.copies(0, caption) <= 1);
+    if target_state(&shown) == "failed" {
+        assert!(shown["targets"][0]["failure_message"].as_str().is_some_and(|m| m.contains("can't be blank")), "{shown}");
+    }
+
+    // A daily repeat: the daemon dies while creating the next occurrence, before and after.
+    for point in ["occurrence_spawn", "occurrence_spawned"] {
+        let caption = format!("daily tip ({point})");
+        let p = ok(&studio(w.path())
+            .args(["post", "create", "--campaign", &w.campaign, "--media", &w.asset, "--caption", &caption])
+            .args(["--account", &w.accounts[0]])
+            .output()
+            .expect("create"));
+        let id = p["id"].as_str().expect("id").to_string();
+        ok(&studio(w.path()).args(["schedule", &id, "--now", "--repeat", "daily", "--count", "3"]).output().expect("schedule"));
+        let mut d = w.daemon(&[("STUDIO_CRASH_AT", point)], false);
+        assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "{point} not reached");
+        w.drain(Duration::from_secs(30));
+        assert_eq!(target_state(&w.show(&id)), "published", "{point}");
+        assert_eq!(w.copies(0, &caption), 1, "{point}");
+        let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
+        let (next, at): (i64, i64) = db
+            .query_row("SELECT count(*), max(scheduled_at) FROM posts WHERE recurrence_of = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query");
+        assert_eq!(next, 1, "{point}: exactly one next occurrence");
+        let first: i64 = db.query_row("SELECT scheduled_at FROM posts WHERE id = ?1", [&id], |r| r.get(0)).expect("first");
+        assert_eq!(at - first, 24 * 3600 * 1000, "{point}: a day later in Berlin wall-clock time (no DST change today)");
+    }
+}
