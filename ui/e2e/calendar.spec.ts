@@ -187,3 +187,17 @@ for (const theme of ['light', 'dark'] as const) {
     await page.screenshot({ path: `test-results/calendar-week-${theme}.png`, fullPage: true });
   });
 }
+
+test('schedule from an asset’s detail: the composer starts with that asset; "Post now" lands on today', async ({ page }) => {
+  await openApp(page, { hash: '#/library', seed });
+  await page.getByTestId('asset-card').first().click();
+  await page.getByTestId('asset-schedule').click();
+  await expect(page.getByTestId('composer-media')).toHaveValue('v1');
+  await page.getByTestId('composer-caption').fill('Out now');
+  await page.locator('[data-testid="composer-account"][data-account-id="bs1"]').check();
+  await page.getByTestId('composer-when-now').check();
+  await expect(page.getByTestId('composer-schedule')).toHaveText('Post now');
+  await page.getByTestId('composer-schedule').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Calendar');
+  await expect(day(page, dayKey(new Date())).getByTestId('post-chip')).toHaveCount(1);
+});

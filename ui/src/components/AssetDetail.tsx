@@ -15,7 +15,9 @@ import {
   orientation,
 } from '../lib/media';
 import { useAsset, useCampaignList } from '../queries';
+import { navigate } from '../router';
 import { isTypingTarget } from '../shortcuts';
+import { Composer } from './Composer';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { Icon } from './Icon';
@@ -29,7 +31,9 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
   const query = useAsset(assetId, initial);
   const asset = query.data;
   const [rendering, setRendering] = useState(false);
+  const [composing, setComposing] = useState(false);
   const canRender = asset?.kind === 'video';
+  const canPost = asset?.kind === 'video' || asset?.kind === 'image';
 
   // "r" opens Render… while this detail is the only dialog open and nobody is typing.
   useEffect(() => {
@@ -73,6 +77,11 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
               Render… <kbd className="kbd-hint">R</kbd>
             </button>
           )}
+          {canPost && (
+            <button type="button" className={`btn ${canRender ? '' : 'footer-start'}`} onClick={() => setComposing(true)} data-testid="asset-schedule">
+              Schedule a post…
+            </button>
+          )}
           <button type="button" className="btn" onClick={onClose} data-autofocus data-testid="asset-detail-close">
             Close
           </button>
@@ -80,6 +89,14 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
       </Dialog>
       {/* A sibling, not a child: the detail's dialog must not see the render dialog's events. */}
       {rendering && asset && <RenderDialog asset={asset} onClose={() => setRendering(false)} />}
+      {composing && asset && (
+        <Composer media={asset.id} onClose={() => setComposing(false)}
+          onDone={() => {
+            setComposing(false);
+            onClose();
+            navigate('calendar');
+          }} />
+      )}
     </>
   );
 }

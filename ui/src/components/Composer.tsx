@@ -343,7 +343,7 @@ function ComposerForm({ post, media, campaigns, accounts, defaultZone, onClose, 
           Cancel
         </button>
         <button type="button" className="btn" onClick={submit('draft')} disabled={run.isPending} data-testid="composer-save">
-          {run.isPending && run.variables === 'draft' ? 'Saving…' : 'Save draft'}
+          {run.isPending && run.variables === 'draft' ? 'Saving…' : saved?.state === 'scheduled' ? 'Save changes' : 'Save draft'}
         </button>
         <button type="submit" className="btn btn-primary" disabled={run.isPending || blocked !== null} aria-describedby={blocked ? 'composer-blocked' : undefined}
           data-testid="composer-schedule">
