@@ -291,3 +291,138 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
         assert_eq!(at - first, 24 * 3600 * 1000, "{point}: a day later in Berlin wall-clock time (no DST change today)");
     }
 }
+
+fn all_published(w: &World, posts: &[(String, String, usize)]) {
+    for (post, caption, server) in posts {
+        let shown = w.show(post);
+        assert_eq!(target_state(&shown), "published", "{caption}: {shown}");
+        assert_eq!(w.copies(*server, caption), 1, "{caption} must exist exactly once");
+    }
+}
+
+/// kill -9 at random moments (the test picks the times), over and over, then a clean run.
+#[test]
+fn random_kills_never_double_or_lose_a_post() {
+    let w = World::new(2);
+    let mut posts = Vec::new();
+    for i in 0..24 {
+        let server = i % 2;
+        let caption = format!("random kill batch post {i}");
+        let (post, _) = w.post_now(server, &caption);
+        posts.push((post, caption, server));
+    }
+    for round in 0..8u64 {
+        let mut d = w.daemon(&[], false);
+        // Spread over start-up, claims, uploads and final calls.
+        let wait = 40 + (round * 7919 + 13) % 260;
+        std::thread::sleep(Duration::from_millis(wait));
+        let _ = d.kill(); // SIGKILL
+        let _ = d.wait();
+    }
+    w.drain(Duration::from_secs(60));
+    all_published(&w, &posts);
+}
+
+#[test]
+fn two_daemons_started_at_once_only_one_publishes() {
+    let w = World::new(1);
+    let mut posts = Vec::new();
+    for i in 0..10 {
+        let caption = format!("two daemons {i}");
+        let (post, _) = w.post_now(0, &caption);
+        posts.push((post, caption, 0));
+    }
+    let mut a = w.daemon(&[], true);
+    let mut b = w.daemon(&[], true);
+    for d in [&mut a, &mut b] {
+        let s = wait_exit(d, Duration::from_secs(40)).expect("daemons finish");
+        assert!(s.success());
+    }
+    all_published(&w, &posts);
+    let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
+    let holders: i64 = db
+        .query_row("SELECT count(DISTINCT owner) FROM scheduler_events WHERE kind = 'lease_acquired'", [], |r| r.get(0))
+        .expect("query");
+    assert_eq!(holders, 1, "only one daemon ever held the publisher lease");
+}
+
+#[test]
+fn platform_down_then_back_is_retried_with_backoff_and_posts_once() {
+    let w = World::new(1);
+    let caption = "posted after the outage";
+    let (post, _) = w.post_now(0, caption);
+    w.servers[0].1.lock().expect("lock").down = true;
+    let mut d = w.daemon(&[("STUDIO_MAX_ATTEMPTS", "50")], false);
+    // Let it fail a few times with growing waits.
+    let start = Instant::now();
+    loop {
+        let shown = w.show(&post);
+        let attempts = shown["targets"][0]["attempts"].as_u64().unwrap_or(0);
+        if attempts >= 3 {
+            assert_eq!(target_state(&shown), "queued", "waiting for the next try: {shown}");
+            assert!(shown["targets"][0]["next_attempt_at"].as_str().is_some(), "{shown}");
+            assert_eq!(shown["targets"][0]["failure_code"], "platform_unavailable", "{shown}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "no retries seen: {shown}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    w.servers[0].1.lock().expect("lock").down = false;
+    let start = Instant::now();
+    while target_state(&w.show(&post)) != "published" {
+        assert!(start.elapsed() < Duration::from_secs(20), "never published after the outage");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = d.kill();
+    let _ = d.wait();
+    assert_eq!(w.copies(0, caption), 1);
+}
+
+#[test]
+fn account_revoked_mid_queue_needs_reconnect_and_others_are_unaffected() {
+    let w = World::new(2);
+    // Server 0 revokes its tokens once its first status exists.
+    w.servers[0].1.lock().expect("lock").revoke_after = Some(1);
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for i in 0..3 {
+        a.push(w.post_now(0, &format!("account A {i}")));
+        b.push(w.post_now(1, &format!("account B {i}")));
+    }
+    w.drain(Duration::from_secs(40));
+    let states: Vec<String> = a.iter().map(|(p, _)| target_state(&w.show(p))).collect();
+    assert_eq!(states.iter().filter(|s| *s == "published").count(), 1, "{states:?}");
+    assert_eq!(states.iter().filter(|s| *s == "needs_reconnect").count(), 2, "{states:?}");
+    for (i, (p, _)) in b.iter().enumerate() {
+        assert_eq!(target_state(&w.show(p)), "published");
+        assert_eq!(w.copies(1, &format!("account B {i}")), 1);
+    }
+    let accounts = ok(&studio(w.path()).args(["accounts", "list"]).output().expect("list"));
+    let status_of = |id: &str| accounts.as_array().and_then(|l| l.iter().find(|x| x["id"] == id)).map(|x| x["status"].clone());
+    assert_eq!(status_of(&w.accounts[0]), Some(Value::from("needs_reconnect")));
+    assert_eq!(status_of(&w.accounts[1]), Some(Value::from("connected")));
+    let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
+    let notes: i64 = db
+        .query_row("SELECT count(*) FROM notifications WHERE kind = 'needs_attention' AND title LIKE 'Reconnect%'", [], |r| r.get(0))
+        .expect("query");
+    assert_eq!(notes, 2, "one notification per blocked post");
+    // A retry before reconnecting is refused with a clear code.
+    let blocked = a.iter().find(|(p, _)| target_state(&w.show(p)) == "needs_reconnect").expect("blocked");
+    let retry = studio(w.path()).args(["post", "retry", &blocked.1]).output().expect("retry");
+    assert_eq!(json_of(&retry)["code"], "needs_reconnect");
+}
+
+#[test]
+fn a_worker_that_dies_is_restarted_and_its_post_still_goes_out_once() {
+    let w = World::new(1);
+    let caption = "survives a worker panic";
+    let (post, _) = w.post_now(0, caption);
+    let mut d = w.daemon(&[("STUDIO_PANIC_AT", "after_uploading_state")], true);
+    let s = wait_exit(&mut d, Duration::from_secs(30)).expect("daemon finishes");
+    assert!(s.success());
+    assert_eq!(target_state(&w.show(&post)), "published");
+    assert_eq!(w.copies(0, caption), 1);
+    let status = ok(&studio(w.path()).arg("status").output().expect("status"));
+    assert_eq!(status["restarts"], 1, "{status}");
+    assert!(status["last_restart"].as_str().is_some());
+}

@@ -191,6 +191,10 @@ impl Progress for TargetProgress<'_> {
         if going_final {
             fault::point("before_final");
         }
+        if st.post_id.is_some() {
+            // The platform has created the post; nothing here knows its id yet.
+            fault::point("post_created");
+        }
         let r = self.shared.ctx.db().write(|tx| {
             // Write-ahead of the final call only while this process still owns the job: a
             // process that lost its lease (it slept, another took over) must not post.
@@ -212,9 +216,6 @@ impl Progress for TargetProgress<'_> {
         }
         if going_final {
             fault::point("final_sent_saved");
-        }
-        if st.post_id.is_some() {
-            fault::point("post_created");
         }
         Ok(())
     }
