@@ -50,7 +50,13 @@ pub fn start(app: &AppHandle) {
                 }
                 Err(e) => tracing::warn!(error = %e.message, "cannot read notifications"),
             }
-            std::thread::sleep(Duration::from_secs(2));
+            // Short naps so quitting never waits on this thread.
+            for _ in 0..10 {
+                if stop.is_cancelled() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
         }
     });
     let mut threads = runtime.threads.lock().unwrap_or_else(|e| e.into_inner());

@@ -79,9 +79,9 @@ fn toggle_autostart(app: &AppHandle) {
 fn quit(app: &AppHandle) {
     let due_soon = crate::state(app).ctx().ok().and_then(|c| studio_api::status::status(&c).ok()).and_then(|s| {
         let now = studio_core::clock::now_ms();
-        s.next.into_iter().find(|n| {
-            n.due_at.parse::<jiff::Timestamp>().is_ok_and(|t| t.as_millisecond() - now < DUE_SOON_MS)
-        })
+        s.next
+            .into_iter()
+            .find(|n| n.due_at.parse::<jiff::Timestamp>().is_ok_and(|t| t.as_millisecond() - now < DUE_SOON_MS))
     });
     let Some(next) = due_soon else {
         exit(app);

@@ -178,9 +178,7 @@ pub(crate) fn target_view(ctx: &Context, post: &Post, t: &Target, with_events: b
     let overrides: TargetOverrides = serde_json::from_str(&t.overrides_json).unwrap_or_default();
     let events = if with_events {
         let rows = posts::events(&ctx.db(), &t.id)?;
-        rows.into_iter()
-            .map(|e| TargetEventView { at: rfc(e.at), state: e.state, detail: e.detail })
-            .collect()
+        rows.into_iter().map(|e| TargetEventView { at: rfc(e.at), state: e.state, detail: e.detail }).collect()
     } else {
         Vec::new()
     };
@@ -241,7 +239,10 @@ const CAPTION_MAX: usize = 100_000;
 fn new_post(ctx: &Context, input: &PostInput) -> ApiResult<NewPost> {
     campaigns::get(&ctx.db(), &input.campaign_id)?;
     if input.caption.chars().count() > CAPTION_MAX {
-        return Err(ApiError::new(ErrorCode::InvalidInput, format!("the caption is longer than {CAPTION_MAX} characters")));
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("the caption is longer than {CAPTION_MAX} characters"),
+        ));
     }
     if input.targets.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "choose at least one account to post to"));
@@ -286,7 +287,10 @@ fn media_ids(ctx: &Context, id: &str) -> ApiResult<(Option<String>, Option<Strin
     if crate::renders::get(ctx, id).is_ok() {
         return Ok((None, Some(id.to_string())));
     }
-    Err(ApiError::new(ErrorCode::NotFound, format!("\"{id}\" is not an asset or a render in the library; import the file first")))
+    Err(ApiError::new(
+        ErrorCode::NotFound,
+        format!("\"{id}\" is not an asset or a render in the library; import the file first"),
+    ))
 }
 
 pub fn create(ctx: &Context, input: PostInput) -> ApiResult<PostView> {

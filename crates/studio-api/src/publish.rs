@@ -81,7 +81,9 @@ pub(crate) fn reauthorize(
     platform: PlatformId,
 ) -> Result<Sensitive<String>, PublishError> {
     fresh_token(ctx, account, true).map(|t| t.access).map_err(|e| match e.code {
-        ErrorCode::NeedsReconnect => PublishError::Reconnect { platform: rules(platform).name.clone(), message: e.message },
+        ErrorCode::NeedsReconnect => {
+            PublishError::Reconnect { platform: rules(platform).name.clone(), message: e.message }
+        }
         _ => PublishError::retry(&rules(platform).name, e.message),
     })
 }

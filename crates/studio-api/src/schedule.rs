@@ -62,8 +62,9 @@ pub(crate) fn input_of(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
 fn slots_of(ctx: &Context, account_id: &str) -> ApiResult<Vec<Slot>> {
     ctx.db()
         .read(|c| {
-            let mut stmt =
-                c.prepare("SELECT weekday, minute, timezone FROM queue_slots WHERE account_id = ?1 ORDER BY weekday, minute")?;
+            let mut stmt = c.prepare(
+                "SELECT weekday, minute, timezone FROM queue_slots WHERE account_id = ?1 ORDER BY weekday, minute",
+            )?;
             let rows = stmt
                 .query_map([account_id], |r| Ok(Slot { weekday: r.get(0)?, minute: r.get(1)?, timezone: r.get(2)? }))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -83,7 +84,8 @@ fn taken_times(ctx: &Context, account_ids: &[String], except_post: &str) -> ApiR
                   WHERE p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL AND p.id <> ?2
                     AND t.account_id IN (SELECT value FROM json_each(?1)) AND t.state NOT IN ('cancelled', 'draft')",
             )?;
-            let rows = stmt.query_map(params![ids, except_post], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+            let rows =
+                stmt.query_map(params![ids, except_post], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
             Ok(rows)
         })
         .map_err(Into::into)
@@ -128,18 +130,27 @@ pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
             slots.extend(slots_of(ctx, a)?);
         }
         if slots.is_empty() {
-            return Err(ApiError::new(ErrorCode::InvalidTime, "none of these accounts has posting slots; add some on the Accounts screen"));
+            return Err(ApiError::new(
+                ErrorCode::InvalidTime,
+                "none of these accounts has posting slots; add some on the Accounts screen",
+            ));
         }
         let taken = taken_times(ctx, &accounts, &req.post_id)?;
         when::next_free_slot(&slots, now, &|t| taken.iter().any(|x| (x - t).abs() < 60_000))?
             .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "no free slot in the next 26 weeks"))?
     } else {
-        let text = req.at.as_deref().ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "choose a time, post now or the next slot"))?;
+        let text = req
+            .at
+            .as_deref()
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "choose a time, post now or the next slot"))?;
         let at = when::parse_when(text, &tz)?;
         if at < now - PAST_TOLERANCE_MS {
             return Err(ApiError::new(
                 ErrorCode::InvalidTime,
-                format!("{} is in the past; choose a later time or post now", when::in_zone(at, &tz).unwrap_or_default()),
+                format!(
+                    "{} is in the past; choose a later time or post now",
+                    when::in_zone(at, &tz).unwrap_or_default()
+                ),
             ));
         }
         at
@@ -165,7 +176,12 @@ pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
 
 /// Targets whose platform wants another shape than the chosen asset get that render queued now,
 /// so publish time is not spent rendering. The publish job waits for it.
-fn queue_variant_renders(ctx: &Context, post_id: &str, check: &crate::validate::ValidationView, _at: i64) -> ApiResult<()> {
+fn queue_variant_renders(
+    ctx: &Context,
+    post_id: &str,
+    check: &crate::validate::ValidationView,
+    _at: i64,
+) -> ApiResult<()> {
     let targets = posts::targets(&ctx.db(), post_id)?;
     let now = now_ms();
     ctx.db().write(|tx| {
@@ -189,7 +205,10 @@ fn queue_variant_renders(ctx: &Context, post_id: &str, check: &crate::validate::
             )?;
             if pending == 0 {
                 let id = studio_core::jobs::enqueue(tx, "render", &t.id, now, now)?;
-                tx.execute("UPDATE jobs SET payload_json = ?2 WHERE id = ?1", params![id, serde_json::json!({ "preset": preset }).to_string()])?;
+                tx.execute(
+                    "UPDATE jobs SET payload_json = ?2 WHERE id = ?1",
+                    params![id, serde_json::json!({ "preset": preset }).to_string()],
+                )?;
                 posts::event(tx, &t.id, "queued", Some(&format!("rendering the {preset} version ahead of time")), now)?;
             }
         }
@@ -214,8 +233,14 @@ fn target_post(ctx: &Context, target_id: &str) -> ApiResult<(studio_core::posts:
 pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     let (t, p) = target_post(ctx, target_id)?;
     let state = TargetState::of_row(&t);
-    if !matches!(state, TargetState::Failed | TargetState::NeedsReconnect | TargetState::NeedsReview | TargetState::Unconfirmed) {
-        return Err(ApiError::new(ErrorCode::Conflict, format!("this target is {}; only failed or stuck targets can be retried", t.state)));
+    if !matches!(
+        state,
+        TargetState::Failed | TargetState::NeedsReconnect | TargetState::NeedsReview | TargetState::Unconfirmed
+    ) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("this target is {}; only failed or stuck targets can be retried", t.state),
+        ));
     }
     if state == TargetState::NeedsReconnect {
         let account = accounts::get(&ctx.db(), &t.account_id)?;
@@ -244,7 +269,13 @@ pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
         posts::refresh_post_state(tx, &t.post_id, now)?;
         audit::record(
             tx,
-            audit::Entry { actor: ctx.actor(), action: "target.retry", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({ "from": t.state }) },
+            audit::Entry {
+                actor: ctx.actor(),
+                action: "target.retry",
+                entity_type: "post_target",
+                entity_id: Some(&t.id),
+                detail: serde_json::json!({ "from": t.state }),
+            },
         )?;
         Ok(())
     })?;
@@ -403,7 +434,11 @@ pub fn slots_get(ctx: &Context, account_id: &str) -> ApiResult<Vec<SlotView>> {
     accounts::get(&ctx.db(), account_id)?;
     Ok(slots_of(ctx, account_id)?
         .into_iter()
-        .map(|s| SlotView { weekday: s.weekday, time: format!("{:02}:{:02}", s.minute / 60, s.minute % 60), timezone: s.timezone })
+        .map(|s| SlotView {
+            weekday: s.weekday,
+            time: format!("{:02}:{:02}", s.minute / 60, s.minute % 60),
+            timezone: s.timezone,
+        })
         .collect())
 }
 
@@ -420,10 +455,14 @@ pub fn slots_set(ctx: &Context, input: SlotsInput) -> ApiResult<Vec<SlotView>> {
     let mut parsed = Vec::new();
     for s in &input.slots {
         if !(1..=7).contains(&s.weekday) {
-            return Err(ApiError::new(ErrorCode::InvalidInput, format!("weekday {} is not 1 (Monday) to 7 (Sunday)", s.weekday)));
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("weekday {} is not 1 (Monday) to 7 (Sunday)", s.weekday),
+            ));
         }
-        let minute = parse_hhmm(&s.time)
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, format!("\"{}\" is not a time of day like 18:00", s.time)))?;
+        let minute = parse_hhmm(&s.time).ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidTime, format!("\"{}\" is not a time of day like 18:00", s.time))
+        })?;
         parsed.push((s.weekday, minute));
     }
     parsed.sort_unstable();

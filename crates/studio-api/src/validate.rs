@@ -124,7 +124,8 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 fn aspect_label(w: u32, h: u32) -> String {
-    const KNOWN: [(&str, f64); 6] = [("9:16", 0.5625), ("16:9", 1.7778), ("1:1", 1.0), ("4:5", 0.8), ("4:3", 1.3333), ("3:4", 0.75)];
+    const KNOWN: [(&str, f64); 6] =
+        [("9:16", 0.5625), ("16:9", 1.7778), ("1:1", 1.0), ("4:5", 0.8), ("4:3", 1.3333), ("3:4", 0.75)];
     let r = f64::from(w) / f64::from(h.max(1));
     if let Some((label, _)) = KNOWN.iter().find(|(_, k)| (r - k).abs() / k < 0.02) {
         return (*label).to_string();
@@ -229,10 +230,16 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
         let mut problems: Vec<Problem> = r
             .check_text(&caption, title.as_deref())
             .into_iter()
-            .map(|m| Problem { field: if m.starts_with("title") || m.contains("needs a title") { "title" } else { "caption" }.into(), message: m })
+            .map(|m| Problem {
+                field: if m.starts_with("title") || m.contains("needs a title") { "title" } else { "caption" }.into(),
+                message: m,
+            })
             .collect();
         if account.status == "needs_reconnect" {
-            problems.push(Problem { field: "account".into(), message: format!("{} needs reconnecting before it can post", r.name) });
+            problems.push(Problem {
+                field: "account".into(),
+                message: format!("{} needs reconnecting before it can post", r.name),
+            });
         }
         if t.overrides.first_comment.as_deref().is_some_and(|c| !c.trim().is_empty()) {
             problems.push(Problem {
@@ -243,18 +250,25 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
         if t.overrides.thread_parts.iter().any(|p| !p.trim().is_empty()) {
             problems.push(Problem {
                 field: "thread_parts".into(),
-                message: format!("threads are not posted automatically yet ({}); post the first part now and the rest by hand", r.name),
+                message: format!(
+                    "threads are not posted automatically yet ({}); post the first part now and the rest by hand",
+                    r.name
+                ),
             });
         }
         let media_ref = t.media.as_deref().or(input.media.as_deref());
         let media = match media_ref {
             None => {
-                problems.push(Problem { field: "media".into(), message: format!("{} needs a video or an image", r.name) });
+                problems
+                    .push(Problem { field: "media".into(), message: format!("{} needs a video or an image", r.name) });
                 None
             }
             Some(m) => match media_facts(ctx, m) {
                 None => {
-                    problems.push(Problem { field: "media".into(), message: format!("\"{m}\" is not in the library any more") });
+                    problems.push(Problem {
+                        field: "media".into(),
+                        message: format!("\"{m}\" is not in the library any more"),
+                    });
                     None
                 }
                 Some((facts, is_asset)) => {
@@ -267,9 +281,9 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
                     };
                     // An asset whose shape is not the platform's preferred vertical one gets
                     // that variant rendered when the post is scheduled.
-                    let render_preset = variant_preset(platform).filter(|_| is_asset && facts.is_video).filter(|_| {
-                        real.is_some_and(|have| (have - 0.5625).abs() / 0.5625 > 0.02)
-                    });
+                    let render_preset = variant_preset(platform)
+                        .filter(|_| is_asset && facts.is_video)
+                        .filter(|_| real.is_some_and(|have| (have - 0.5625).abs() / 0.5625 > 0.02));
                     let mut media_problems = r.check_media(&facts);
                     if render_preset.is_some() {
                         // The render fixes shape problems; only the rest count.
@@ -312,7 +326,10 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
         if links > compliance_rules.max_links as usize {
             compliance.push(ComplianceIssue {
                 code: ComplianceCode::TooManyLinks,
-                message: format!("the {} caption has {links} links; your limit is {}", r.name, compliance_rules.max_links),
+                message: format!(
+                    "the {} caption has {links} links; your limit is {}",
+                    r.name, compliance_rules.max_links
+                ),
                 account_id: Some(account.id.clone()),
             });
         }

@@ -72,7 +72,13 @@ fn draft(ctx: &Context, campaign: &str, account: &str, asset: Option<&str>, capt
 }
 
 fn schedule_at(ctx: &Context, post: &str, at_ms: i64, tz: &str, recurrence: Option<&str>) {
-    let ch = ScheduleChange { at_ms, timezone: tz, recurrence_json: recurrence, compliance_override: None, expected_version: None };
+    let ch = ScheduleChange {
+        at_ms,
+        timezone: tz,
+        recurrence_json: recurrence,
+        compliance_override: None,
+        expected_version: None,
+    };
     studio_core::posts::schedule(&mut ctx.db(), post, &ch, "test").expect("schedule");
 }
 
@@ -95,7 +101,8 @@ fn after_a_sleep_recent_posts_go_out_late_and_old_ones_wait_for_the_creator() {
     };
     let account = studio_api::accounts::connect(&ctx, request, &mut |_| Ok(()), &|| false).expect("connect").id;
     let clip = tiny_video(dir.path());
-    let report = studio_api::assets::import(&ctx, &[clip], &Default::default(), &NoProgress, &CancelToken::new()).expect("import");
+    let report = studio_api::assets::import(&ctx, &[clip], &Default::default(), &NoProgress, &CancelToken::new())
+        .expect("import");
     let asset = report.imported[0].id.clone();
     let camp = campaign(&ctx);
 
@@ -144,7 +151,9 @@ fn after_a_sleep_recent_posts_go_out_late_and_old_ones_wait_for_the_creator() {
     assert!(caught_up, "{events:?}");
     let notes = studio_api::status::notifications_recent(&ctx, 10).expect("notifications");
     assert!(notes.iter().any(|n| n.kind == NotificationKind::Late && n.post_id.as_deref() == Some(recent.as_str())));
-    assert!(notes.iter().any(|n| n.kind == NotificationKind::NeedsAttention && n.post_id.as_deref() == Some(old.as_str())));
+    assert!(notes
+        .iter()
+        .any(|n| n.kind == NotificationKind::NeedsAttention && n.post_id.as_deref() == Some(old.as_str())));
 
     // The creator decides: post the missed one now.
     let target = studio_api::posts::get(&ctx, &old).expect("get").targets[0].id.clone();
@@ -194,6 +203,13 @@ fn a_weekly_post_keeps_its_wall_clock_time_across_the_dst_change() {
 
     assert_eq!(publisher::spawn_due_occurrences(&ctx, ts("2026-03-29T16:00:00Z") + 1).expect("spawn"), 1);
     let list = studio_api::posts::list(&ctx, Default::default()).expect("list");
-    assert!(list.iter().any(|p| p.scheduled_local.as_deref() == Some("2026-04-05T18:00:00+02:00")), "third at 18:00 local");
-    assert_eq!(publisher::spawn_due_occurrences(&ctx, ts("2026-04-05T16:00:00Z") + 1).expect("spawn"), 0, "count of 3 reached");
+    assert!(
+        list.iter().any(|p| p.scheduled_local.as_deref() == Some("2026-04-05T18:00:00+02:00")),
+        "third at 18:00 local"
+    );
+    assert_eq!(
+        publisher::spawn_due_occurrences(&ctx, ts("2026-04-05T16:00:00Z") + 1).expect("spawn"),
+        0,
+        "count of 3 reached"
+    );
 }

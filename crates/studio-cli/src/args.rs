@@ -171,7 +171,9 @@ pub enum QueueCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum SlotsCmd {
-    Show { account: String },
+    Show {
+        account: String,
+    },
     /// Replace an account's slots: --at mon@18:00 --at wed@18:00 --tz Europe/Berlin
     Set {
         account: String,

@@ -23,8 +23,10 @@ fn create_input(a: PostCreateArgs) -> Result<PostInput, ApiError> {
         .map(|id| TargetInput { account_id: id.trim().to_string(), media: None, overrides: TargetOverrides::default() })
         .collect();
     for o in &a.overrides {
-        let (account, rest) = o.split_once(':').ok_or_else(|| bad(format!("--override \"{o}\": use ACCOUNT:field=value")))?;
-        let (field, value) = rest.split_once('=').ok_or_else(|| bad(format!("--override \"{o}\": use ACCOUNT:field=value")))?;
+        let (account, rest) =
+            o.split_once(':').ok_or_else(|| bad(format!("--override \"{o}\": use ACCOUNT:field=value")))?;
+        let (field, value) =
+            rest.split_once('=').ok_or_else(|| bad(format!("--override \"{o}\": use ACCOUNT:field=value")))?;
         let t = targets
             .iter_mut()
             .find(|t| t.account_id == account.trim())
@@ -33,7 +35,10 @@ fn create_input(a: PostCreateArgs) -> Result<PostInput, ApiError> {
         match field.trim() {
             "caption" => t.overrides.caption = Some(value),
             "title" => t.overrides.title = Some(value),
-            "hashtags" => t.overrides.hashtags = value.split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect(),
+            "hashtags" => {
+                t.overrides.hashtags =
+                    value.split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect()
+            }
             "privacy" => t.overrides.privacy = Some(value),
             "first_comment" => t.overrides.first_comment = Some(value),
             "media" => t.media = Some(value),
@@ -107,7 +112,10 @@ pub fn run(ctx: &Context, cmd: PostCmd, out: &Out) -> Result<(), ApiError> {
             out.value(&v, || {
                 let mut lines = Vec::new();
                 for t in &v.targets {
-                    lines.push(format!("{} {}: caption {} / {} {}", t.platform_name, t.handle, t.caption.count, t.caption.limit, t.caption.unit));
+                    lines.push(format!(
+                        "{} {}: caption {} / {} {}",
+                        t.platform_name, t.handle, t.caption.count, t.caption.limit, t.caption.unit
+                    ));
                     lines.extend(t.problems.iter().map(|p| format!("  ✗ {}: {}", p.field, p.message)));
                 }
                 lines.extend(v.compliance.iter().map(|c| format!("compliance: {}", c.message)));
@@ -144,7 +152,10 @@ fn weekday(s: &str) -> Result<u8, ApiError> {
     if let Some(i) = NAMES.iter().position(|n| t.starts_with(n)) {
         return Ok(u8::try_from(i + 1).unwrap_or(1));
     }
-    t.parse::<u8>().ok().filter(|d| (1..=7).contains(d)).ok_or_else(|| bad(format!("\"{s}\" is not a weekday (mon…sun or 1…7)")))
+    t.parse::<u8>()
+        .ok()
+        .filter(|d| (1..=7).contains(d))
+        .ok_or_else(|| bad(format!("\"{s}\" is not a weekday (mon…sun or 1…7)")))
 }
 
 pub fn schedule(ctx: &Context, a: ScheduleArgs, out: &Out) -> Result<(), ApiError> {
@@ -188,7 +199,15 @@ pub fn queue(ctx: &Context, cmd: QueueCmd, out: &Out) -> Result<(), ApiError> {
             out.value(&list, || {
                 let rows: Vec<Vec<String>> = list
                     .iter()
-                    .map(|q| vec![q.due_at.clone(), format!("{} {}", q.platform, q.handle), format!("{:?}", q.state).to_lowercase(), q.target_id.clone(), q.caption.clone()])
+                    .map(|q| {
+                        vec![
+                            q.due_at.clone(),
+                            format!("{} {}", q.platform, q.handle),
+                            format!("{:?}", q.state).to_lowercase(),
+                            q.target_id.clone(),
+                            q.caption.clone(),
+                        ]
+                    })
                     .collect();
                 table(&["DUE", "ACCOUNT", "STATE", "TARGET", "CAPTION"], &rows)
             })
@@ -202,18 +221,25 @@ pub fn slots(ctx: &Context, cmd: SlotsCmd, out: &Out) -> Result<(), ApiError> {
         SlotsCmd::Set { account, at, tz } => {
             let mut slots = Vec::new();
             for s in &at {
-                let (d, t) = s.split_once('@').ok_or_else(|| bad(format!("--at \"{s}\": use DAY@HH:MM, e.g. mon@18:00")))?;
+                let (d, t) =
+                    s.split_once('@').ok_or_else(|| bad(format!("--at \"{s}\": use DAY@HH:MM, e.g. mon@18:00")))?;
                 slots.push(SlotTime { weekday: weekday(d)?, time: t.to_string() });
             }
             schedule::slots_set(ctx, SlotsInput { account_id: account, timezone: tz, slots })?
         }
     };
-    out.value(&list, || list.iter().map(|s| format!("{} {} ({})", s.weekday, s.time, s.timezone)).collect::<Vec<_>>().join("\n"))
+    out.value(&list, || {
+        list.iter().map(|s| format!("{} {} ({})", s.weekday, s.time, s.timezone)).collect::<Vec<_>>().join("\n")
+    })
 }
 
 pub fn daemon(ctx: Arc<Context>, a: DaemonArgs) -> Result<(), ApiError> {
     let host = std::env::var("HOSTNAME").unwrap_or_default();
-    let label = format!("studio daemon (pid {}{})", std::process::id(), if host.is_empty() { String::new() } else { format!(" on {host}") });
+    let label = format!(
+        "studio daemon (pid {}{})",
+        std::process::id(),
+        if host.is_empty() { String::new() } else { format!(" on {host}") }
+    );
     let mut cfg = Config::from_env(label);
     cfg.exit_when_idle = a.exit_when_idle;
     eprintln!("publisher running; data in {}", ctx.paths().data.display());
@@ -229,7 +255,10 @@ pub fn status(ctx: &Context, out: &Out) -> Result<(), ApiError> {
         );
         let mut lines = vec![
             format!("publisher:  {lease}{}", if s.paused { " (paused)" } else { "" }),
-            format!("queue:      {} queued, {} due now, {} running, {} need review", s.queued, s.due_now, s.running, s.needs_review),
+            format!(
+                "queue:      {} queued, {} due now, {} running, {} need review",
+                s.queued, s.due_now, s.running, s.needs_review
+            ),
             format!("attention:  {} targets", s.needs_attention),
             format!("restarts:   {}", s.restarts),
         ];

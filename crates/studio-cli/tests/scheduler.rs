@@ -56,7 +56,10 @@ impl World {
         }
         let imported = ok(&studio(data.path()).arg("import").arg(&clip).output().expect("import"));
         let asset = imported["imported"][0]["id"].as_str().expect("asset").to_string();
-        let c = ok(&studio(data.path()).args(["campaign", "create", "Launch", "--timezone", "Europe/Berlin"]).output().expect("campaign"));
+        let c = ok(&studio(data.path())
+            .args(["campaign", "create", "Launch", "--timezone", "Europe/Berlin"])
+            .output()
+            .expect("campaign"));
         let campaign = c["id"].as_str().expect("campaign id").to_string();
         Self { data, _media: media, servers, accounts, asset, campaign }
     }
@@ -173,7 +176,11 @@ const ALL_PUBLISH_POINTS: &[&str] = &[
 #[test]
 fn killed_at_every_crash_point_each_post_exists_exactly_once() {
     let only = std::env::var("TEST_CRASH_POINTS").ok();
-    let chosen: Vec<&str> = ALL_PUBLISH_POINTS.iter().copied().filter(|p| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == *p))).collect();
+    let chosen: Vec<&str> = ALL_PUBLISH_POINTS
+        .iter()
+        .copied()
+        .filter(|p| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == *p)))
+        .collect();
     let publish_points = chosen.as_slice();
     let w = World::new(1);
     let mut reached = Vec::new();
@@ -240,7 +247,12 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
     // 503 on the upload: the retry is being scheduled when the daemon dies.
     let caption = "crash while scheduling a retry";
     let (post, _) = w.post_now(0, caption);
-    w.servers[0].1.lock().expect("lock").failures.push_back(("/api/v2/media".into(), 503, serde_json::json!({"error": "busy"}), None));
+    w.servers[0].1.lock().expect("lock").failures.push_back((
+        "/api/v2/media".into(),
+        503,
+        serde_json::json!({"error": "busy"}),
+        None,
+    ));
     let mut d = w.daemon(&[("STUDIO_CRASH_AT", "retry_scheduled")], false);
     assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "retry_scheduled not reached");
     w.drain(Duration::from_secs(30));
@@ -264,7 +276,10 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
     assert!(matches!(target_state(&shown).as_str(), "published" | "failed"), "{shown}");
     assert!(w.copies(0, caption) <= 1);
     if target_state(&shown) == "failed" {
-        assert!(shown["targets"][0]["failure_message"].as_str().is_some_and(|m| m.contains("can't be blank")), "{shown}");
+        assert!(
+            shown["targets"][0]["failure_message"].as_str().is_some_and(|m| m.contains("can't be blank")),
+            "{shown}"
+        );
     }
 
     // A daily repeat: the daemon dies while creating the next occurrence, before and after.
@@ -276,7 +291,10 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
             .output()
             .expect("create"));
         let id = p["id"].as_str().expect("id").to_string();
-        ok(&studio(w.path()).args(["schedule", &id, "--now", "--repeat", "daily", "--count", "3"]).output().expect("schedule"));
+        ok(&studio(w.path())
+            .args(["schedule", &id, "--now", "--repeat", "daily", "--count", "3"])
+            .output()
+            .expect("schedule"));
         let mut d = w.daemon(&[("STUDIO_CRASH_AT", point)], false);
         assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "{point} not reached");
         w.drain(Duration::from_secs(30));
@@ -284,11 +302,18 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
         assert_eq!(w.copies(0, &caption), 1, "{point}");
         let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
         let (next, at): (i64, i64) = db
-            .query_row("SELECT count(*), max(scheduled_at) FROM posts WHERE recurrence_of = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT count(*), max(scheduled_at) FROM posts WHERE recurrence_of = ?1", [&id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .expect("query");
         assert_eq!(next, 1, "{point}: exactly one next occurrence");
-        let first: i64 = db.query_row("SELECT scheduled_at FROM posts WHERE id = ?1", [&id], |r| r.get(0)).expect("first");
-        assert_eq!(at - first, 24 * 3600 * 1000, "{point}: a day later in Berlin wall-clock time (no DST change today)");
+        let first: i64 =
+            db.query_row("SELECT scheduled_at FROM posts WHERE id = ?1", [&id], |r| r.get(0)).expect("first");
+        assert_eq!(
+            at - first,
+            24 * 3600 * 1000,
+            "{point}: a day later in Berlin wall-clock time (no DST change today)"
+        );
     }
 }
 
@@ -398,12 +423,17 @@ fn account_revoked_mid_queue_needs_reconnect_and_others_are_unaffected() {
         assert_eq!(w.copies(1, &format!("account B {i}")), 1);
     }
     let accounts = ok(&studio(w.path()).args(["accounts", "list"]).output().expect("list"));
-    let status_of = |id: &str| accounts.as_array().and_then(|l| l.iter().find(|x| x["id"] == id)).map(|x| x["status"].clone());
+    let status_of =
+        |id: &str| accounts.as_array().and_then(|l| l.iter().find(|x| x["id"] == id)).map(|x| x["status"].clone());
     assert_eq!(status_of(&w.accounts[0]), Some(Value::from("needs_reconnect")));
     assert_eq!(status_of(&w.accounts[1]), Some(Value::from("connected")));
     let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
     let notes: i64 = db
-        .query_row("SELECT count(*) FROM notifications WHERE kind = 'needs_attention' AND title LIKE 'Reconnect%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM notifications WHERE kind = 'needs_attention' AND title LIKE 'Reconnect%'",
+            [],
+            |r| r.get(0),
+        )
         .expect("query");
     assert_eq!(notes, 2, "one notification per blocked post");
     // A retry before reconnecting is refused with a clear code.

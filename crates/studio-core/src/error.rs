@@ -32,7 +32,9 @@ pub enum ValidationError {
     BudgetWithoutCurrency,
     #[error("A currency was given without a budget amount.")]
     CurrencyWithoutBudget,
-    #[error("\"{0}\" is not a time. Use RFC 3339, e.g. 2026-03-29T18:00:00+02:00, or 2026-03-29T18:00 in the chosen zone.")]
+    #[error(
+        "\"{0}\" is not a time. Use RFC 3339, e.g. 2026-03-29T18:00:00+02:00, or 2026-03-29T18:00 in the chosen zone."
+    )]
     BadTime(String),
     #[error("The repeat rule is not valid: {0}.")]
     BadRecurrence(String),

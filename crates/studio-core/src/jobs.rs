@@ -228,7 +228,14 @@ pub fn owns(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, now: i64)
 }
 
 /// Ends a claimed job: `done`, `failed`, `cancelled` or `needs_review`. Only the lease owner may.
-pub fn settle(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, state: &str, error: Option<&str>, now: i64) -> Result<bool> {
+pub fn settle(
+    tx: &rusqlite::Transaction<'_>,
+    job_id: &str,
+    owner: &str,
+    state: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool> {
     let n = tx.execute(
         "UPDATE jobs SET state = ?3, last_error = ?4, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?5,
                 version = version + 1
@@ -239,7 +246,14 @@ pub fn settle(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, state: 
 }
 
 /// Puts a claimed job back in the queue to run again at `run_at` (backoff, retry-after).
-pub fn requeue(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, run_at: i64, error: Option<&str>, now: i64) -> Result<bool> {
+pub fn requeue(
+    tx: &rusqlite::Transaction<'_>,
+    job_id: &str,
+    owner: &str,
+    run_at: i64,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool> {
     let n = tx.execute(
         "UPDATE jobs SET state = 'queued', run_at = ?3, last_error = ?4, lease_owner = NULL, lease_expires_at = NULL,
                 updated_at = ?5, version = version + 1

@@ -66,8 +66,9 @@ pub fn recent(db: &Db, limit: u32) -> Result<Vec<Notification>> {
 pub fn take_unshown(db: &mut Db, now: i64) -> Result<Vec<Notification>> {
     db.write(|tx| {
         let rows = {
-            let mut stmt =
-                tx.prepare(&format!("SELECT {COLUMNS} FROM notifications WHERE shown_at IS NULL ORDER BY at, id LIMIT 50"))?;
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {COLUMNS} FROM notifications WHERE shown_at IS NULL ORDER BY at, id LIMIT 50"
+            ))?;
             let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
             rows
         };

@@ -188,7 +188,13 @@ pub fn events(db: &Db, target_id: &str) -> Result<Vec<TargetEvent>> {
 }
 
 /// Posts in a window of scheduled time (drafts without a time are included when `with_drafts`).
-pub fn list(db: &Db, from_ms: Option<i64>, to_ms: Option<i64>, campaign_id: Option<&str>, with_drafts: bool) -> Result<Vec<Post>> {
+pub fn list(
+    db: &Db,
+    from_ms: Option<i64>,
+    to_ms: Option<i64>,
+    campaign_id: Option<&str>,
+    with_drafts: bool,
+) -> Result<Vec<Post>> {
     db.read(|c| {
         let mut stmt = c.prepare(&format!(
             "SELECT {POST_COLUMNS} FROM posts

@@ -42,7 +42,11 @@ pub struct Slot {
 /// The first slot instant strictly after `after_ms` that `taken` does not already use (a slot
 /// counts as taken when a post of the account is scheduled within a minute of it). Looks 26
 /// weeks ahead.
-pub fn next_free_slot(slots: &[Slot], after_ms: i64, taken: &dyn Fn(i64) -> bool) -> Result<Option<i64>, ValidationError> {
+pub fn next_free_slot(
+    slots: &[Slot],
+    after_ms: i64,
+    taken: &dyn Fn(i64) -> bool,
+) -> Result<Option<i64>, ValidationError> {
     let mut best: Option<i64> = None;
     for slot in slots {
         let tz = zone(&slot.timezone)?;
@@ -112,7 +116,13 @@ impl Recurrence {
 
     /// The occurrence after the one at `prev_ms` (occurrence number `prev_index`, 0-based),
     /// anchored to the first occurrence `first_ms`, or None when the series has ended.
-    pub fn next(&self, tz_name: &str, first_ms: i64, prev_ms: i64, prev_index: u32) -> Result<Option<i64>, ValidationError> {
+    pub fn next(
+        &self,
+        tz_name: &str,
+        first_ms: i64,
+        prev_ms: i64,
+        prev_index: u32,
+    ) -> Result<Option<i64>, ValidationError> {
         if self.count.is_some_and(|c| prev_index + 1 >= c) {
             return Ok(None);
         }
@@ -133,7 +143,9 @@ impl Recurrence {
                     self.weekdays.iter().filter_map(|d| weekday(*d)).collect()
                 };
                 // Weeks counted from the Monday of the first occurrence's week.
-                let week0 = first_date.checked_sub(i64::from(first_date.weekday().to_monday_zero_offset()).days()).map_err(|_| bad())?;
+                let week0 = first_date
+                    .checked_sub(i64::from(first_date.weekday().to_monday_zero_offset()).days())
+                    .map_err(|_| bad())?;
                 let mut d = prev;
                 let mut found = None;
                 for _ in 0..(7 * 366) {
@@ -205,7 +217,13 @@ mod tests {
 
     #[test]
     fn weekly_on_several_days_every_other_week() {
-        let r = Recurrence { freq: Freq::Weekly, interval: 2, weekdays: vec![1, 3], until: Some("2026-12-31".into()), count: None };
+        let r = Recurrence {
+            freq: Freq::Weekly,
+            interval: 2,
+            weekdays: vec![1, 3],
+            until: Some("2026-12-31".into()),
+            count: None,
+        };
         let first = at("2026-11-02T18:00:00Z"); // a Monday, UTC
         let a = r.next("UTC", first, first, 0).expect("ok").expect("wed");
         assert_eq!(in_zone(a, "UTC").as_deref(), Some("2026-11-04T18:00:00+00:00"));
@@ -227,7 +245,8 @@ mod tests {
         assert_eq!(in_zone(next, "Europe/Berlin").as_deref(), Some("2026-03-27T18:00:00+01:00"));
         let after = next_free_slot(&slots, now, &|t| t == next).expect("ok").expect("slot");
         assert_eq!(in_zone(after, "Europe/Berlin").as_deref(), Some("2026-03-30T18:00:00+02:00"), "Monday, after DST");
-        assert!(next_free_slot(&[Slot { weekday: 1, minute: 0, timezone: "Nowhere/City".into() }], now, &|_| false).is_err());
+        assert!(next_free_slot(&[Slot { weekday: 1, minute: 0, timezone: "Nowhere/City".into() }], now, &|_| false)
+            .is_err());
     }
 
     #[test]

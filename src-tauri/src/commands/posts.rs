@@ -83,7 +83,11 @@ pub async fn target_cancel(state: State<'_, AppState>, id: String) -> Result<Pos
 
 #[tauri::command]
 #[specta::specta]
-pub async fn target_mark_posted(state: State<'_, AppState>, id: String, url: Option<String>) -> Result<PostView, ApiError> {
+pub async fn target_mark_posted(
+    state: State<'_, AppState>,
+    id: String,
+    url: Option<String>,
+) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
     blocking(move || schedule::mark_posted(&ctx, &id, url)).await
 }
@@ -118,7 +122,10 @@ pub async fn compliance_get(state: State<'_, AppState>) -> Result<ComplianceSett
 
 #[tauri::command]
 #[specta::specta]
-pub async fn compliance_set(state: State<'_, AppState>, settings: ComplianceSettings) -> Result<ComplianceSettings, ApiError> {
+pub async fn compliance_set(
+    state: State<'_, AppState>,
+    settings: ComplianceSettings,
+) -> Result<ComplianceSettings, ApiError> {
     let ctx = state.ctx()?;
     blocking(move || validate::compliance_set(&ctx, settings)).await
 }

@@ -13,7 +13,11 @@ pub async fn scheduler_status(state: State<'_, AppState>) -> Result<SchedulerSta
 
 #[tauri::command]
 #[specta::specta]
-pub async fn scheduler_set_paused(app: AppHandle, state: State<'_, AppState>, paused: bool) -> Result<SchedulerStatus, ApiError> {
+pub async fn scheduler_set_paused(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    paused: bool,
+) -> Result<SchedulerStatus, ApiError> {
     let ctx = state.ctx()?;
     let out = blocking(move || {
         studio_api::publisher::set_paused(&ctx, paused)?;

@@ -140,7 +140,12 @@ struct Worker {
     current: Arc<Mutex<Option<String>>>,
 }
 
-fn spawn_worker(shared: &Arc<Shared>, rx: &Arc<Mutex<Receiver<Claimed>>>, done: &Sender<()>, busy: &Arc<AtomicUsize>) -> std::io::Result<Worker> {
+fn spawn_worker(
+    shared: &Arc<Shared>,
+    rx: &Arc<Mutex<Receiver<Claimed>>>,
+    done: &Sender<()>,
+    busy: &Arc<AtomicUsize>,
+) -> std::io::Result<Worker> {
     let current = Arc::new(Mutex::new(None::<String>));
     let (shared, rx, done, busy, slot) = (shared.clone(), rx.clone(), done.clone(), busy.clone(), current.clone());
     let handle = std::thread::Builder::new().name("publisher-worker".into()).spawn(move || loop {
@@ -162,7 +167,13 @@ fn spawn_worker(shared: &Arc<Shared>, rx: &Arc<Mutex<Receiver<Claimed>>>, done: 
 /// left to do). Blocking: run it on its own thread.
 pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelToken) -> ApiResult<()> {
     let owner = studio_core::ids::new_id();
-    let shared = Arc::new(Shared { ctx: ctx.clone(), cfg: cfg.clone(), owner: owner.clone(), clock: clock.clone(), stop: stop.clone() });
+    let shared = Arc::new(Shared {
+        ctx: ctx.clone(),
+        cfg: cfg.clone(),
+        owner: owner.clone(),
+        clock: clock.clone(),
+        stop: stop.clone(),
+    });
     let log = |kind: &str, detail: Option<String>| {
         let r = notifications::log_event(&mut ctx.db(), &cfg.label, kind, detail.as_deref(), clock.now_ms());
         if let Err(e) = r {
@@ -261,7 +272,15 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
             let free = cfg.limits.total.saturating_sub(busy.load(Ordering::SeqCst));
             if free > 0 {
                 let limits = Limits { total: cfg.limits.total, ..cfg.limits };
-                let claimed = jobs::claim_due(&mut ctx.db(), PUBLISHER, &owner, &["publish", "metrics", "render"], now, ttl_ms, limits);
+                let claimed = jobs::claim_due(
+                    &mut ctx.db(),
+                    PUBLISHER,
+                    &owner,
+                    &["publish", "metrics", "render"],
+                    now,
+                    ttl_ms,
+                    limits,
+                );
                 match claimed {
                     Ok(claimed) => {
                         for job in claimed {
@@ -279,7 +298,9 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
         if cfg.exit_when_idle && busy.load(Ordering::SeqCst) == 0 {
             // Idle: nothing running and nothing due within a minute (retries after a short
             // backoff count; next week's posts do not).
-            let idle = jobs::depth(&ctx.db(), now + 60_000).map(|(_, due, running, _)| due == 0 && running == 0).unwrap_or(false);
+            let idle = jobs::depth(&ctx.db(), now + 60_000)
+                .map(|(_, due, running, _)| due == 0 && running == 0)
+                .unwrap_or(false);
             if idle {
                 break;
             }
@@ -324,7 +345,8 @@ fn catch_up_report(shared: &Shared, now: i64, why: &str) {
     });
     if let Ok((late, missed)) = counts {
         if late + missed > 0 {
-            let detail = format!("{why}: {late} due (publishing now), {missed} older than the grace window (held for review)");
+            let detail =
+                format!("{why}: {late} due (publishing now), {missed} older than the grace window (held for review)");
             let _ = notifications::log_event(&mut ctx.db(), &shared.cfg.label, "catch_up", Some(&detail), now);
             tracing::info!(%detail, "catch-up");
         }

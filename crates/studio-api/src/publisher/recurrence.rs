@@ -28,13 +28,19 @@ pub fn spawn_due_occurrences(ctx: &Context, now: i64) -> ApiResult<usize> {
     };
     let mut made = 0;
     for p in due {
-        let (Some(rule), Some(tz), Some(at)) = (p.recurrence.as_deref(), p.timezone.as_deref(), p.scheduled_at) else { continue };
+        let (Some(rule), Some(tz), Some(at)) = (p.recurrence.as_deref(), p.timezone.as_deref(), p.scheduled_at) else {
+            continue;
+        };
         let Ok(rule) = serde_json::from_str::<Recurrence>(rule) else {
             tracing::warn!(post = %p.id, "unreadable repeat rule; the series stops here");
             continue;
         };
         let root_id = p.recurrence_of.clone().unwrap_or_else(|| p.id.clone());
-        let first_at = if root_id == p.id { at } else { posts::get(&ctx.db(), &root_id).ok().and_then(|r| r.scheduled_at).unwrap_or(at) };
+        let first_at = if root_id == p.id {
+            at
+        } else {
+            posts::get(&ctx.db(), &root_id).ok().and_then(|r| r.scheduled_at).unwrap_or(at)
+        };
         let index = u32::try_from(p.occurrence.unwrap_or(0)).unwrap_or(0);
         let Some(next_at) = rule.next(tz, first_at, at, index)? else { continue };
         fault::point("occurrence_spawn");

@@ -64,7 +64,8 @@ fn set_state(shared: &Shared, target_id: &str, state: &str, detail: Option<&str>
             params![target_id, state, now],
         )?;
         posts::event(tx, target_id, state, detail, now)?;
-        let post_id: String = tx.query_row("SELECT post_id FROM post_targets WHERE id = ?1", [target_id], |r| r.get(0))?;
+        let post_id: String =
+            tx.query_row("SELECT post_id FROM post_targets WHERE id = ?1", [target_id], |r| r.get(0))?;
         posts::refresh_post_state(tx, &post_id, now)?;
         Ok(())
     })?;
@@ -72,10 +73,7 @@ fn set_state(shared: &Shared, target_id: &str, state: &str, detail: Option<&str>
 }
 
 fn handle_of(shared: &Shared, account_id: &str) -> String {
-    accounts::get_any(&shared.ctx.db(), account_id)
-        .ok()
-        .and_then(|a| a.handle)
-        .unwrap_or_default()
+    accounts::get_any(&shared.ctx.db(), account_id).ok().and_then(|a| a.handle).unwrap_or_default()
 }
 
 fn snippet(caption: &str) -> String {
@@ -127,9 +125,14 @@ fn settle(shared: &Shared, job: &Claimed, o: Outcome<'_>) -> Result<(), ApiError
         )?;
         posts::event(tx, &job.ref_id, o.target_state, o.detail.as_deref(), now)?;
         if let Some((kind, title, body, key)) = &o.notify {
-            notifications::push(tx, &NewNotification { kind, title, body, target_id: Some(&job.ref_id), dedupe_key: key }, now)?;
+            notifications::push(
+                tx,
+                &NewNotification { kind, title, body, target_id: Some(&job.ref_id), dedupe_key: key },
+                now,
+            )?;
         }
-        let post_id: String = tx.query_row("SELECT post_id FROM post_targets WHERE id = ?1", [&job.ref_id], |r| r.get(0))?;
+        let post_id: String =
+            tx.query_row("SELECT post_id FROM post_targets WHERE id = ?1", [&job.ref_id], |r| r.get(0))?;
         posts::refresh_post_state(tx, &post_id, now)?;
         Ok(())
     })?;
@@ -170,7 +173,10 @@ impl Progress for TargetProgress<'_> {
         self.last_fraction = fraction;
         let now = self.shared.clock.now_ms();
         let r = self.shared.ctx.db().write(|tx| {
-            tx.execute("UPDATE post_targets SET upload_progress = ?2, updated_at = ?3 WHERE id = ?1", params![self.job.ref_id, fraction, now])?;
+            tx.execute(
+                "UPDATE post_targets SET upload_progress = ?2, updated_at = ?3 WHERE id = ?1",
+                params![self.job.ref_id, fraction, now],
+            )?;
             Ok(())
         });
         if let Err(e) = r {
@@ -179,7 +185,8 @@ impl Progress for TargetProgress<'_> {
         if fraction >= 1.0 && !self.processing {
             self.processing = true;
             fault::point("processing");
-            let _ = set_state(self.shared, &self.job.ref_id, "processing", Some("the platform is processing the media"));
+            let _ =
+                set_state(self.shared, &self.job.ref_id, "processing", Some("the platform is processing the media"));
         }
     }
 
@@ -211,7 +218,9 @@ impl Progress for TargetProgress<'_> {
         });
         match r {
             Ok(()) => {}
-            Err(StoreError::InUse(m)) => return Err(PublishError::Cancelled).inspect_err(|_| tracing::warn!(%m, "not posting")),
+            Err(StoreError::InUse(m)) => {
+                return Err(PublishError::Cancelled).inspect_err(|_| tracing::warn!(%m, "not posting"))
+            }
             Err(e) => return Err(PublishError::retry("the local database", e.to_string())),
         }
         if going_final {
@@ -238,7 +247,9 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     let now = shared.clock.now_ms();
     if posts::TERMINAL.contains(&t.state.as_str()) || t.state == "draft" {
         // Published, failed, cancelled or taken back to draft since it was queued: nothing to do.
-        let _ = shared.ctx.db().write(|tx| Ok(jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some(&format!("target is {}", t.state)), now)?));
+        let _ = shared.ctx.db().write(|tx| {
+            jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some(&format!("target is {}", t.state)), now)
+        });
         return Ok(());
     }
     let handle = handle_of(shared, &t.account_id);
@@ -254,13 +265,19 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
             Outcome {
                 job_state: "needs_review",
                 target_state: "queued",
-                detail: Some(format!("missed: due {when}, found {} min late; not published without you", late_ms / 60_000)),
+                detail: Some(format!(
+                    "missed: due {when}, found {} min late; not published without you",
+                    late_ms / 60_000
+                )),
                 failure: None,
                 attention: Some("missed"),
                 notify: Some((
                     "needs_attention",
                     format!("Missed post for {handle}"),
-                    format!("\"{}\" was due {when} while Viral Studio was not running. Post it now or reschedule.", snippet(&post.caption)),
+                    format!(
+                        "\"{}\" was due {when} while Viral Studio was not running. Post it now or reschedule.",
+                        snippet(&post.caption)
+                    ),
                     format!("missed:{}:{}", t.id, job.due_at),
                 )),
                 retry_at: None,
@@ -272,7 +289,11 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     let platform = crate::accounts::parse_platform(&account.platform)?;
     let name = rules(platform).name.clone();
     if account.status == "needs_reconnect" || account.status == "disconnected" {
-        return settle(shared, job, reconnect_outcome(&name, &handle, &t.id, &account.id, "the account needs reconnecting"));
+        return settle(
+            shared,
+            job,
+            reconnect_outcome(&name, &handle, &t.id, &account.id, "the account needs reconnecting"),
+        );
     }
     let overrides: TargetOverrides = serde_json::from_str(&t.overrides_json).unwrap_or_default();
     let caption = effective_caption(&post.caption, &overrides);
@@ -318,11 +339,20 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     if let Some(p) = &overrides.privacy {
         options.entry("privacy").or_insert_with(|| serde_json::Value::String(p.clone()));
     }
-    let draft = Draft { caption: &caption, title: title.as_deref(), media: &media, options: &options, idempotency_key: &t.idempotency_key };
-    let mut state: PublishState = t.publish_state_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
-    let mut progress = TargetProgress { shared, job, last_write: None, last_fraction: -1.0, processing: t.state == "processing" };
+    let draft = Draft {
+        caption: &caption,
+        title: title.as_deref(),
+        media: &media,
+        options: &options,
+        idempotency_key: &t.idempotency_key,
+    };
+    let mut state: PublishState =
+        t.publish_state_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+    let mut progress =
+        TargetProgress { shared, job, last_write: None, last_fraction: -1.0, processing: t.state == "processing" };
     let reauth = || crate::publish::reauthorize(&shared.ctx, &account, platform);
-    let outcome = studio_publish::publish::publish(c.as_ref(), &mut session, &draft, &mut state, &mut progress, &reauth);
+    let outcome =
+        studio_publish::publish::publish(c.as_ref(), &mut session, &draft, &mut state, &mut progress, &reauth);
 
     match outcome {
         Ok(published) => {
@@ -394,15 +424,19 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                     // only the creator can tell.
                     if job.attempts < 4 && !matches!(e, PublishError::Cancelled) {
                         let at = shared.clock.now_ms() + backoff_ms(shared, job.attempts);
-                        settle(shared, job, Outcome {
-                            job_state: "queued",
-                            target_state: "unconfirmed",
-                            detail: Some(format!("{message}; checking again")),
-                            failure: Some((code, message.clone())),
-                            attention: None,
-                            notify: None,
-                            retry_at: Some(at),
-                        })
+                        settle(
+                            shared,
+                            job,
+                            Outcome {
+                                job_state: "queued",
+                                target_state: "unconfirmed",
+                                detail: Some(format!("{message}; checking again")),
+                                failure: Some((code, message.clone())),
+                                attention: None,
+                                notify: None,
+                                retry_at: Some(at),
+                            },
+                        )
                     } else {
                         settle(shared, job, Outcome {
                             job_state: "needs_review",
@@ -423,15 +457,19 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                 ErrorClass::BadRequest | ErrorClass::Fatal if matches!(e, PublishError::Cancelled) => {
                     // Shutting down (or the lease moved) before the final call: run again later.
                     let now = shared.clock.now_ms();
-                    settle(shared, job, Outcome {
-                        job_state: "queued",
-                        target_state: "queued",
-                        detail: Some("interrupted before posting; will continue".into()),
-                        failure: None,
-                        attention: None,
-                        notify: None,
-                        retry_at: Some(now),
-                    })
+                    settle(
+                        shared,
+                        job,
+                        Outcome {
+                            job_state: "queued",
+                            target_state: "queued",
+                            detail: Some("interrupted before posting; will continue".into()),
+                            failure: None,
+                            attention: None,
+                            notify: None,
+                            retry_at: Some(now),
+                        },
+                    )
                 }
                 ErrorClass::BadRequest | ErrorClass::Fatal => {
                     fault::point("failure_recorded");
@@ -449,7 +487,12 @@ fn failed_outcome<'a>(name: &str, handle: &str, target_id: &str, code: &'a str, 
         detail: Some(message.to_string()),
         failure: Some((code, message.to_string())),
         attention: None,
-        notify: Some(("failed", format!("Not published on {name}"), format!("{handle}: {message}"), format!("failed:{target_id}"))),
+        notify: Some((
+            "failed",
+            format!("Not published on {name}"),
+            format!("{handle}: {message}"),
+            format!("failed:{target_id}"),
+        )),
         retry_at: None,
     }
 }
@@ -484,20 +527,28 @@ fn retry_or_fail(
     not_before: Option<i64>,
 ) -> Result<(), ApiError> {
     if job.attempts >= shared.cfg.max_attempts {
-        return settle(shared, job, failed_outcome(name, handle, &t.id, code, &format!("{message} (gave up after {} tries)", job.attempts)));
+        return settle(
+            shared,
+            job,
+            failed_outcome(name, handle, &t.id, code, &format!("{message} (gave up after {} tries)", job.attempts)),
+        );
     }
     let now = shared.clock.now_ms();
     let at = (now + backoff_ms(shared, job.attempts)).max(not_before.unwrap_or(0));
     fault::point("retry_scheduled");
-    settle(shared, job, Outcome {
-        job_state: "queued",
-        target_state: "queued",
-        detail: Some(format!("{message}; trying again at {}", studio_core::clock::rfc3339(at))),
-        failure: Some((code_static(code), message.to_string())),
-        attention: None,
-        notify: None,
-        retry_at: Some(at),
-    })
+    settle(
+        shared,
+        job,
+        Outcome {
+            job_state: "queued",
+            target_state: "queued",
+            detail: Some(format!("{message}; trying again at {}", studio_core::clock::rfc3339(at))),
+            failure: Some((code_static(code), message.to_string())),
+            attention: None,
+            notify: None,
+            retry_at: Some(at),
+        },
+    )
 }
 
 /// Error codes are `&'static str` from PublishError/ErrorCode; keep the set closed.
@@ -516,7 +567,10 @@ fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
         .and_then(|r| usize::try_from(r).ok())
         .unwrap_or(0);
     let Some(post_id) = t.platform_post_id.clone().filter(|_| t.state == "published") else {
-        let _ = shared.ctx.db().write(|tx| Ok(jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some("not published"), now)?));
+        let _ = shared
+            .ctx
+            .db()
+            .write(|tx| jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some("not published"), now));
         return Ok(());
     };
     let account = accounts::get_any(&shared.ctx.db(), &t.account_id)?;
@@ -531,9 +585,11 @@ fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     let now = shared.clock.now_ms();
     match fetched {
         Ok(m) => {
-            let next_at = shared.cfg.metric_offsets.get(round + 1).map(|d| {
-                t.published_at.unwrap_or(now) + i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4)
-            });
+            let next_at = shared
+                .cfg
+                .metric_offsets
+                .get(round + 1)
+                .map(|d| t.published_at.unwrap_or(now) + i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4));
             shared.ctx.db().write(|tx| {
                 if !jobs::settle(tx, &job.id, &shared.owner, "done", None, now)? {
                     return Ok(());
@@ -559,7 +615,14 @@ fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
             // reason to touch the post itself).
             let _ = shared.ctx.db().write(|tx| {
                 if job.attempts < 3 {
-                    jobs::requeue(tx, &job.id, &shared.owner, now + backoff_ms(shared, job.attempts), Some(&e.message), now)?;
+                    jobs::requeue(
+                        tx,
+                        &job.id,
+                        &shared.owner,
+                        now + backoff_ms(shared, job.attempts),
+                        Some(&e.message),
+                        now,
+                    )?;
                 } else {
                     jobs::settle(tx, &job.id, &shared.owner, "failed", Some(&e.message), now)?;
                 }
@@ -580,12 +643,16 @@ fn render(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
         .and_then(|v| v.get("preset").and_then(|p| p.as_str().map(str::to_string)));
     let asset = t.asset_id.clone().or_else(|| post.media_ref.clone());
     let (Some(preset), Some(asset)) = (preset, asset) else {
-        let _ = shared.ctx.db().write(|tx| Ok(jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some("nothing to render"), now)?));
+        let _ = shared
+            .ctx
+            .db()
+            .write(|tx| jobs::settle(tx, &job.id, &shared.owner, "cancelled", Some("nothing to render"), now));
         return Ok(());
     };
     let request = crate::renders::RenderRequest { input: asset, preset: preset.clone(), ..Default::default() };
     let cancel = studio_core::progress::CancelToken::new();
-    let result = crate::render_helper::locate().and_then(|helper| crate::render_helper::run(&shared.ctx, &helper, &request, &|_| {}, &cancel));
+    let result = crate::render_helper::locate()
+        .and_then(|helper| crate::render_helper::run(&shared.ctx, &helper, &request, &|_| {}, &cancel));
     let now = shared.clock.now_ms();
     shared.ctx.db().write(|tx| {
         match &result {
@@ -594,15 +661,30 @@ fn render(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                     return Ok(());
                 }
                 if let Some(render_id) = &r.render_id {
-                    tx.execute("UPDATE post_targets SET render_id = ?2, updated_at = ?3 WHERE id = ?1", params![t.id, render_id, now])?;
+                    tx.execute(
+                        "UPDATE post_targets SET render_id = ?2, updated_at = ?3 WHERE id = ?1",
+                        params![t.id, render_id, now],
+                    )?;
                 }
-                posts::event(tx, &t.id, &t.state, Some(&format!("{preset} version rendered ({}x{})", r.width, r.height)), now)?;
+                posts::event(
+                    tx,
+                    &t.id,
+                    &t.state,
+                    Some(&format!("{preset} version rendered ({}x{})", r.width, r.height)),
+                    now,
+                )?;
             }
             Err(e) => {
                 if !jobs::settle(tx, &job.id, &shared.owner, "failed", Some(&e.message), now)? {
                     return Ok(());
                 }
-                posts::event(tx, &t.id, &t.state, Some(&format!("the {preset} version could not be rendered ({}); posting the original", e.message)), now)?;
+                posts::event(
+                    tx,
+                    &t.id,
+                    &t.state,
+                    Some(&format!("the {preset} version could not be rendered ({}); posting the original", e.message)),
+                    now,
+                )?;
             }
         }
         Ok(())
