@@ -279,7 +279,7 @@ pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
         )?;
         Ok(())
     })?;
-    view(ctx, p, true)
+    crate::posts::get(ctx, &p.id)
 }
 
 pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
@@ -310,7 +310,7 @@ pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
         audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.cancel", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({}) })?;
         Ok(())
     })?;
-    view(ctx, p, true)
+    crate::posts::get(ctx, &p.id)
 }
 
 /// The creator confirms the post is on the platform (posted by hand, or found after an
@@ -343,7 +343,7 @@ pub fn mark_posted(ctx: &Context, target_id: &str, url: Option<String>) -> ApiRe
         audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.mark_posted", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({ "from": t.state, "url": url }) })?;
         Ok(())
     })?;
-    view(ctx, p, true)
+    crate::posts::get(ctx, &p.id)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
