@@ -176,7 +176,13 @@ pub fn run(
     let helper_err = |what: &str, e: std::io::Error| {
         ApiError::new(ErrorCode::Internal, format!("the render helper ({}) {what}: {e}", binary.display()))
     };
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    // The helper must open the same data folder as this process (the daemon may run with
+    // --data-dir while the environment names another).
+    if let Some(root) = &ctx.paths().root {
+        command.arg("--data-dir").arg(root);
+    }
+    let mut child = command
         .arg("render-helper")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -12,6 +12,9 @@ pub const DATABASE_FILE: &str = "studio.db";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StudioPaths {
+    /// The single folder everything lives under, when one was chosen (`--data-dir`); helper
+    /// processes are pointed at the same one.
+    pub root: Option<PathBuf>,
     /// Durable user data: the database and the media library.
     pub data: PathBuf,
     pub config: PathBuf,
@@ -25,6 +28,7 @@ impl StudioPaths {
     pub fn under(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         Self {
+            root: Some(root.clone()),
             data: root.join("data"),
             config: root.join("config"),
             cache: root.join("cache"),
@@ -46,6 +50,7 @@ impl StudioPaths {
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no home directory for this user"),
             })?;
         Ok(Self {
+            root: None,
             data: dirs.data_dir().to_path_buf(),
             config: dirs.config_dir().to_path_buf(),
             cache: dirs.cache_dir().to_path_buf(),
