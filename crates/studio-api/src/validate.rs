@@ -358,8 +358,8 @@ mod tests {
         let text = format!("{}{}", "a".repeat(298), "👍🏽👍🏽👍🏽");
         let p = caption_preview(r, &text);
         assert_eq!(p.count, 301);
-        // 298 letters + one skin-toned emoji (2 chars) fit; the next emoji does not.
-        assert_eq!(p.fits_chars, Some(300));
+        // 298 letters + two skin-toned emoji (2 chars each) make 300; the third does not fit.
+        assert_eq!(p.fits_chars, Some(302));
         assert_eq!(caption_preview(r, "short").fits_chars, None);
     }
 

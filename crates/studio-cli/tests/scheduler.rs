@@ -374,7 +374,9 @@ fn two_daemons_started_at_once_only_one_publishes() {
     // The lease never had two holders: a second daemon may take it only after the first let go
     // (it stops once nothing is left, and the other may then hold an empty queue for a moment).
     let mut stmt = db
-        .prepare("SELECT owner, kind FROM scheduler_events WHERE kind IN ('lease_acquired', 'stopped') ORDER BY at, rowid")
+        .prepare(
+            "SELECT owner, kind FROM scheduler_events WHERE kind IN ('lease_acquired', 'stopped') ORDER BY at, rowid",
+        )
         .expect("prepare");
     let events: Vec<(String, String)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").collect::<Result<_, _>>().expect("rows");
@@ -383,7 +385,10 @@ fn two_daemons_started_at_once_only_one_publishes() {
     for (owner, kind) in &events {
         match kind.as_str() {
             "lease_acquired" => {
-                assert!(holder.as_ref().is_none_or(|h| h == owner), "{owner} took the lease while {holder:?} held it: {events:?}");
+                assert!(
+                    holder.as_ref().is_none_or(|h| h == owner),
+                    "{owner} took the lease while {holder:?} held it: {events:?}"
+                );
                 holder = Some(owner.clone());
                 holders.insert(owner.clone());
             }
