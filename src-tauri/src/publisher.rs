@@ -34,7 +34,13 @@ pub fn start(app: &AppHandle) {
     });
     let handle = app.clone();
     let notifier = std::thread::Builder::new().name("notifier".into()).spawn(move || {
+        let mut rounds = 0u32;
         while !stop.is_cancelled() {
+            rounds = rounds.wrapping_add(1);
+            // Posts scheduled from the CLI or a daemon's progress also move the tray's list.
+            if rounds % 15 == 0 {
+                crate::tray::refresh(&handle);
+            }
             match studio_api::status::notifications_take_unshown(&ctx) {
                 Ok(list) => {
                     for n in &list {

@@ -2,9 +2,15 @@ use studio_api::posts::{self, PostInput, PostQuery, PostView};
 use studio_api::schedule::{self, QueueItem, ScheduleRequest, SlotView, SlotsInput};
 use studio_api::validate::{self, ComplianceSettings, ValidationView};
 use studio_api::ApiError;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::state::{blocking, AppState};
+
+/// The tray lists the next posts: every change to the calendar refreshes it.
+fn refreshed<T>(app: &AppHandle, out: T) -> Result<T, ApiError> {
+    crate::tray::refresh(app);
+    Ok(out)
+}
 
 #[tauri::command]
 #[specta::specta]
@@ -41,9 +47,9 @@ pub async fn post_list(state: State<'_, AppState>, query: PostQuery) -> Result<V
 
 #[tauri::command]
 #[specta::specta]
-pub async fn post_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+pub async fn post_delete(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || posts::delete(&ctx, &id)).await
+    refreshed(&app, blocking(move || posts::delete(&ctx, &id)).await?)
 }
 
 #[tauri::command]
@@ -55,41 +61,46 @@ pub async fn post_validate(state: State<'_, AppState>, input: PostInput) -> Resu
 
 #[tauri::command]
 #[specta::specta]
-pub async fn post_schedule(state: State<'_, AppState>, req: ScheduleRequest) -> Result<PostView, ApiError> {
+pub async fn post_schedule(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: ScheduleRequest,
+) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::schedule(&ctx, req)).await
+    refreshed(&app, blocking(move || schedule::schedule(&ctx, req)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn post_unschedule(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+pub async fn post_unschedule(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::unschedule(&ctx, &id)).await
+    refreshed(&app, blocking(move || schedule::unschedule(&ctx, &id)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn target_retry(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+pub async fn target_retry(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::retry(&ctx, &id)).await
+    refreshed(&app, blocking(move || schedule::retry(&ctx, &id)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn target_cancel(state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
+pub async fn target_cancel(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::cancel(&ctx, &id)).await
+    refreshed(&app, blocking(move || schedule::cancel(&ctx, &id)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn target_mark_posted(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     url: Option<String>,
 ) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::mark_posted(&ctx, &id, url)).await
+    refreshed(&app, blocking(move || schedule::mark_posted(&ctx, &id, url)).await?)
 }
 
 #[tauri::command]
