@@ -38,7 +38,7 @@ pub fn start(app: &AppHandle) {
         while !stop.is_cancelled() {
             rounds = rounds.wrapping_add(1);
             // Posts scheduled from the CLI or a daemon's progress also move the tray's list.
-            if rounds % 15 == 0 {
+            if rounds.is_multiple_of(15) {
                 crate::tray::refresh(&handle);
             }
             match studio_api::status::notifications_take_unshown(&ctx) {
