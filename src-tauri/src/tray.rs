@@ -22,10 +22,11 @@ fn short_time(rfc: &str) -> String {
 }
 
 fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    // Only what the menu shows: the tray is rebuilt often, the full health status is not needed.
     let ctx = crate::state(app).ctx().ok();
-    let status = ctx.as_ref().and_then(|c| studio_api::status::status(c).ok());
+    let next = ctx.as_ref().and_then(|c| studio_api::schedule::queue(c, 3).ok());
     let menu = Menu::new(app)?;
-    match status.as_ref().map(|s| s.next.as_slice()) {
+    match next.as_deref() {
         Some(next) if !next.is_empty() => {
             for (i, item) in next.iter().enumerate() {
                 let caption: String = item.caption.chars().take(32).collect();
@@ -36,7 +37,7 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
         _ => menu.append(&MenuItem::with_id(app, "next-none", "Nothing scheduled", false, None::<&str>)?)?,
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    let paused = status.as_ref().is_some_and(|s| s.paused);
+    let paused = ctx.as_ref().is_some_and(|c| studio_api::publisher::is_paused(c).unwrap_or(false));
     let pause_text = if paused { "Resume publishing" } else { "Pause publishing" };
     menu.append(&MenuItem::with_id(app, "pause", pause_text, ctx.is_some(), None::<&str>)?)?;
     let autostart = app.autolaunch().is_enabled().unwrap_or(false);
@@ -77,12 +78,12 @@ fn toggle_autostart(app: &AppHandle) {
 }
 
 fn quit(app: &AppHandle) {
-    let due_soon = crate::state(app).ctx().ok().and_then(|c| studio_api::status::status(&c).ok()).and_then(|s| {
-        let now = studio_core::clock::now_ms();
-        s.next
-            .into_iter()
-            .find(|n| n.due_at.parse::<jiff::Timestamp>().is_ok_and(|t| t.as_millisecond() - now < DUE_SOON_MS))
-    });
+    let due_soon =
+        crate::state(app).ctx().ok().and_then(|c| studio_api::schedule::queue(&c, 3).ok()).and_then(|next| {
+            let now = studio_core::clock::now_ms();
+            next.into_iter()
+                .find(|n| n.due_at.parse::<jiff::Timestamp>().is_ok_and(|t| t.as_millisecond() - now < DUE_SOON_MS))
+        });
     let Some(next) = due_soon else {
         exit(app);
         return;

@@ -161,17 +161,8 @@ fn caption_preview(r: &Rules, text: &str) -> CaptionPreview {
         text: text.to_string(),
         count: u32::try_from(count).unwrap_or(u32::MAX),
         limit: r.caption.max,
-        unit: unit_label(r).to_string(),
+        unit: r.unit_label().to_string(),
         fits_chars,
-    }
-}
-
-fn unit_label(r: &Rules) -> &'static str {
-    match r.caption.unit.as_str() {
-        "utf16" => "UTF-16 units",
-        "utf8_bytes" => "bytes",
-        "x_weighted" => "weighted characters",
-        _ => "characters",
     }
 }
 
@@ -203,6 +194,8 @@ fn media_facts(ctx: &Context, media: &str) -> Option<(MediaFacts, bool)> {
     Some((facts, false))
 }
 
+/// Wider than the platforms' own link count (rules.rs): the creator's link limit also counts
+/// `www.` links and links wrapped in punctuation.
 fn is_link(word: &str) -> bool {
     let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != ':' && c != '.');
     w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")

@@ -1,6 +1,8 @@
 //! Composing and scheduling: live validation per platform, the compliance checks that block
 //! scheduling until fixed or overridden (and the audit record of an override), time rules, queue
 //! slots, and target actions. SQLite on disk; no platform is contacted.
+mod common;
+
 use std::sync::Arc;
 
 use studio_api::campaigns::CampaignInput;
@@ -18,40 +20,16 @@ struct Fixture {
     asset: String,
 }
 
-fn account(ctx: &Context, platform: &str, user: &str) -> String {
-    let id = studio_core::accounts::id_for(&ctx.db(), platform, None, user).expect("id");
-    let a = studio_core::accounts::NewAccount {
-        platform,
-        instance_url: None,
-        platform_user_id: user,
-        handle: "@creator",
-        display_name: None,
-        auth_mode: "oauth",
-        scopes: None,
-        token_expires_at: None,
-        renewable: true,
-    };
-    studio_core::accounts::upsert(&mut ctx.db(), "test", &id, &a).expect("account");
-    id
-}
-
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tmp");
     let paths = studio_core::StudioPaths::resolve(Some(dir.path())).expect("paths");
     let ctx = Arc::new(Context::open(paths, "test").expect("ctx"));
-    let clip = dir.path().join("wide clip.mp4");
-    let ok = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=30", "-t", "4", "-pix_fmt", "yuv420p"])
-        .args(["-c:v", "libx264"])
-        .arg(&clip)
-        .status()
-        .expect("ffmpeg");
-    assert!(ok.success());
+    let clip = common::video(dir.path(), "wide clip.mp4", "320x180", 4);
     let report = studio_api::assets::import(&ctx, &[clip], &Default::default(), &NoProgress, &CancelToken::new())
         .expect("import");
     let asset = report.imported[0].id.clone();
-    let bluesky = account(&ctx, "bluesky", "did:plc:one");
-    let tiktok = account(&ctx, "tiktok", "tt-1");
+    let bluesky = common::account(&ctx, "bluesky", None, "did:plc:one");
+    let tiktok = common::account(&ctx, "tiktok", None, "tt-1");
     Fixture { _dir: dir, ctx, bluesky, tiktok, asset }
 }
 

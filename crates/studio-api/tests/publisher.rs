@@ -1,6 +1,7 @@
 //! The publisher in-process with a hand-driven clock: what happens after sleep (the wall clock
 //! jumps hours ahead of the monotonic one), and repeating posts across a DST change. SQLite on
 //! disk, the real keychain, a local server following Mastodon's contract.
+mod common;
 #[path = "../../studio-publish/tests/common/mastodon_server.rs"]
 mod mastodon_server;
 
@@ -42,18 +43,6 @@ impl Clock for ManualClock {
 fn context(dir: &std::path::Path) -> Arc<Context> {
     let paths = StudioPaths::resolve(Some(dir)).expect("paths");
     Arc::new(Context::open(paths, "test").expect("context"))
-}
-
-fn tiny_video(dir: &std::path::Path) -> std::path::PathBuf {
-    let out = dir.join("clip.mp4");
-    let ok = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=180x320:rate=30", "-t", "2", "-pix_fmt", "yuv420p"])
-        .args(["-c:v", "libx264"])
-        .arg(&out)
-        .status()
-        .expect("ffmpeg");
-    assert!(ok.success());
-    out
 }
 
 fn draft(ctx: &Context, campaign: &str, account: &str, asset: Option<&str>, caption: &str) -> String {
@@ -100,7 +89,7 @@ fn after_a_sleep_recent_posts_go_out_late_and_old_ones_wait_for_the_creator() {
         ..Default::default()
     };
     let account = studio_api::accounts::connect(&ctx, request, &mut |_| Ok(()), &|| false).expect("connect").id;
-    let clip = tiny_video(dir.path());
+    let clip = common::video(dir.path(), "clip.mp4", "180x320", 2);
     let report = studio_api::assets::import(&ctx, &[clip], &Default::default(), &NoProgress, &CancelToken::new())
         .expect("import");
     let asset = report.imported[0].id.clone();
@@ -170,19 +159,7 @@ fn after_a_sleep_recent_posts_go_out_late_and_old_ones_wait_for_the_creator() {
 fn a_weekly_post_keeps_its_wall_clock_time_across_the_dst_change() {
     let dir = tempfile::tempdir().expect("tmp");
     let ctx = context(dir.path());
-    let id = studio_core::accounts::id_for(&ctx.db(), "mastodon", Some("https://masto.example"), "1").expect("id");
-    let acct = studio_core::accounts::NewAccount {
-        platform: "mastodon",
-        instance_url: Some("https://masto.example"),
-        platform_user_id: "1",
-        handle: "@me",
-        display_name: None,
-        auth_mode: "access_token",
-        scopes: None,
-        token_expires_at: None,
-        renewable: false,
-    };
-    studio_core::accounts::upsert(&mut ctx.db(), "test", &id, &acct).expect("account");
+    let id = common::account(&ctx, "mastodon", Some("https://masto.example"), "1");
     let camp = campaign(&ctx);
     let post = draft(&ctx, &camp, &id, None, "weekly tip");
     // Sunday 2026-03-22 18:00 in Berlin (CET, 17:00Z); summer time starts the next Sunday.

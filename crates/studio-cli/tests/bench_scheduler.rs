@@ -2,6 +2,7 @@
 //! local servers following Mastodon's contract), published by the release `studio daemon`.
 //! Prints the delay from each post's due time to its publish, the wall time, and duplicates.
 //! Ignored in `make test`: it is a benchmark, run by the script.
+mod common;
 #[path = "../../studio-publish/tests/common/mastodon_server.rs"]
 mod mastodon_server;
 
@@ -38,14 +39,7 @@ fn bench_scheduler_1000_posts_in_one_minute() {
         accounts.push(studio_api::accounts::connect(&ctx, req, &mut |_| Ok(()), &|| false).expect("connect").id);
         servers.push((srv, st));
     }
-    let clip = dir.path().join("clip.mp4");
-    let made = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=360x640:rate=30", "-t", "3", "-pix_fmt", "yuv420p"])
-        .args(["-c:v", "libx264"])
-        .arg(&clip)
-        .status()
-        .expect("ffmpeg");
-    assert!(made.success());
+    let clip = common::tiny_video(dir.path(), "clip.mp4", 3);
     let report = studio_api::assets::import(&ctx, &[clip], &Default::default(), &NoProgress, &CancelToken::new())
         .expect("import");
     let asset = report.imported[0].id.clone();

@@ -73,43 +73,29 @@ pub fn release(db: &mut Db, name: &str, owner: &str) -> Result<()> {
     })
 }
 
-pub fn holder(db: &Db, name: &str) -> Result<Option<Lease>> {
-    db.read(|c| {
-        Ok(c.query_row(
-            "SELECT name, owner, owner_label, acquired_at, heartbeat_at, expires_at FROM leases WHERE name = ?1",
-            [name],
-            |r| {
-                Ok(Lease {
-                    name: r.get(0)?,
-                    owner: r.get(1)?,
-                    owner_label: r.get(2)?,
-                    acquired_at: r.get(3)?,
-                    heartbeat_at: r.get(4)?,
-                    expires_at: r.get(5)?,
-                })
-            },
-        )
-        .optional()?)
+const COLUMNS: &str = "name, owner, owner_label, acquired_at, heartbeat_at, expires_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Lease> {
+    Ok(Lease {
+        name: r.get(0)?,
+        owner: r.get(1)?,
+        owner_label: r.get(2)?,
+        acquired_at: r.get(3)?,
+        heartbeat_at: r.get(4)?,
+        expires_at: r.get(5)?,
     })
 }
 
+fn load_in(c: &rusqlite::Connection, name: &str) -> Result<Option<Lease>> {
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM leases WHERE name = ?1"), [name], from_row).optional()?)
+}
+
+pub fn holder(db: &Db, name: &str) -> Result<Option<Lease>> {
+    db.read(|c| load_in(c, name))
+}
+
 fn load(tx: &Transaction<'_>, name: &str) -> Result<Option<Lease>> {
-    Ok(tx
-        .query_row(
-            "SELECT name, owner, owner_label, acquired_at, heartbeat_at, expires_at FROM leases WHERE name = ?1",
-            [name],
-            |r| {
-                Ok(Lease {
-                    name: r.get(0)?,
-                    owner: r.get(1)?,
-                    owner_label: r.get(2)?,
-                    acquired_at: r.get(3)?,
-                    heartbeat_at: r.get(4)?,
-                    expires_at: r.get(5)?,
-                })
-            },
-        )
-        .optional()?)
+    load_in(tx, name)
 }
 
 /// Inside a transaction: does `owner` hold a live lease `name`?

@@ -211,18 +211,76 @@ pub fn list(
     })
 }
 
-fn insert_targets(tx: &Transaction<'_>, post_id: &str, targets: &[NewTarget], now: i64) -> Result<()> {
+/// New targets (each with a fresh idempotency key) in `state`; returns their ids.
+fn insert_targets(
+    tx: &Transaction<'_>,
+    post_id: &str,
+    targets: &[NewTarget],
+    state: &str,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
     for t in targets {
         let id = new_id();
         tx.execute(
             "INSERT INTO post_targets (id, post_id, account_id, asset_id, render_id, overrides_json, state,
                                        idempotency_key, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?8)",
-            params![id, post_id, t.account_id, t.asset_id, t.render_id, t.overrides_json, new_id(), now],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![id, post_id, t.account_id, t.asset_id, t.render_id, t.overrides_json, state, new_id(), now],
         )?;
-        event(tx, &id, "draft", None, now)?;
+        event(tx, &id, state, detail, now)?;
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
+}
+
+/// Creates occurrence `index` of the series `root_id` as a scheduled post of its own (new
+/// targets, new idempotency keys, publish jobs due at `at`), copied from `prev`. Returns false
+/// when that occurrence already exists: the unique (recurrence_of, occurrence) pair makes this
+/// safe to repeat after a crash.
+pub fn spawn_occurrence(db: &mut Db, prev: &Post, root_id: &str, index: i64, at: i64) -> Result<bool> {
+    let now = now_ms();
+    db.write(|tx| {
+        let id = new_id();
+        let inserted = tx.execute(
+            "INSERT INTO posts (id, campaign_id, caption, title, media_ref, state, scheduled_at, timezone, recurrence,
+                                recurrence_of, occurrence, compliance_override, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'scheduled', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+             ON CONFLICT DO NOTHING",
+            params![
+                id,
+                prev.campaign_id,
+                prev.caption,
+                prev.title,
+                prev.media_ref,
+                at,
+                prev.timezone,
+                prev.recurrence,
+                root_id,
+                index,
+                prev.compliance_override,
+                now
+            ],
+        )?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        let targets: Vec<NewTarget> = load_targets(tx, &prev.id)?
+            .into_iter()
+            .map(|t| NewTarget {
+                account_id: t.account_id,
+                asset_id: t.asset_id,
+                render_id: t.render_id,
+                overrides_json: t.overrides_json,
+            })
+            .collect();
+        let detail = format!("repeat {} of the series", index + 1);
+        for tid in insert_targets(tx, &id, &targets, "queued", Some(&detail), now)? {
+            crate::jobs::enqueue(tx, "publish", &tid, at, now)?;
+        }
+        Ok(true)
+    })
 }
 
 pub fn create(db: &mut Db, new: &NewPost, actor: &str) -> Result<Post> {
@@ -234,7 +292,7 @@ pub fn create(db: &mut Db, new: &NewPost, actor: &str) -> Result<Post> {
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
             params![id, new.campaign_id, new.caption, new.title, new.media_ref, now],
         )?;
-        insert_targets(tx, &id, &new.targets, now)?;
+        insert_targets(tx, &id, &new.targets, "draft", None, now)?;
         audit::record(
             tx,
             Entry {
@@ -289,7 +347,7 @@ pub fn update(db: &mut Db, id: &str, edit: &NewPost, expected_version: Option<i6
         }
         let added: Vec<NewTarget> =
             edit.targets.iter().filter(|t| !existing.iter().any(|o| o.account_id == t.account_id)).cloned().collect();
-        insert_targets(tx, id, &added, now)?;
+        insert_targets(tx, id, &added, "draft", None, now)?;
         if post.state == "scheduled" {
             // New targets of a scheduled post are queued with the others.
             if let Some(at) = post.scheduled_at {

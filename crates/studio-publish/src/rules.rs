@@ -186,7 +186,8 @@ impl Rules {
         }
     }
 
-    fn unit_label(&self) -> &'static str {
+    /// The unit captions are counted in, in words ("UTF-16 units").
+    pub fn unit_label(&self) -> &'static str {
         match self.caption.unit.as_str() {
             "graphemes" => "characters",
             "utf16" => "UTF-16 units",

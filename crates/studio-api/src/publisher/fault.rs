@@ -3,7 +3,8 @@
 //! `STUDIO_PANIC_AT=<point>` panics the worker once instead (the supervisor test). Release builds
 //! compile both to nothing.
 
-/// Every point a test may name; the fault suite kills the daemon at each of them.
+/// Every crash point; the fault suite (crates/studio-cli/tests/scheduler.rs) kills the daemon at
+/// each of them and fails if one is not exercised.
 pub const POINTS: &[&str] = &[
     "claimed",
     "before_uploading_state",
@@ -24,7 +25,6 @@ pub const POINTS: &[&str] = &[
     "failure_recorded",
     "occurrence_spawn",
     "occurrence_spawned",
-    "render_claimed",
     "lease_acquired",
     "heartbeat",
 ];

@@ -1,8 +1,6 @@
 //! Recurring posts: when an occurrence becomes due, its successor is created as a post of its
 //! own (own targets, own idempotency keys) at the next wall-clock time in the post's zone. The
 //! unique (recurrence_of, occurrence) pair makes this idempotent across crashes.
-use rusqlite::params;
-use studio_core::ids::new_id;
 use studio_core::posts::{self, Post};
 use studio_core::when::Recurrence;
 
@@ -44,34 +42,7 @@ pub fn spawn_due_occurrences(ctx: &Context, now: i64) -> ApiResult<usize> {
         let index = u32::try_from(p.occurrence.unwrap_or(0)).unwrap_or(0);
         let Some(next_at) = rule.next(tz, first_at, at, index)? else { continue };
         fault::point("occurrence_spawn");
-        let targets = posts::targets(&ctx.db(), &p.id)?;
-        let stamp = studio_core::clock::now_ms();
-        let created = ctx.db().write(|tx| {
-            let id = new_id();
-            let inserted = tx.execute(
-                "INSERT INTO posts (id, campaign_id, caption, title, media_ref, state, scheduled_at, timezone, recurrence,
-                                    recurrence_of, occurrence, compliance_override, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'scheduled', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-                 ON CONFLICT DO NOTHING",
-                params![id, p.campaign_id, p.caption, p.title, p.media_ref, next_at, tz, p.recurrence, root_id,
-                        i64::from(index) + 1, p.compliance_override, stamp],
-            )?;
-            if inserted == 0 {
-                return Ok(false);
-            }
-            for t in &targets {
-                let tid = new_id();
-                tx.execute(
-                    "INSERT INTO post_targets (id, post_id, account_id, asset_id, render_id, overrides_json, state,
-                                               idempotency_key, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?8)",
-                    params![tid, id, t.account_id, t.asset_id, t.render_id, t.overrides_json, new_id(), stamp],
-                )?;
-                posts::event(tx, &tid, "queued", Some(&format!("repeat {} of the series", index + 2)), stamp)?;
-                studio_core::jobs::enqueue(tx, "publish", &tid, next_at, stamp)?;
-            }
-            Ok(true)
-        })?;
+        let created = posts::spawn_occurrence(&mut ctx.db(), &p, &root_id, i64::from(index) + 1, next_at)?;
         fault::point("occurrence_spawned");
         if created {
             made += 1;

@@ -543,17 +543,12 @@ fn retry_or_fail(
             job_state: "queued",
             target_state: "queued",
             detail: Some(format!("{message}; trying again at {}", studio_core::clock::rfc3339(at))),
-            failure: Some((code_static(code), message.to_string())),
+            failure: Some((code, message.to_string())),
             attention: None,
             notify: None,
             retry_at: Some(at),
         },
     )
-}
-
-/// Error codes are `&'static str` from PublishError/ErrorCode; keep the set closed.
-fn code_static(code: &str) -> &'static str {
-    ErrorCode::ALL.iter().find(|c| c.as_str() == code).map_or("platform_unavailable", |c| c.as_str())
 }
 
 fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
@@ -634,7 +629,6 @@ fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
 }
 
 fn render(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
-    fault::point("render_claimed");
     let (t, post) = load(shared, &job.ref_id)?;
     let now = shared.clock.now_ms();
     let preset = jobs::get(&shared.ctx.db(), &job.id)
