@@ -49,7 +49,7 @@ const limits = (l: Limits): LimitsView => ({
 
 type OauthData = { secret: 'required' | 'optional' | 'none'; fixedPort: number | null; scopes: string[]; revokes: boolean };
 
-type PlatformData = Omit<PlatformView, 'client_secret' | 'redirect_uri' | 'any_port' | 'scopes' | 'available'> & {
+type PlatformData = Omit<PlatformView, 'client_secret' | 'redirect_uri' | 'any_port' | 'scopes' | 'available' | 'replies'> & {
   oauth: OauthData | null;
   /** The sign-in page the fake "browser" opens. */
   authorize: string;
