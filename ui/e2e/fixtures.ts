@@ -33,6 +33,8 @@ export type Seed = {
   /** The publisher's health: { paused, lease, restarts, last_restart, events }. */
   scheduler?: unknown;
   notifications?: unknown[];
+  /** Published posts with metrics per account (see src/backend/memoryLearning.ts; src/test/factories.ts fakeHistory makes some). */
+  history?: unknown[];
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';

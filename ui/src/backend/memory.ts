@@ -13,7 +13,8 @@ import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
-import { createScoreStore } from './memoryScore';
+import { createLearningStore, type HistoryPost } from './memoryLearning';
+import { createScoreStore, PRIOR_WEIGHTS } from './memoryScore';
 import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput } from './types';
 
 export interface MemorySeed {
@@ -40,6 +41,11 @@ export interface MemorySeed {
   pickMusic?: string | null;
   /** Delay per measuring tick of an asset's first score, 8 ticks (default: latencyMs); see memoryScore.ts. */
   scoreStepMs?: number;
+  /**
+   * Published posts with their latest metrics, per account: what the score learns from and the
+   * best times come from (see memoryLearning.ts; test/factories.ts `fakeHistory` makes some).
+   */
+  history?: HistoryPost[];
   /** Connected accounts (see memoryAccounts.ts for the fake sign-in rules). */
   accounts?: AccountView[];
   /** How long a fake sign-in waits for the browser (or checks a password), and each publish upload tick (default: latencyMs). */
@@ -153,11 +159,6 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickMusic: seed.pickMusic,
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
   });
-  const scores = createScoreStore({
-    stepMs: seed.scoreStepMs ?? seed.latencyMs,
-    findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
-  });
-
   const accounts = createAccountStore({
     accounts: seed.accounts,
     stepMs: seed.connectStepMs ?? seed.latencyMs,
@@ -168,6 +169,14 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       if (render) return render.output_exists ? { kind: 'video' } : undefined;
       return input.startsWith('/') ? { kind: kindOfPath(input) } : undefined;
     },
+  });
+
+  const learning = createLearningStore({ history: seed.history, accounts: () => accounts.dumpAccounts(), priorWeights: PRIOR_WEIGHTS });
+  const scores = createScoreStore({
+    stepMs: seed.scoreStepMs ?? seed.latencyMs,
+    findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
+    findRender: (id) => renders.dumpRenders().find((r) => r.id === id),
+    scorerFor: learning.scorerFor,
   });
 
   const posts = createPostStore({
@@ -303,6 +312,9 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     scorePlatforms: () => call('scorePlatforms', () => scores.platforms()),
     // Measuring is paced by scoreStepMs, not by the per-call latency.
     scoreAsset: (jobId, request, onProgress) => call('scoreAsset', () => scores.scoreAsset(jobId, request, onProgress)),
+    scoreVariants: (jobId, request, onProgress) => call('scoreVariants', () => scores.scoreVariants(jobId, request, onProgress)),
+    scoreModel: (accountId, timeZone) => call('scoreModel', () => learning.model(accountId, timeZone)),
+    bestTimes: (accountIds, timeZone) => call('bestTimes', () => learning.bestTimes(accountIds, timeZone)),
 
     dumpAccounts: accounts.dumpAccounts,
     accountPlatforms: () => call('accountPlatforms', () => accounts.platforms()),

@@ -1,6 +1,8 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
 import type { AccountView, AppInfo, Asset, Campaign, RenderRecord } from './bindings';
 import { fakeAsset } from './memoryAssets';
+import type { HistoryPost } from './memoryLearning';
+import { fakeHistory } from '../test/factories';
 import type { SchedulerSeed } from './memoryPosts';
 import type { NotificationView, PostView, SlotsInput, TargetState, TargetView } from './types';
 import { emptyOverrides } from '../lib/posts';
@@ -231,6 +233,11 @@ export function demoPosts(now = Date.now()): PostView[] {
     }),
     post('demo-post-draft', null, 'draft', 'Draft: bloopers compilation', [target('tt', 'draft')], { campaign_id: 'demo-behind-the-scenes', campaign_name: 'Behind the scenes', title: null }),
   ];
+}
+
+/** Published posts with metrics: YouTube has enough for a learned model, Bluesky not yet. */
+export function demoHistory(now = Date.now()): HistoryPost[] {
+  return [...fakeHistory('demo-acct-yt', 34, { now }), ...fakeHistory('demo-acct-bsky', 8, { strong: [2, 4], strongHour: 12, now })];
 }
 
 /** Weekly posting slots for the demo YouTube and Bluesky accounts. */

@@ -5,7 +5,7 @@ import { createMemoryBackend } from './memory';
 import { asset } from '../test/render';
 
 const req = (over: Partial<AssetScoreRequest> = {}): AssetScoreRequest => ({
-  asset_id: 'v1', platform: 'tiktok', caption: null, title: null, at: null, ...over,
+  asset_id: 'v1', platform: 'tiktok', caption: null, title: null, at: null, account_id: null, ...over,
 });
 
 function backend(extra: Parameters<typeof createMemoryBackend>[0] = {}) {

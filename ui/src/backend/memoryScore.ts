@@ -19,11 +19,19 @@
  *   readability (LIX, 3 words or more); the title only when one is given; the posting time from
  *   the hour of `at` (evenings are best);
  * - score = 100 × Σ weight·subscore / Σ known weight; each known factor's contribution is its
- *   share of that, so the contributions add up to the score; potential = its points on target.
+ *   share of that, so the contributions add up to the score; potential = its points on target;
+ * - scoring for an account (`account_id`) on its own platform uses its fit from memoryLearning.ts
+ *   (learned weights once they beat the prior) and its best-times heat map for the posting time;
+ * - variants (score.rs score_variants): every input (asset, or a finished render: the asset's
+ *   footage in the render's shape) × every caption, at most 12; each video measured once (one
+ *   progress run over all of them), ranked best first; `differs_*` is the factor whose
+ *   contribution differs most from the variant ranked just above (#1: the runner-up).
  */
-import type { Asset, AssetScoreRequest, FactorView, ProgressEvent, ScorePlatform, ScoreView } from './bindings';
+import type { Asset, AssetScoreRequest, BestTimesView, FactorView, ProgressEvent, RenderRecord, ScorePlatform, ScoreView, VariantsRequest, VariantView } from './bindings';
 import { BackendError } from './errors';
+import { DAYS, type AccountScorer } from './memoryLearning';
 import { hashOf } from './memoryMedia';
+import { isoWeekday, viewerZone, wallClock } from '../lib/zoned';
 
 type PlatformData = ScorePlatform & {
   captionMax: number | null;
@@ -92,6 +100,9 @@ const WEIGHTS: Record<FactorId, number> = {
   duration: 4, aspect: 6, resolution: 3, frame_rate: 1, captions: 3,
   caption_length: 3, caption_hook: 4, call_to_action: 3, hashtags: 2, readability: 1, emoji: 1, title_length: 1, schedule: 3,
 };
+
+/** The prior weights by factor id, for the learning store's weights comparison. */
+export const PRIOR_WEIGHTS: Readonly<Record<string, number>> = WEIGHTS;
 
 const MODEL_VERSION = '2026.05.1';
 const MEASURE_TICKS = 8;
@@ -247,74 +258,132 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?
 /** Heat 0–1 by local hour: quiet at night, busiest 18–21. */
 const HEAT = '310000012344444455678874';
 
-function schedule(at: string | null, p: PlatformData): Measured {
-  if (at === null || at.trim() === '') return unknown;
+function parseAt(at: string | null): { ms: number; hour: number } | null {
+  if (at === null || at.trim() === '') return null;
   const m = RFC3339.exec(at.trim());
   if (!m || Number.isNaN(Date.parse(at))) throw new BackendError('invalid_input', `"${at}" is not an RFC 3339 time like 2025-06-01T18:30:00+02:00.`);
-  const hour = Number(m[4]);
-  const heat = Number(HEAT[hour] ?? '0') / 8;
-  return { value: heat, subscore: heat, advice: `Post in the evening (18:00–21:00 local time) for ${p.label}; ${String(hour).padStart(2, '0')}:00 is quieter.` };
+  return { ms: Date.parse(at), hour: Number(m[4]) };
+}
+
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+/** The posting-time factor: the account's own heat map when scoring for one, else evenings are best. */
+function schedule(at: string | null, p: PlatformData, best: BestTimesView | null): Measured {
+  const when = parseAt(at);
+  if (when === null) return unknown;
+  if (best !== null) {
+    const w = wallClock(when.ms, best.time_zone);
+    const date = `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+    const day = isoWeekday(date) - 1;
+    const heat = round(best.heat[day]?.[w.hour] ?? 0, 3);
+    const top = best.top[0];
+    return {
+      value: heat, subscore: heat,
+      advice: top ? `Post on ${top.day} at ${hh(top.hour)} (${best.time_zone}), your best time on ${p.label}; ${DAYS[day]} ${hh(w.hour)} is quieter.` : null,
+    };
+  }
+  const heat = Number(HEAT[when.hour] ?? '0') / 8;
+  return { value: heat, subscore: heat, advice: `Post in the evening (18:00–21:00 local time) for ${p.label}; ${hh(when.hour)} is quieter.` };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The most variants compared at once (score.rs MAX_VARIANTS). */
+export const MAX_VARIANTS = 12;
+
+/** Who scores: the prior, or an account's fit (learned weights when they won) and best times. */
+type Model = { kind: string; version: string; heldout: number | null; weights: Readonly<Record<string, number>>; best: BestTimesView | null };
+
+const PRIOR: Model = { kind: 'prior', version: MODEL_VERSION, heldout: null, weights: WEIGHTS, best: null };
 
 export interface ScoreStoreOptions {
   /** Delay per measuring tick (8 ticks on the first score of a video or audio asset). */
   stepMs?: number;
   findAsset: (id: string) => Asset | undefined;
+  /** A render in the history (variants may compare renders). */
+  findRender?: (id: string) => RenderRecord | undefined;
+  /** An account's fit and best times (scoring "for" an account). */
+  scorerFor?: (accountId: string, timeZone: string | null) => AccountScorer;
 }
 
 export function createScoreStore(opts: ScoreStoreOptions) {
-  /** Content hashes already measured. */
+  /** Content hashes (or render ids) already measured. */
   const cache = new Set<string>();
   const running = new Map<string, { cancelled: boolean }>();
 
-  async function scoreAsset(jobId: string, req: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView> {
-    const p = MEMORY_SCORE_PLATFORMS.find((x) => x.id === req.platform.trim().toLowerCase());
+  function platformOf(id: string): PlatformData {
+    const p = MEMORY_SCORE_PLATFORMS.find((x) => x.id === id.trim().toLowerCase());
     if (!p) {
-      throw new BackendError('invalid_input', `"${req.platform}" is not a platform the score knows. Use one of: ${MEMORY_SCORE_PLATFORMS.map((x) => x.id).join(', ')}.`);
+      throw new BackendError('invalid_input', `"${id}" is not a platform the score knows. Use one of: ${MEMORY_SCORE_PLATFORMS.map((x) => x.id).join(', ')}.`);
     }
-    const asset = opts.findAsset(req.asset_id);
-    if (!asset) throw new BackendError('not_found', `No asset with id ${req.asset_id}.`);
-    const when = schedule(req.at, p);
+    return p;
+  }
 
-    const media = asset.kind !== 'image';
-    const cached = media && cache.has(asset.content_hash);
-    if (media && !cached) {
-      const job = { cancelled: false };
-      running.set(jobId, job);
-      try {
-        onProgress({ item: asset.path, stage: 'analyzing', done: 0, total: 1, fraction: 0 });
+  /** score.rs scorer_for: the account's own scorer on its platform, the prior elsewhere. */
+  function modelFor(p: PlatformData, accountId: string | null): Model {
+    if (accountId === null || accountId.trim() === '' || !opts.scorerFor) return PRIOR;
+    const s = opts.scorerFor(accountId, viewerZone());
+    if (s.platform !== p.id) return PRIOR;
+    return { kind: s.fit.kind, version: s.fit.version, heldout: s.fit.heldout, weights: s.fit.learned?.weights ?? WEIGHTS, best: s.best };
+  }
+
+  /** An asset, or a finished render as the asset it would be (same footage, the render's shape). */
+  function resolve(id: string): { asset: Asset; key: string } {
+    const asset = opts.findAsset(id);
+    if (asset) return { asset, key: asset.content_hash };
+    const r = opts.findRender?.(id);
+    const source = r ? opts.findAsset(r.asset_id) : undefined;
+    if (!r || !source || r.state !== 'done' || !r.output_exists || !r.output) throw new BackendError('not_found', `No asset or finished render with id ${id}.`);
+    return {
+      asset: { ...source, id: r.id, path: r.output, width: r.width, height: r.height, rotation: 0, duration_s: r.duration_s ?? source.duration_s },
+      key: `render:${r.id}`,
+    };
+  }
+
+  /** Measures the media not measured yet: 8 ticks each; fractions run over all of them. */
+  async function measureAll(jobId: string, items: { asset: Asset; key: string }[], onProgress: (p: ProgressEvent) => void): Promise<void> {
+    const todo = items.filter((x, i) => x.asset.kind !== 'image' && !cache.has(x.key) && items.findIndex((y) => y.key === x.key) === i);
+    if (todo.length === 0) return;
+    const job = { cancelled: false };
+    running.set(jobId, job);
+    try {
+      for (const [k, { asset, key }] of todo.entries()) {
+        onProgress({ item: asset.path, stage: 'analyzing', done: k, total: todo.length, fraction: k / todo.length });
         for (let i = 1; i <= MEASURE_TICKS; i += 1) {
           if (opts.stepMs) await sleep(opts.stepMs);
           else await Promise.resolve();
           if (job.cancelled) throw new BackendError('cancelled', 'Cancelled.');
-          onProgress({ item: asset.path, stage: 'analyzing', done: i === MEASURE_TICKS ? 1 : 0, total: 1, fraction: i / MEASURE_TICKS });
+          const done = i === MEASURE_TICKS ? k + 1 : k;
+          onProgress({ item: asset.path, stage: 'analyzing', done, total: todo.length, fraction: (k + i / MEASURE_TICKS) / todo.length });
         }
-      } finally {
-        running.delete(jobId);
+        cache.add(key);
       }
-      cache.add(asset.content_hash);
+    } finally {
+      running.delete(jobId);
     }
+  }
 
+  function report(asset: Asset, p: PlatformData, model: Model, text: { caption: string | null; title: string | null; at: string | null }, cached: boolean): ScoreView {
+    const media = asset.kind !== 'image';
     const found: Partial<Record<FactorId, Measured>> = {
       ...(media ? measure(asset, p) : {}),
-      ...textFactors(req.caption ?? '', req.title, p),
-      schedule: when,
+      ...textFactors(text.caption ?? '', text.title, p),
+      schedule: schedule(text.at, p, model.best),
     };
+    const weight = (id: FactorId) => model.weights[id] ?? WEIGHTS[id];
     const ids = (Object.keys(META) as FactorId[]).filter((id) => found[id] !== undefined);
     const known = ids.filter((id) => found[id]!.subscore !== null);
-    const knownWeight = known.reduce((s, id) => s + WEIGHTS[id], 0);
-    const totalWeight = ids.reduce((s, id) => s + WEIGHTS[id], 0);
+    const knownWeight = known.reduce((s, id) => s + weight(id), 0);
+    const totalWeight = ids.reduce((s, id) => s + weight(id), 0);
 
     const factors: FactorView[] = ids.map((id) => {
       const f = found[id]!;
       const [label, unit, group] = META[id];
-      const potential = f.subscore === null || knownWeight === 0 ? 0 : (100 * WEIGHTS[id]) / knownWeight;
+      const potential = f.subscore === null || knownWeight === 0 ? 0 : (100 * weight(id)) / knownWeight;
       const contribution = f.subscore === null ? 0 : potential * f.subscore;
       const onTarget = f.subscore !== null && f.subscore >= 0.999;
       return {
-        id, label, group, unit, weight: WEIGHTS[id],
+        id, label, group, unit, weight: weight(id),
         value: f.value, subscore: f.subscore === null ? null : round(f.subscore, 3),
         contribution: round(contribution), potential: round(potential),
         advice: f.subscore === null || onTarget ? null : (f.advice ?? null),
@@ -326,18 +395,75 @@ export function createScoreStore(opts: ScoreStoreOptions) {
     if (!media) warnings.push('Images are scored on the caption and the posting time only.');
     return {
       score, platform: p.id, coverage: totalWeight === 0 ? 0 : round(knownWeight / totalWeight, 3), factors,
-      model: 'prior', model_version: MODEL_VERSION, heldout_spearman: null,
+      model: model.kind, model_version: model.version, heldout_spearman: model.heldout,
       blockers: factors.filter((f) => f.blocking && f.advice).map((f) => f.advice!), warnings, cached,
     };
+  }
+
+  async function scoreAsset(jobId: string, req: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView> {
+    const p = platformOf(req.platform);
+    const asset = opts.findAsset(req.asset_id);
+    if (!asset) throw new BackendError('not_found', `No asset with id ${req.asset_id}.`);
+    parseAt(req.at);
+    const model = modelFor(p, req.account_id ?? null);
+    const cached = asset.kind !== 'image' && cache.has(asset.content_hash);
+    await measureAll(jobId, [{ asset, key: asset.content_hash }], onProgress);
+    return report(asset, p, model, req, cached);
+  }
+
+  async function scoreVariants(jobId: string, req: VariantsRequest, onProgress: (p: ProgressEvent) => void): Promise<VariantView[]> {
+    if (req.inputs.length === 0) throw new BackendError('invalid_input', 'pick at least one video to compare');
+    const captions: (string | null)[] = req.captions.length === 0 ? [null] : [...req.captions];
+    const n = req.inputs.length * captions.length;
+    if (n > MAX_VARIANTS) throw new BackendError('invalid_input', `${n} variants is too many to compare at once; pick up to ${MAX_VARIANTS}`);
+    const p = platformOf(req.platform);
+    parseAt(req.at);
+    const model = modelFor(p, req.account_id);
+    const media = req.inputs.map(resolve);
+    const cachedBefore = media.map((m) => m.asset.kind !== 'image' && cache.has(m.key));
+    await measureAll(jobId, media, onProgress);
+    // Told apart by position: the same input may be given twice.
+    const slots = req.inputs.flatMap((input, i) =>
+      captions.map((caption) => ({ input, caption, view: report(media[i]!.asset, p, model, { caption, title: req.title, at: req.at }, cachedBefore[i]!) })),
+    );
+    const ranked = [...slots].sort((a, b) => {
+      if (a.view.score === null || b.view.score === null) return a.view.score === null ? (b.view.score === null ? 0 : 1) : -1;
+      return b.view.score - a.view.score;
+    });
+    return ranked.map((me, i) => {
+      const other = i === 0 ? ranked[1] : ranked[i - 1];
+      const d = other ? differsMost(me.view, other.view) : null;
+      return {
+        rank: i + 1, input: me.input, caption: me.caption,
+        against_input: d && other ? other.input : null, against_caption: d && other ? other.caption : null,
+        differs_factor: d?.factor.id ?? null, differs_label: d?.factor.label ?? null,
+        differs_points: d === null ? null : round(d.points), differs_advice: d?.factor.advice ?? null,
+        score: me.view,
+      };
+    });
   }
 
   return {
     platforms: (): ScorePlatform[] => MEMORY_SCORE_PLATFORMS.map(({ id, label }) => ({ id, label })),
     scoreAsset,
+    scoreVariants,
     cancelJob(jobId: string): boolean {
       const job = running.get(jobId);
       if (job) job.cancelled = true;
       return job !== undefined;
     },
   };
+}
+
+/** rank.rs difference: the factor whose contribution differs most between two reports. */
+function differsMost(me: ScoreView, other: ScoreView): { factor: FactorView; points: number } | null {
+  let best: { factor: FactorView; points: number } | null = null;
+  for (const f of me.factors) {
+    const o = other.factors.find((x) => x.id === f.id);
+    if (!o) continue;
+    const points = f.contribution - o.contribution;
+    if (Math.abs(points) <= 1e-9) continue;
+    if (best === null || Math.abs(points) > Math.abs(best.points)) best = { factor: f, points };
+  }
+  return best;
 }

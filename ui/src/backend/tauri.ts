@@ -122,6 +122,14 @@ export const tauriBackend: Backend = {
     channel.onmessage = onProgress;
     return unwrap(commands.scoreAsset(jobId, request, channel));
   },
+  scoreVariants: (jobId, request, onProgress) => {
+    // Progress only while a video that was never scored is measured (stage "analyzing").
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.scoreVariants(jobId, request, channel));
+  },
+  scoreModel: (accountId, timeZone) => unwrap(commands.scoreModel(accountId, timeZone)),
+  bestTimes: (accountIds, timeZone) => unwrap(commands.bestTimes(accountIds, timeZone)),
 
   accountPlatforms: () => unwrap(commands.accountPlatforms()),
   accountList: () => unwrap(commands.accountList()),

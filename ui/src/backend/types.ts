@@ -14,6 +14,8 @@ export type {
   AssetKind,
   AssetQuery,
   AssetScoreRequest,
+  BestSlotView,
+  BestTimesView,
   Campaign,
   CampaignInput,
   CampaignPatch,
@@ -25,6 +27,7 @@ export type {
   ImportReport,
   ImportSkipped,
   LimitsView,
+  ModelView,
   PlatformId,
   PlatformView,
   PresetInfo,
@@ -37,6 +40,9 @@ export type {
   RenderResult,
   ScorePlatform,
   ScoreView,
+  VariantsRequest,
+  VariantView,
+  WeightView,
 } from './bindings';
 export type {
   AccountHealth,
@@ -90,6 +96,7 @@ import type {
   Asset,
   AssetQuery,
   AssetScoreRequest,
+  BestTimesView,
   Campaign,
   CampaignInput,
   CampaignPatch,
@@ -97,6 +104,7 @@ import type {
   Disconnected,
   ImportOptions,
   ImportReport,
+  ModelView,
   PlatformView,
   PresetInfo,
   ProgressEvent,
@@ -108,6 +116,8 @@ import type {
   RenderResult,
   ScorePlatform,
   ScoreView,
+  VariantsRequest,
+  VariantView,
 } from './bindings';
 
 /** What a single-file picker is for: it decides the dialog's title and file filters. */
@@ -187,6 +197,21 @@ export interface Backend {
    * and return at once. An unknown platform or a bad time rejects with `invalid_input`.
    */
   scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView>;
+  /**
+   * Several versions of one idea side by side: every input (asset or render id) with every caption
+   * (none: the inputs alone), at most 12, else `invalid_input`. Best first; each says which factor
+   * separates it most from the one ranked just above it (#1: from the runner-up). Videos not yet
+   * measured are measured first (progress, `cancelJob(jobId)` → `cancelled`).
+   */
+  scoreVariants(jobId: string, request: VariantsRequest, onProgress: (p: ProgressEvent) => void): Promise<VariantView[]>;
+  /**
+   * How well the score knows an account: prior or learned weights, their held-out Spearman, the
+   * decision in a sentence, the weights side by side and the best times in `timeZone` (null: the
+   * system's). Unknown account: `not_found`; unknown zone: `invalid_input`.
+   */
+  scoreModel(accountId: string, timeZone: string | null): Promise<ModelView>;
+  /** Best weekday-hour slots and the 7×24 heat map per account, in `timeZone` (null: the system's). */
+  bestTimes(accountIds: string[], timeZone: string | null): Promise<BestTimesView[]>;
 
   /**
    * The platforms an account can be connected on, with the guided app setup (steps, the redirect

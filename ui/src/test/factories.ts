@@ -116,3 +116,43 @@ export function postBase(id: string, campaignId: string, at: string | null, targ
     targets,
   };
 }
+
+/** A published post and its latest metrics, as the in-memory backend's `history` seed takes it. */
+export type HistoryRecord = { account_id: string; published_at: string; views: number; likes: number; comments: number; shares: number; saves: number };
+
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * `n` published posts of an account over the past weeks, for demos and tests: most go out in the
+ * evening, and the ones on `strong` weekdays at `strongHour` do about twice as well.
+ */
+export function fakeHistory(accountId: string, n: number, opts: { strong?: number[]; strongHour?: number; now?: number } = {}): HistoryRecord[] {
+  const now = opts.now ?? Date.now();
+  const strong = opts.strong ?? [1, 3];
+  const strongHour = opts.strongHour ?? 18;
+  const day = 86_400_000;
+  const out: HistoryRecord[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const h = fnv(`${accountId}#${i}`);
+    const start = new Date(now - (i + 1) * 2 * day);
+    start.setUTCMinutes(0, 0, 0);
+    const weekday = (start.getUTCDay() + 6) % 7;
+    const hour = strong.includes(weekday) ? strongHour : [9, 12, 16, 19, 21][h % 5]!;
+    start.setUTCHours(hour);
+    const views = 800 + (h % 4000);
+    const boost = strong.includes(weekday) && hour === strongHour ? 2 : 1;
+    const likes = Math.round(views * (0.03 + ((h >>> 8) % 30) / 1000) * boost);
+    out.push({
+      account_id: accountId, published_at: start.toISOString(), views, likes, comments: Math.round(likes / 8), shares: Math.round(likes / 12),
+      saves: Math.round(likes / 15),
+    });
+  }
+  return out;
+}
