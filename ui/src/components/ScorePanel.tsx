@@ -7,14 +7,12 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
-import { toApiError, useBackend, type Asset, type AssetScoreRequest, type FactorView, type ProgressEvent, type ScoreView } from '../backend';
+import { toApiError, useBackend, type Asset, type AssetScoreRequest, type ProgressEvent, type ScoreView } from '../backend';
 import {
   CAPTION_LIMITS,
   captionLength,
-  formatFactorValue,
   formatPoints,
   gain,
-  groupFactors,
   lastPlatform,
   localToRfc3339,
   modelLabel,
@@ -24,6 +22,7 @@ import {
 } from '../lib/score';
 import { useDebounced } from '../lib/useDebounced';
 import { queryKeys, useScorePlatforms } from '../queries';
+import { Factors } from './ScoreFactors';
 
 const TYPING_DEBOUNCE_MS = 250;
 
@@ -33,7 +32,8 @@ function newScoreJobId(): string {
   return `score-${Date.now().toString(36)}-${jobCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export function ScorePanel({ asset }: { asset: Asset }) {
+/** `accountId`: score with that account's learned model and best times (on its own platform). */
+export function ScorePanel({ asset, accountId = null }: { asset: Asset; accountId?: string | null }) {
   const backend = useBackend();
   const platforms = useScorePlatforms();
   const [platform, setPlatform] = useState(lastPlatform);
@@ -57,6 +57,7 @@ export function ScorePanel({ asset }: { asset: Asset }) {
     caption: settledCaption.trim() === '' ? null : settledCaption,
     title: settledTitle.trim() === '' ? null : settledTitle,
     at: localToRfc3339(planned),
+    account_id: accountId,
   };
   // While the first measurement runs, typing does not restart it: the query stays on the
   // request being measured and moves to the latest one (a cache read) when it ends.
@@ -276,46 +277,5 @@ function Summary({ view }: { view: ScoreView }) {
         </p>
       )}
     </div>
-  );
-}
-
-function Factors({ factors }: { factors: FactorView[] }) {
-  return (
-    <div className="score-groups" data-testid="score-factors">
-      {groupFactors(factors).map((g) => (
-        <section key={g.group} className="score-group" data-testid="score-group" data-group={g.group} aria-label={g.label}>
-          <h4>{g.label}</h4>
-          <ul>
-            {g.factors.map((f) => (
-              <FactorBar key={f.id} factor={f} />
-            ))}
-          </ul>
-        </section>
-      ))}
-    </div>
-  );
-}
-
-function FactorBar({ factor: f }: { factor: FactorView }) {
-  const known = f.subscore !== null;
-  const value = formatFactorValue(f);
-  const pct = known ? Math.round(f.subscore! * 100) : 0;
-  return (
-    <li className={`score-factor ${known ? '' : 'is-unknown'} ${f.blocking ? 'is-blocking' : ''}`} data-testid="score-factor"
-      data-factor={f.id} data-known={known} title={f.advice ?? undefined}>
-      <div className="score-factor-head">
-        <span className="score-factor-label">{f.label}</span>
-        <span className="score-factor-value" data-testid="score-factor-value">
-          {known ? (value ?? '') : 'not measured'}
-        </span>
-        <span className="score-factor-points" data-testid="score-factor-points">
-          {known ? `${f.contribution.toFixed(1)} / ${f.potential.toFixed(1)}` : ''}
-        </span>
-      </div>
-      <div className="score-bar" role="meter" aria-label={f.label} aria-valuemin={0} aria-valuemax={100}
-        aria-valuenow={known ? pct : undefined} aria-valuetext={known ? `${pct}% on target` : 'not measured'}>
-        <div className="score-bar-fill" style={{ width: `${pct}%` }} />
-      </div>
-    </li>
   );
 }
