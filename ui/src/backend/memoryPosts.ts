@@ -5,8 +5,8 @@
  * no publisher, so targets only move when the creator acts (retry, cancel, mark as posted) or a
  * seed says so.
  * - Validation (studio-api's validate.rs) counts each caption the way its platform does
- *   (`caption_unit`: characters, UTF-16 units, UTF-8 bytes, graphemes, X's weighted characters;
- *   Mastodon and X count a link as 23) against `accountPlatforms()`' limits, and reports hashtags,
+ *   (lib/captionCount.ts: characters, UTF-16 units, UTF-8 bytes, graphemes, X's weighted
+ *   characters; Mastodon and X count a link as 23) against `accountPlatforms()`' limits, and reports hashtags,
  *   titles (YouTube needs one), media (every platform needs a video or an image; Facebook takes
  *   9:16 videos; durations), first comments and thread parts (not posted automatically yet).
  *   An asset that is not 9:16 gets a "tiktok" / "reels" variant for TikTok, Instagram and
@@ -45,6 +45,7 @@ import type {
   TargetView,
   ValidationView,
 } from './types';
+import { captionLength, isLink, unitLabel } from '../lib/captionCount';
 import { ATTENTION_STATES, effectiveCaption, effectiveTitle, emptyOverrides, fullRecurrence } from '../lib/posts';
 import { addDaysToDate, dateOf, isoWeekday, isValidZone, rfc3339InZone, wallClock, zonedToInstant } from '../lib/zoned';
 import { isValidDate } from '../lib/format';
@@ -79,60 +80,7 @@ function fail(code: ErrorCode, message: string): never {
 }
 
 const group = (n: number) => n.toLocaleString('en-US');
-const isLink = (w: string) => /^(https?:\/\/|www\.)\S+/i.test(w);
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
-
-let segmenter: Intl.Segmenter | null = null;
-function graphemes(text: string): number {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n += 1;
-  return n;
-}
-
-/** X counts most Latin text as 1 and everything else (CJK, emoji) as 2; a link is 23. */
-function xWeight(cp: number): number {
-  const light = cp <= 0x10ff || (cp >= 0x2000 && cp <= 0x200d) || (cp >= 0x2010 && cp <= 0x201f) || (cp >= 0x2032 && cp <= 0x2037);
-  return light ? 1 : 2;
-}
-
-function countPlain(unit: string, text: string): number {
-  switch (unit) {
-    case 'utf16':
-      return text.length;
-    case 'utf8_bytes':
-      return new TextEncoder().encode(text).length;
-    case 'graphemes':
-      return graphemes(text);
-    case 'x_weighted':
-      return Array.from(text).reduce((n, c) => n + xWeight(c.codePointAt(0) ?? 0), 0);
-    default:
-      return Array.from(text).length;
-  }
-}
-
-/** How long `text` is as `platform` counts it. */
-export function captionLength(platform: PlatformView, text: string): number {
-  const unit = platform.limits.caption_unit;
-  const linkLength = platform.id === 'mastodon' || platform.id === 'x' ? 23 : null;
-  if (linkLength === null) return countPlain(unit, text);
-  return text
-    .split(/(\s+)/)
-    .reduce((n, token) => n + (isLink(token) ? linkLength : countPlain(unit, token)), 0);
-}
-
-export function unitLabel(unit: string): string {
-  switch (unit) {
-    case 'utf16':
-      return 'UTF-16 units';
-    case 'utf8_bytes':
-      return 'bytes';
-    case 'x_weighted':
-      return 'weighted characters';
-    default:
-      return 'characters';
-  }
-}
 
 /** How many leading Unicode scalar values of `text` fit in `limit`; null when it all fits. */
 export function fitsChars(platform: PlatformView, text: string, limit: number): number | null {

@@ -2,10 +2,14 @@
  * The composer's accounts: a checklist of connected accounts, then one tab per chosen account
  * with what differs there (caption, title, hashtags, first comment, thread parts, privacy,
  * media, platform options). Arrow keys move between tabs, as the ARIA tabs pattern says.
+ * A first comment and thread parts are posted as replies where the platform can (`replies`),
+ * each part counted in the platform's own unit; elsewhere a note says they cannot be.
  */
 import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import type { AccountView, TargetCheck } from '../backend';
-import { PRIVACY_CHOICES, THREAD_SEPARATOR, emptyTarget, type TargetForm } from '../lib/composerForm';
+import type { AccountView, PlatformView, TargetCheck } from '../backend';
+import { captionLength, unitLabel } from '../lib/captionCount';
+import { PRIVACY_CHOICES, THREAD_SEPARATOR, emptyTarget, parseThreadParts, type TargetForm } from '../lib/composerForm';
+import { useAccountPlatforms } from '../queries';
 import { Field } from './Field';
 
 type Props = {
@@ -101,6 +105,9 @@ type PanelProps = { account: AccountView; form: TargetForm; optionsError: string
 
 function TargetPanel({ account: a, form, optionsError, mediaOptions, onChange }: PanelProps) {
   const set = <K extends keyof TargetForm>(key: K, value: TargetForm[K]) => onChange({ ...form, [key]: value });
+  const platforms = useAccountPlatforms();
+  const platform = platforms.data?.find((p) => p.id === a.platform);
+  const replies = platform?.replies;
   return (
     <div role="tabpanel" id={`panel-${a.id}`} aria-labelledby={`tab-${a.id}`} className="composer-panel" data-testid="composer-panel"
       data-account-id={a.id}>
@@ -140,16 +147,26 @@ function TargetPanel({ account: a, form, optionsError, mediaOptions, onChange }:
           </select>
         )}
       </Field>
-      <Field label="First comment" name="override-first-comment" className="span-2">
-        {({ id }) => (
-          <textarea id={id} rows={2} value={form.firstComment} placeholder="Posted as the first reply (links work well here)"
+      {replies === false && (
+        <p className="replies-note span-2" data-testid="replies-unsupported">
+          {a.platform_name} can’t post these through its API: a first comment or thread parts have to be added by hand after publishing.
+        </p>
+      )}
+      <Field label="First comment" name="override-first-comment" className="span-2"
+        hint={replies ? <>Posted as a reply after the post. {platform && form.firstComment.trim() !== '' && <Count platform={platform} text={form.firstComment.trim()} testId="first-comment-count" />}</> : undefined}>
+        {({ id, describedBy }) => (
+          <textarea id={id} rows={2} value={form.firstComment} placeholder="Posted as the first reply (links work well here)" aria-describedby={describedBy}
             onChange={(e) => set('firstComment', e.target.value)} data-testid="override-first-comment" />
         )}
       </Field>
-      <Field label="Thread parts" name="override-thread" className="span-2" hint={`Replies after the post; separate parts with a line “${THREAD_SEPARATOR}”.`}>
+      <Field label="Thread parts" name="override-thread" className="span-2"
+        hint={`${replies ? 'Posted as replies after the post, in order' : 'Replies after the post'}; separate parts with a line “${THREAD_SEPARATOR}”.`}>
         {({ id, describedBy }) => (
-          <textarea id={id} rows={3} value={form.threadParts} aria-describedby={describedBy} onChange={(e) => set('threadParts', e.target.value)}
-            data-testid="override-thread" />
+          <>
+            <textarea id={id} rows={3} value={form.threadParts} aria-describedby={describedBy} onChange={(e) => set('threadParts', e.target.value)}
+              data-testid="override-thread" />
+            {replies && platform && <PartCounts platform={platform} text={form.threadParts} />}
+          </>
         )}
       </Field>
       <Field label="Platform options" name="composer-options" className="span-2" error={optionsError}
@@ -160,5 +177,30 @@ function TargetPanel({ account: a, form, optionsError, mediaOptions, onChange }:
         )}
       </Field>
     </div>
+  );
+}
+
+function Count({ platform, text, testId }: { platform: PlatformView; text: string; testId: string }) {
+  const n = captionLength(platform, text);
+  const max = platform.limits.caption_max;
+  return (
+    <span className={`reply-count ${n > max ? 'is-over' : ''}`} data-testid={testId} data-over={n > max}>
+      {n.toLocaleString('en-US')} / {max.toLocaleString('en-US')} {unitLabel(platform.limits.caption_unit)}
+    </span>
+  );
+}
+
+/** Each thread part's length as the platform counts it; the post itself is part 1. */
+function PartCounts({ platform, text }: { platform: PlatformView; text: string }) {
+  const parts = parseThreadParts(text);
+  if (parts.length === 0) return null;
+  return (
+    <ol className="reply-counts" aria-label="Thread part lengths" data-testid="thread-counts" aria-live="polite">
+      {parts.map((part, i) => (
+        <li key={i} data-testid="thread-part-count">
+          Part {i + 2}: <Count platform={platform} text={part} testId="thread-part-length" />
+        </li>
+      ))}
+    </ol>
   );
 }
