@@ -17,6 +17,7 @@ import './styles/score.css';
 import './styles/accounts.css';
 import './styles/scheduling.css';
 import './styles/calendar.css';
+import './styles/learning.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

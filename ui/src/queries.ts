@@ -24,6 +24,9 @@ export const queryKeys = {
   renderList: (assetId: string | null) => ['renders', 'list', assetId] as const,
   scorePlatforms: ['score-platforms'] as const,
   score: ['score'] as const,
+  /** Best times and models change when metrics come in: refetched on open, never cached long. */
+  bestTimes: (accountIds: string[], timeZone: string) => ['best-times', accountIds, timeZone] as const,
+  scoreModel: (accountId: string, timeZone: string) => ['score-model', accountId, timeZone] as const,
   accountPlatforms: ['account-platforms'] as const,
   accounts: ['accounts'] as const,
   posts: ['posts'] as const,
@@ -157,4 +160,28 @@ export function useSlots(accountId: string) {
 export function useAllRenders() {
   const backend = useBackend();
   return useQuery({ queryKey: queryKeys.renderList(null), queryFn: () => backend.listRenders(null) });
+}
+
+/** Best times per account in the composer's zone (none asked for without accounts). */
+export function useBestTimes(accountIds: string[], timeZone: string) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.bestTimes(accountIds, timeZone),
+    queryFn: () => backend.bestTimes(accountIds, timeZone),
+    enabled: accountIds.length > 0,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+/** How well the score knows an account (refits from its history, so only asked for on request). */
+export function useScoreModel(accountId: string, timeZone: string, enabled = true) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.scoreModel(accountId, timeZone),
+    queryFn: () => backend.scoreModel(accountId, timeZone),
+    enabled,
+    retry: false,
+    staleTime: 60_000,
+  });
 }

@@ -278,7 +278,8 @@ function ComposerForm({ post, media, campaigns, accounts, defaultZone, onClose, 
               onChange={(id, next) => change({ targets: { ...values.targets, [id]: next } })} />
           </div>
           <div className="composer-section">
-            <ScheduleFields values={values} errors={errors} timezones={timezones.data ?? [values.timezone]} onChange={change} />
+            <ScheduleFields values={values} errors={errors} timezones={timezones.data ?? [values.timezone]} onChange={change}
+              accounts={values.accounts.map((id) => accounts.find((a) => a.id === id)).filter((a): a is AccountView => a !== undefined)} />
           </div>
         </div>
 

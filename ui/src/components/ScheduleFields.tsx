@@ -1,12 +1,19 @@
-/** When a post goes out: a date and time in a zone, now, or the next free slot; and how it repeats. */
+/**
+ * When a post goes out: a date and time in a zone, now, or the next free slot; the chosen
+ * accounts' best times (a click picks one); and how it repeats.
+ */
+import type { AccountView } from '../backend';
 import type { ComposerErrors, ComposerValues, Ends, Repeat, When } from '../lib/composerForm';
 import { WEEKDAYS } from '../lib/posts';
+import { BestTimes } from './BestTimes';
 import { Field } from './Field';
 
 type Props = {
   values: ComposerValues;
   errors: ComposerErrors;
   timezones: string[];
+  /** The accounts the post goes to (their best times are offered). */
+  accounts: AccountView[];
   onChange: (patch: Partial<ComposerValues>) => void;
 };
 
@@ -16,7 +23,7 @@ const WHEN: { value: When; label: string }[] = [
   { value: 'slot', label: 'Next free slot' },
 ];
 
-export function ScheduleFields({ values: v, errors, timezones, onChange }: Props) {
+export function ScheduleFields({ values: v, errors, timezones, accounts, onChange }: Props) {
   const zones = timezones.includes(v.timezone) ? timezones : [v.timezone, ...timezones];
   return (
     <section className="composer-schedule" aria-label="Schedule">
@@ -67,6 +74,10 @@ export function ScheduleFields({ values: v, errors, timezones, onChange }: Props
           </p>
         )}
       </div>
+      {v.when !== 'now' && (
+        <BestTimes accounts={accounts} timezone={v.timezone} date={v.when === 'at' ? v.date : ''} time={v.when === 'at' ? v.time : ''}
+          onPick={(at) => onChange({ when: 'at', ...at })} />
+      )}
       <div className="composer-repeat">
         <Field label="Repeat" name="composer-repeat">
           {({ id }) => (
