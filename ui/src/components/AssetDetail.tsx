@@ -1,6 +1,7 @@
 /**
  * One asset: a player (or the image), the filmstrip, everything the probe found, for a video
- * its renders and "Render…" (also the R key), and under it all the viral score.
+ * its renders and "Render…" (also the R key), and under it all the viral score; "Compare
+ * versions…" scores the asset, its renders and alternative captions side by side.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { toApiError, useBackend, type Asset } from '../backend';
@@ -17,6 +18,7 @@ import {
 import { useAsset, useCampaignList } from '../queries';
 import { navigate } from '../router';
 import { isTypingTarget } from '../shortcuts';
+import { CompareVersions } from './CompareVersions';
 import { Composer } from './Composer';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
@@ -32,6 +34,7 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
   const asset = query.data;
   const [rendering, setRendering] = useState(false);
   const [composing, setComposing] = useState(false);
+  const [comparing, setComparing] = useState(false);
   const canRender = asset?.kind === 'video';
   const canPost = asset?.kind === 'video' || asset?.kind === 'image';
 
@@ -78,7 +81,12 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
             </button>
           )}
           {canPost && (
-            <button type="button" className={`btn ${canRender ? '' : 'footer-start'}`} onClick={() => setComposing(true)} data-testid="asset-schedule">
+            <button type="button" className={`btn ${canRender ? '' : 'footer-start'}`} onClick={() => setComparing(true)} data-testid="asset-compare">
+              Compare versions…
+            </button>
+          )}
+          {canPost && (
+            <button type="button" className="btn" onClick={() => setComposing(true)} data-testid="asset-schedule">
               Schedule a post…
             </button>
           )}
@@ -89,6 +97,7 @@ export function AssetDetail({ assetId, initial, onClose }: Props) {
       </Dialog>
       {/* A sibling, not a child: the detail's dialog must not see the render dialog's events. */}
       {rendering && asset && <RenderDialog asset={asset} onClose={() => setRendering(false)} />}
+      {comparing && asset && <CompareVersions asset={asset} onClose={() => setComparing(false)} />}
       {composing && asset && (
         <Composer media={asset.id} onClose={() => setComposing(false)}
           onDone={() => {
