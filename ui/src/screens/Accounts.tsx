@@ -2,6 +2,7 @@
  * Accounts: one card per platform with how it signs in, the accounts connected there and their
  * status, and Connect / Reconnect / Disconnect. Connecting opens the guided setup
  * (ConnectDialog); disconnecting asks first, then says whether the platform revoked the access.
+ * "Score model" shows how well the viral score knows each account (ModelCard).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,6 +11,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
+import { ModelDialog } from '../components/ModelCard';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { SlotsDialog } from '../components/SlotsDialog';
 import { BLUESKY_DEFAULT_SERVER, limitsSummary, signInSummary, statusLabel } from '../lib/connectForm';
@@ -40,6 +42,7 @@ export function Accounts() {
   const [disconnecting, setDisconnecting] = useState<AccountView | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [slotsFor, setSlotsFor] = useState<AccountView | null>(null);
+  const [modelFor, setModelFor] = useState<AccountView | null>(null);
 
   const remove = useMutation({
     mutationFn: (a: AccountView) => backend.accountDisconnect(a.id),
@@ -101,7 +104,8 @@ export function Accounts() {
             {platforms.data.map((p) => (
               <PlatformCard key={p.id} platform={p} accounts={list.filter((a) => a.platform === p.id)}
                 busyId={remove.isPending ? remove.variables.id : null}
-                onConnect={(account) => setConnecting({ platform: p, account })} onDisconnect={setDisconnecting} onSlots={setSlotsFor} />
+                onConnect={(account) => setConnecting({ platform: p, account })} onDisconnect={setDisconnecting} onSlots={setSlotsFor}
+                onModel={setModelFor} />
             ))}
           </div>
         </div>
@@ -111,6 +115,8 @@ export function Accounts() {
         <ConnectDialog platform={connecting.platform} account={connecting.account}
           hasAccounts={list.some((a) => a.platform === connecting.platform.id)} onClose={() => setConnecting(null)} onConnected={connected} />
       )}
+
+      {modelFor && <ModelDialog account={modelFor} onClose={() => setModelFor(null)} />}
 
       {slotsFor && (
         <SlotsDialog account={slotsFor} onClose={() => setSlotsFor(null)}
@@ -146,9 +152,10 @@ type CardProps = {
   onConnect: (account?: AccountView) => void;
   onDisconnect: (account: AccountView) => void;
   onSlots: (account: AccountView) => void;
+  onModel: (account: AccountView) => void;
 };
 
-function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect, onSlots }: CardProps) {
+function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect, onSlots, onModel }: CardProps) {
   const headingId = `platform-${p.id}-name`;
   return (
     <article className="card platform-card" data-testid="platform-card" data-platform={p.id} data-available={p.available}
@@ -178,7 +185,7 @@ function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect, 
         <ul className="account-list" aria-label={`${p.name} accounts`}>
           {accounts.map((a) => (
             <AccountRow key={a.id} account={a} available={p.available} busy={busyId === a.id} onReconnect={() => onConnect(a)}
-              onDisconnect={() => onDisconnect(a)} onSlots={() => onSlots(a)} />
+              onDisconnect={() => onDisconnect(a)} onSlots={() => onSlots(a)} onModel={() => onModel(a)} />
           ))}
         </ul>
       ) : (
@@ -203,9 +210,17 @@ function PlatformCard({ platform: p, accounts, busyId, onConnect, onDisconnect, 
   );
 }
 
-type RowProps = { account: AccountView; available: boolean; busy: boolean; onReconnect: () => void; onDisconnect: () => void; onSlots: () => void };
+type RowProps = {
+  account: AccountView;
+  available: boolean;
+  busy: boolean;
+  onReconnect: () => void;
+  onDisconnect: () => void;
+  onSlots: () => void;
+  onModel: () => void;
+};
 
-function AccountRow({ account: a, available, busy, onReconnect, onDisconnect, onSlots }: RowProps) {
+function AccountRow({ account: a, available, busy, onReconnect, onDisconnect, onSlots, onModel }: RowProps) {
   const server = a.instance_url && a.instance_url !== BLUESKY_DEFAULT_SERVER && !a.handle.includes('@' + hostOf(a.instance_url)) ? hostOf(a.instance_url) : null;
   const detail = [a.display_name !== a.handle ? a.display_name : null, server].filter(Boolean).join(' · ');
   const urgent = a.status === 'needs_reconnect' || a.status === 'expiring';
@@ -225,6 +240,10 @@ function AccountRow({ account: a, available, busy, onReconnect, onDisconnect, on
         <button type="button" className="btn btn-small btn-ghost" onClick={onSlots} disabled={busy} data-testid="account-slots"
           aria-label={`Posting slots for ${a.handle}`}>
           Posting slots
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onModel} disabled={busy} data-testid="account-model"
+          aria-label={`How well the score knows ${a.handle}`}>
+          Score model
         </button>
         {available && (
           <button type="button" className={`btn btn-small ${urgent ? 'btn-primary' : 'btn-ghost'}`} onClick={onReconnect} disabled={busy}
