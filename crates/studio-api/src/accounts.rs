@@ -41,6 +41,8 @@ pub struct PlatformView {
     pub limits: LimitsView,
     /// False while this platform's connector is not available in this build.
     pub available: bool,
+    /// Thread parts and a first comment are posted as replies on this platform.
+    pub replies: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -88,6 +90,7 @@ pub fn platforms() -> Vec<PlatformView> {
                     video_size_max_mb: r.video.size_max_mb,
                 },
                 available: connectors::connector(p).is_some(),
+                replies: connectors::connector(p).is_some_and(|c| c.supports_replies()),
             }
         })
         .collect()

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;
+pub mod learning;
 pub mod posts;
 pub mod progress;
 pub mod publish;

@@ -334,6 +334,27 @@ pub fn delete(ctx: &Context, id: &str) -> ApiResult<()> {
 }
 
 /// The caption a target posts: its own or the base one, with its extra hashtags appended.
+/// What is posted after the main post: the thread parts in order, then the first comment.
+pub fn follow_ups(o: &TargetOverrides) -> Vec<studio_publish::publish::FollowUp> {
+    let parts = o.thread_parts.iter().filter(|p| !p.trim().is_empty());
+    let mut out: Vec<_> =
+        parts.map(|p| studio_publish::publish::FollowUp { text: p.trim().to_string(), comment: false }).collect();
+    if let Some(c) = o.first_comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        out.push(studio_publish::publish::FollowUp { text: c.to_string(), comment: true });
+    }
+    out
+}
+
+/// The platform options a target is posted with (its privacy included).
+pub fn draft_options(o: &TargetOverrides) -> serde_json::Map<String, serde_json::Value> {
+    let mut options: serde_json::Map<String, serde_json::Value> =
+        o.options.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    if let Some(p) = &o.privacy {
+        options.entry("privacy").or_insert_with(|| serde_json::Value::String(p.clone()));
+    }
+    options
+}
+
 pub fn effective_caption(base: &str, o: &TargetOverrides) -> String {
     let mut caption = o.caption.clone().unwrap_or_else(|| base.to_string());
     let tags: Vec<String> = o

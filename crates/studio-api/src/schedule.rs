@@ -230,9 +230,42 @@ fn target_post(ctx: &Context, target_id: &str) -> ApiResult<(studio_core::posts:
 
 /// The creator asks to try again: now, from wherever the last attempt stopped (the platform ids
 /// kept in its checkpoint mean an upload resumes and an uncertain final call is checked first).
+/// The post is live but its thread or first comment is not: post the rest (the ones already
+/// out are skipped by their saved ids).
+fn retry_follow_ups(ctx: &Context, t: &posts::Target, p: &posts::Post) -> ApiResult<PostView> {
+    let now = now_ms();
+    ctx.db().write(|tx| {
+        let moved = tx.execute(
+            "UPDATE jobs SET state = 'queued', run_at = ?2, attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
+                    last_error = NULL, updated_at = ?2, version = version + 1
+              WHERE ref_id = ?1 AND kind = 'replies' AND state <> 'running'",
+            params![t.id, now],
+        )?;
+        if moved == 0 {
+            studio_core::jobs::enqueue(tx, "replies", &t.id, now, now)?;
+        }
+        posts::event(tx, &t.id, "published", Some("retrying the thread and first comment"), now)?;
+        audit::record(
+            tx,
+            audit::Entry {
+                actor: ctx.actor(),
+                action: "target.retry_follow_ups",
+                entity_type: "post_target",
+                entity_id: Some(&t.id),
+                detail: serde_json::json!({}),
+            },
+        )?;
+        Ok(())
+    })?;
+    crate::posts::get(ctx, &p.id)
+}
+
 pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     let (t, p) = target_post(ctx, target_id)?;
     let state = TargetState::of_row(&t);
+    if state == TargetState::Published && t.attention.as_deref() == Some(crate::publisher::REPLIES_FAILED) {
+        return retry_follow_ups(ctx, &t, &p);
+    }
     if !matches!(
         state,
         TargetState::Failed | TargetState::NeedsReconnect | TargetState::NeedsReview | TargetState::Unconfirmed

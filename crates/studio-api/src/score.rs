@@ -21,6 +21,9 @@ pub struct ScoreRequest {
     pub at: Option<String>,
     /// Measure again even when features are cached.
     pub no_cache: bool,
+    /// Score with this account's learned model and best times (its platform unless `platform`
+    /// is given).
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,18 +127,12 @@ pub fn score(
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> ApiResult<Vec<Scored>> {
-    let platform: Platform = req
-        .platform
-        .as_deref()
-        .unwrap_or("tiktok")
-        .parse()
-        .map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
     let planned_at = req.at.as_deref().map(planned).transpose()?;
     if req.inputs.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "nothing to score: give an asset, a render or a file"));
     }
-    let scorer =
-        studio_score::Scorer::prior(platform).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let scorer = scorer_for(ctx, req.platform.as_deref(), req.account.as_deref(), zone.as_deref())?;
     let mut measured = Vec::with_capacity(req.inputs.len());
     for input in &req.inputs {
         let (path, captions) = resolve(ctx, input)?;
@@ -293,6 +290,8 @@ pub struct AssetScoreRequest {
     pub title: Option<String>,
     /// RFC 3339 planned time, or None.
     pub at: Option<String>,
+    /// Score for this account: its learned model (when it beats the prior) and best times.
+    pub account_id: Option<String>,
 }
 
 pub fn score_asset(
@@ -301,20 +300,17 @@ pub fn score_asset(
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> ApiResult<ScoreView> {
-    let platform: Platform = req
-        .platform
-        .parse()
-        .map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
     let asset = crate::assets::get(ctx, &req.asset_id)?;
     let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(planned).transpose()?;
+    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let platform = Some(req.platform.as_str()).filter(|p| !p.is_empty());
+    let scorer = scorer_for(ctx, platform, req.account_id.as_deref(), zone.as_deref())?;
     let (features, cached) = if asset.kind == crate::assets::AssetKind::Image {
         (None, false)
     } else {
         let (f, c) = features(ctx, Path::new(&asset.path), Some(&asset.content_hash), false, progress, cancel)?;
         (Some(f), c)
     };
-    let scorer =
-        studio_score::Scorer::prior(platform).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let report = scorer.score(&ScoreInput {
         media: features,
         caption: req.caption.clone(),
@@ -322,4 +318,138 @@ pub fn score_asset(
         planned_at,
     });
     Ok(view(report, cached))
+}
+
+/// The prior for `platform` (default TikTok), or with an account its own scorer: learned weights
+/// when they beat the prior on held-out posts, and its best times.
+fn scorer_for(
+    ctx: &Context,
+    platform: Option<&str>,
+    account: Option<&str>,
+    zone: Option<&str>,
+) -> ApiResult<studio_score::Scorer> {
+    let asked: Option<Platform> = platform
+        .map(|p| p.parse().map_err(|e: studio_score::ScoreError| ApiError::new(ErrorCode::InvalidInput, e.to_string())))
+        .transpose()?;
+    match account.filter(|a| !a.trim().is_empty()) {
+        Some(account) => {
+            let (scorer, own) = crate::learning::scorer_for(ctx, account, zone)?;
+            match asked {
+                Some(p) if p != own => {
+                    studio_score::Scorer::prior(p).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+                }
+                _ => Ok(scorer),
+            }
+        }
+        None => studio_score::Scorer::prior(asked.unwrap_or(Platform::Tiktok))
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string())),
+    }
+}
+
+/// Several versions of one idea scored side by side: every input (asset or render id) with
+/// every caption (none given: the input alone).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct VariantsRequest {
+    pub inputs: Vec<String>,
+    pub captions: Vec<String>,
+    pub platform: String,
+    pub title: Option<String>,
+    pub at: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// The most variants compared at once (each video is measured once, then cached).
+pub const MAX_VARIANTS: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct VariantView {
+    /// 1 = best.
+    pub rank: u32,
+    pub input: String,
+    pub caption: Option<String>,
+    /// The variant compared against for `differs_most` (index into the request's variants as
+    /// "input" and "caption").
+    pub against_input: Option<String>,
+    pub against_caption: Option<String>,
+    /// The factor separating it most from its neighbour in the ranking, with the points it moves.
+    pub differs_factor: Option<String>,
+    pub differs_label: Option<String>,
+    pub differs_points: Option<f64>,
+    pub differs_advice: Option<String>,
+    pub score: ScoreView,
+}
+
+pub fn score_variants(
+    ctx: &Context,
+    req: &VariantsRequest,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> ApiResult<Vec<VariantView>> {
+    if req.inputs.is_empty() {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "pick at least one video to compare"));
+    }
+    let captions: Vec<Option<String>> =
+        if req.captions.is_empty() { vec![None] } else { req.captions.iter().cloned().map(Some).collect() };
+    let n = req.inputs.len() * captions.len();
+    if n > MAX_VARIANTS {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{n} variants is too many to compare at once; pick up to {MAX_VARIANTS}"),
+        ));
+    }
+    let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(planned).transpose()?;
+    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let platform = Some(req.platform.as_str()).filter(|p| !p.is_empty());
+    let scorer = scorer_for(ctx, platform, req.account_id.as_deref(), zone.as_deref())?;
+    let mut media = Vec::with_capacity(req.inputs.len());
+    for input in &req.inputs {
+        let (path, captions_burned) = resolve(ctx, input)?;
+        let known = crate::assets::get(ctx, input).ok().map(|a| a.content_hash);
+        let (mut f, cached) = features(ctx, &path, known.as_deref(), false, progress, cancel)?;
+        if f.format.has_captions.is_none() {
+            f.format.has_captions = captions_burned;
+        }
+        media.push((f, cached));
+    }
+    let mut slots = Vec::with_capacity(n);
+    for (i, input) in req.inputs.iter().enumerate() {
+        for caption in &captions {
+            slots.push((input.clone(), caption.clone(), i));
+        }
+    }
+    let variants: Vec<studio_score::Variant> = slots
+        .iter()
+        .enumerate()
+        .map(|(k, (_, caption, i))| studio_score::Variant {
+            label: k.to_string(),
+            input: ScoreInput {
+                media: Some(media[*i].0.clone()),
+                caption: caption.clone(),
+                title: req.title.clone(),
+                planned_at: planned_at.clone(),
+            },
+        })
+        .collect();
+    let slot = |label: &str| label.parse::<usize>().ok().and_then(|k| slots.get(k));
+    studio_score::rank(&scorer, &variants)
+        .into_iter()
+        .map(|r| {
+            let (input, caption, i) =
+                slot(&r.label).ok_or_else(|| ApiError::new(ErrorCode::Internal, "a variant went missing"))?;
+            let against = r.differs_most.as_ref().and_then(|d| slot(&d.against));
+            Ok(VariantView {
+                rank: u32::try_from(r.rank).unwrap_or(u32::MAX),
+                input: input.clone(),
+                caption: caption.clone(),
+                against_input: against.map(|a| a.0.clone()),
+                against_caption: against.and_then(|a| a.1.clone()),
+                differs_factor: r.differs_most.as_ref().map(|d| d.factor.as_str().to_string()),
+                differs_label: r.differs_most.as_ref().map(|d| d.factor_label.clone()),
+                differs_points: r.differs_most.as_ref().map(|d| d.points),
+                differs_advice: r.differs_most.as_ref().and_then(|d| d.advice.clone()),
+                score: view(r.report, media[*i].1),
+            })
+        })
+        .collect()
 }

@@ -234,21 +234,7 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
                 message: format!("{} needs reconnecting before it can post", r.name),
             });
         }
-        if t.overrides.first_comment.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-            problems.push(Problem {
-                field: "first_comment".into(),
-                message: format!("first comments are not posted automatically yet ({}); remove it or add it by hand after publishing", r.name),
-            });
-        }
-        if t.overrides.thread_parts.iter().any(|p| !p.trim().is_empty()) {
-            problems.push(Problem {
-                field: "thread_parts".into(),
-                message: format!(
-                    "threads are not posted automatically yet ({}); post the first part now and the rest by hand",
-                    r.name
-                ),
-            });
-        }
+        problems.extend(follow_up_problems(platform, r, &t.overrides));
         let media_ref = t.media.as_deref().or(input.media.as_deref());
         let media = match media_ref {
             None => {
@@ -339,6 +325,62 @@ pub fn validate(ctx: &Context, input: &PostInput) -> ApiResult<ValidationView> {
     }
     let valid = !targets.is_empty() && targets.iter().all(|t| t.problems.is_empty());
     Ok(ValidationView { can_schedule: valid && compliance.is_empty(), valid, targets, compliance })
+}
+
+/// Thread parts and the first comment: posted as replies where the platform's API takes them,
+/// each counted against the platform's own limit.
+fn follow_up_problems(
+    platform: studio_publish::PlatformId,
+    r: &studio_publish::rules::Rules,
+    o: &crate::posts::TargetOverrides,
+) -> Vec<Problem> {
+    let comment = o.first_comment.as_deref().filter(|c| !c.trim().is_empty());
+    let parts: Vec<&String> = o.thread_parts.iter().filter(|p| !p.trim().is_empty()).collect();
+    if comment.is_none() && parts.is_empty() {
+        return Vec::new();
+    }
+    let replies = studio_publish::connectors::connector(platform).is_some_and(|c| c.supports_replies());
+    let mut problems = Vec::new();
+    if !replies {
+        if comment.is_some() {
+            problems.push(Problem {
+                field: "first_comment".into(),
+                message: format!(
+                    "{} does not take first comments through its API; remove it or add it by hand after publishing",
+                    r.name
+                ),
+            });
+        }
+        if !parts.is_empty() {
+            problems.push(Problem {
+                field: "thread_parts".into(),
+                message: format!(
+                    "{} has no threads through its API; post the first part now and the rest by hand",
+                    r.name
+                ),
+            });
+        }
+        return problems;
+    }
+    for (i, part) in parts.iter().enumerate() {
+        for m in r.check_text(part, None) {
+            problems.push(Problem { field: "thread_parts".into(), message: reworded(&format!("part {}", i + 2), &m) });
+        }
+    }
+    if let Some(c) = comment {
+        for m in r.check_text(c, None) {
+            problems.push(Problem { field: "first_comment".into(), message: reworded("the first comment", &m) });
+        }
+    }
+    problems
+}
+
+/// "caption is 620 characters, …" said of a thread part or the first comment.
+fn reworded(what: &str, m: &str) -> String {
+    match m.strip_prefix("caption is ") {
+        Some(rest) => format!("{what} is {rest}"),
+        None => format!("{what}: {m}"),
+    }
 }
 
 #[cfg(test)]

@@ -259,3 +259,32 @@ fn bad_composer_input_is_refused_and_changes_nothing() {
             .expect_err("no media");
     assert!(e.message.contains("needs a video"), "{}", e.message);
 }
+
+#[test]
+fn thread_parts_and_first_comments_are_checked_where_the_platform_takes_replies_and_refused_where_not() {
+    let f = fixture();
+    let c = campaign(&f.ctx, false);
+    let mut i = input(&c, "1/3 the hook", &[&f.bluesky, &f.tiktok], Some(&f.asset));
+    i.targets[0].overrides.thread_parts = vec!["2/3 fine".into(), "   ".into(), "x".repeat(301)];
+    i.targets[0].overrides.first_comment = Some("link: https://example.com".into());
+    i.targets[1].overrides.first_comment = Some("link in bio".into());
+    let v = studio_api::validate::validate(&f.ctx, &i).expect("validate");
+    let bsky: Vec<(&str, &str)> =
+        v.targets[0].problems.iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
+    // The blank part is skipped, so the long one is part 3 (the post itself is part 1).
+    assert_eq!(bsky, vec![("thread_parts", "part 3 is 301 characters, Bluesky allows 300")]);
+    let tt: Vec<(&str, &str)> = v.targets[1].problems.iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
+    assert_eq!(
+        tt,
+        vec![(
+            "first_comment",
+            "TikTok does not take first comments through its API; remove it or add it by hand after publishing"
+        )]
+    );
+    let follow = studio_api::posts::follow_ups(&i.targets[0].overrides);
+    assert_eq!(
+        follow.iter().map(|x| (x.text.len(), x.comment)).collect::<Vec<_>>(),
+        vec![(8, false), (301, false), (25, true)],
+        "thread parts in order, then the comment"
+    );
+}

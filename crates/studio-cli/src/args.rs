@@ -128,7 +128,8 @@ pub struct PostCreateArgs {
     #[arg(long = "account", required = true, value_delimiter = ',')]
     pub accounts: Vec<String>,
     /// Per-account changes: ACCOUNT:field=value with field caption, title, hashtags (comma
-    /// list), privacy, media, or any platform option (board_id=…).
+    /// list), privacy, media, first_comment, thread_part (repeat, in order), or any platform
+    /// option (board_id=…).
     #[arg(long = "override", value_name = "ACCOUNT:FIELD=VALUE")]
     pub overrides: Vec<String>,
 }
@@ -276,13 +277,20 @@ pub enum AssetCmd {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Asset ids, render ids or video files; several are ranked side by side.
+    /// Asset ids, render ids or video files; several are ranked side by side. `studio score
+    /// model --account ID` reports the account's learned model and its held-out evaluation.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// Score with this account's learned model and best times.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// With `model`: the zone the best times are given in (default: the system's).
+    #[arg(long, value_name = "IANA")]
+    pub tz: Option<String>,
     /// tiktok, instagram, youtube, youtube_shorts, x, linkedin, facebook, bluesky, threads,
-    /// pinterest, snapchat.
-    #[arg(long, default_value = "tiktok")]
-    pub platform: String,
+    /// pinterest, snapchat. Default: the account's platform, else tiktok.
+    #[arg(long)]
+    pub platform: Option<String>,
     #[arg(long)]
     pub caption: Option<String>,
     #[arg(long)]

@@ -41,6 +41,8 @@ fn create_input(a: PostCreateArgs) -> Result<PostInput, ApiError> {
             }
             "privacy" => t.overrides.privacy = Some(value),
             "first_comment" => t.overrides.first_comment = Some(value),
+            // Repeatable: each one is the next part of the thread.
+            "thread_part" => t.overrides.thread_parts.push(value),
             "media" => t.media = Some(value),
             other => {
                 t.overrides.options.insert(other.to_string(), value);

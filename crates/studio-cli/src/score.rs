@@ -7,13 +7,17 @@ use crate::args::ScoreArgs;
 use crate::output::{table, Out};
 
 pub fn run(ctx: &Context, a: ScoreArgs, out: &Out) -> Result<(), ApiError> {
+    if a.inputs == ["model"] {
+        return model(ctx, &a, out);
+    }
     let req = ScoreRequest {
         inputs: a.inputs,
-        platform: Some(a.platform),
+        platform: a.platform,
         caption: a.caption,
         title: a.title,
         at: a.at,
         no_cache: a.no_cache,
+        account: a.account,
     };
     let list = score::score(ctx, &req, &NoProgress, &CancelToken::new())?;
     out.value(&list, || {
@@ -54,4 +58,45 @@ fn human(s: &Scored, ranked: bool) -> String {
         format!("\nmost different from {}: {} ({:+.1} points)", d.against, d.factor_label, d.points)
     });
     format!("{head}{differs}\n{}", table(&["FACTOR", "VALUE", "SUB", "POINTS", "ADVICE"], &rows))
+}
+
+/// `studio score model --account ID`: the model that scores this account and why.
+fn model(ctx: &Context, a: &ScoreArgs, out: &Out) -> Result<(), ApiError> {
+    let account = a
+        .account
+        .as_deref()
+        .ok_or_else(|| ApiError::new(studio_api::ErrorCode::InvalidInput, "`studio score model` needs --account ID"))?;
+    let m = studio_api::learning::model(ctx, account, a.tz.as_deref())?;
+    out.value(&m, || {
+        let rho = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |r| format!("{r:.2}"));
+        let mut lines = vec![
+            format!("{} model for {} ({}), version {}", m.kind, m.account_id, m.platform, m.version),
+            format!(
+                "posts with metrics: {} (learning needs {}); held out: {}; Spearman prior {} / learned {}",
+                m.n_posts,
+                m.min_posts,
+                m.n_holdout,
+                rho(m.prior_heldout_spearman),
+                rho(m.learned_heldout_spearman)
+            ),
+            m.decision.clone(),
+        ];
+        let rows: Vec<Vec<String>> = m
+            .weights
+            .iter()
+            .map(|w| {
+                vec![
+                    w.id.clone(),
+                    format!("{:.1}", w.prior),
+                    w.learned.map_or_else(|| "-".into(), |v| format!("{v:.1}")),
+                    w.coefficient.map_or_else(|| "-".into(), |v| format!("{v:+.2}")),
+                ]
+            })
+            .collect();
+        lines.push(table(&["FACTOR", "PRIOR", "LEARNED", "COEF"], &rows));
+        let best: Vec<String> =
+            m.best_times.top.iter().map(|s| format!("{} {:02}:00 ({:.0}%)", s.day, s.hour, s.heat * 100.0)).collect();
+        lines.push(format!("best times ({}): {}", m.best_times.time_zone, best.join(", ")));
+        lines.join("\n")
+    })
 }

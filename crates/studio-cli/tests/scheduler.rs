@@ -153,7 +153,14 @@ fn target_state(post: &Value) -> String {
 }
 
 /// Crash points off the single-publish path, exercised by their own test below.
-const OFF_PATH_POINTS: &[&str] = &["retry_scheduled", "failure_recorded", "occurrence_spawn", "occurrence_spawned"];
+const OFF_PATH_POINTS: &[&str] = &[
+    "retry_scheduled",
+    "failure_recorded",
+    "occurrence_spawn",
+    "occurrence_spawned",
+    "reply_sent_saved",
+    "reply_created",
+];
 
 #[test]
 fn killed_at_every_crash_point_each_post_exists_exactly_once() {
@@ -305,6 +312,82 @@ fn killed_on_retry_failure_and_repeat_paths_nothing_is_lost_or_doubled() {
             "{point}: a day later in Berlin wall-clock time (no DST change today)"
         );
     }
+}
+
+/// A post with two thread parts and a first comment: the daemon dies while a reply is in
+/// flight (marked sent, outcome unknown) and right after one was created but before its id was
+/// saved. The server ignores Idempotency-Key, so only the write-ahead record prevents a double.
+#[test]
+fn killed_while_posting_a_thread_every_part_exists_exactly_once_and_in_order() {
+    let w = World::new(1);
+    for point in ["reply_sent_saved", "reply_created"] {
+        let caption = format!("thread head ({point})");
+        let parts = [format!("part two ({point})"), format!("part three ({point})")];
+        let comment = format!("first comment ({point})");
+        let acct = &w.accounts[0];
+        let p = ok(&studio(w.path())
+            .args(["post", "create", "--campaign", &w.campaign, "--media", &w.asset, "--caption", &caption])
+            .args(["--account", acct])
+            .args(["--override", &format!("{acct}:thread_part={}", parts[0])])
+            .args(["--override", &format!("{acct}:thread_part={}", parts[1])])
+            .args(["--override", &format!("{acct}:first_comment={comment}")])
+            .output()
+            .expect("create"));
+        let id = p["id"].as_str().expect("id").to_string();
+        ok(&studio(w.path()).args(["schedule", &id, "--now"]).output().expect("schedule"));
+        let mut d = w.daemon(&[("STUDIO_CRASH_AT", point)], false);
+        assert!(wait_exit(&mut d, Duration::from_secs(20)).is_some_and(|s| !s.success()), "{point} not reached");
+        w.drain(Duration::from_secs(30));
+        let shown = w.show(&id);
+        assert_eq!(target_state(&shown), "published", "{point}: {shown}");
+        assert!(shown["targets"][0]["attention"].is_null(), "{point}: {shown}");
+        for text in [&caption, &parts[0], &parts[1], &comment] {
+            assert_eq!(w.copies(0, text), 1, "{point}: \"{text}\" must exist exactly once");
+        }
+        let st = w.servers[0].1.lock().expect("lock");
+        let by = |t: &str| st.statuses.iter().find(|s| s["content"].as_str() == Some(t)).cloned().expect("status");
+        assert_eq!(by(&parts[0])["in_reply_to_id"], by(&caption)["id"], "{point}");
+        assert_eq!(by(&parts[1])["in_reply_to_id"], by(&parts[0])["id"], "{point}");
+        assert_eq!(by(&comment)["in_reply_to_id"], by(&caption)["id"], "{point}");
+    }
+}
+
+/// A follow-up the platform refuses leaves the post published, flags it, says why, and a retry
+/// posts only what is missing.
+#[test]
+fn a_refused_thread_part_flags_the_live_post_and_retry_posts_only_the_rest() {
+    let w = World::new(1);
+    let acct = &w.accounts[0];
+    // Part three is refused once (422).
+    let p = ok(&studio(w.path())
+        .args(["post", "create", "--campaign", &w.campaign, "--media", &w.asset, "--caption", "second head"])
+        .args(["--account", acct])
+        .args(["--override", &format!("{acct}:thread_part=second part two")])
+        .args(["--override", &format!("{acct}:thread_part=second part three")])
+        .output()
+        .expect("create"));
+    let id = p["id"].as_str().expect("id").to_string();
+    ok(&studio(w.path()).args(["schedule", &id, "--now"]).output().expect("schedule"));
+    {
+        let mut st = w.servers[0].1.lock().expect("lock");
+        // The post and part two pass; part three is refused.
+        st.refuse_once = Some("second part three".into());
+    }
+    w.drain(Duration::from_secs(30));
+    let shown = w.show(&id);
+    let t = &shown["targets"][0];
+    assert_eq!(t["state"], "published", "{shown}");
+    assert_eq!(t["attention"], "replies_failed", "{shown}");
+    assert_eq!(w.copies(0, "second part two"), 1);
+    assert_eq!(w.copies(0, "second part three"), 0);
+    let tid = t["id"].as_str().expect("target id").to_string();
+    ok(&studio(w.path()).args(["post", "retry", &tid]).output().expect("retry"));
+    w.drain(Duration::from_secs(30));
+    let shown = w.show(&id);
+    assert!(shown["targets"][0]["attention"].is_null(), "{shown}");
+    assert_eq!(w.copies(0, "second head"), 1);
+    assert_eq!(w.copies(0, "second part two"), 1, "the part already out is not posted again");
+    assert_eq!(w.copies(0, "second part three"), 1);
 }
 
 fn all_published(w: &World, posts: &[(String, String, usize)]) {

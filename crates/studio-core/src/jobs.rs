@@ -271,7 +271,7 @@ pub fn depth(db: &Db, now: i64) -> Result<(i64, i64, i64, i64)> {
                     count(*) FILTER (WHERE state = 'queued' AND run_at <= ?1),
                     count(*) FILTER (WHERE state = 'running'),
                     count(*) FILTER (WHERE state = 'needs_review')
-               FROM jobs WHERE kind IN ('publish', 'render') AND deleted_at IS NULL",
+               FROM jobs WHERE kind IN ('publish', 'render', 'replies') AND deleted_at IS NULL",
             [now],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?)

@@ -94,6 +94,47 @@ pub struct PublishState {
     /// Connector-specific ids (a Bluesky blob reference, LinkedIn upload instructions, …).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The follow-ups (thread parts, then the first comment), in order, each with its own
+    /// write-ahead flag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<ReplyState>,
+}
+
+impl PublishState {
+    /// A follow-up whose create call was (or may have been) sent and whose outcome is unknown.
+    pub fn reply_in_flight(&self) -> bool {
+        self.replies.iter().any(|r| r.sent && r.post_id.is_none())
+    }
+}
+
+/// Write-ahead record of one follow-up post.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplyState {
+    #[serde(default)]
+    pub sent: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A follow-up post: a thread part answers the part before it, the first comment answers the
+/// main post.
+pub struct Reply<'a> {
+    pub text: &'a str,
+    /// The thread's first post (Bluesky names it in every reply).
+    pub root: &'a Published,
+    pub parent: &'a Published,
+    /// Stable per follow-up, derived from the target's idempotency key.
+    pub key: &'a str,
+    /// The main post's options, so a reply is never more visible than its post.
+    pub options: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl Reply<'_> {
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.get(key).and_then(|v| v.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +185,21 @@ pub trait Connector: Send + Sync {
     fn find_post(&self, s: &Session, d: &Draft<'_>, st: &PublishState) -> Result<Option<Published>>;
 
     fn metrics(&self, s: &Session, post_id: &str) -> Result<Metrics>;
+
+    /// Whether [`Connector::reply`] posts thread parts and first comments on this platform.
+    fn supports_replies(&self) -> bool {
+        false
+    }
+
+    /// Posts a follow-up (never retried blindly, like the final call).
+    fn reply(&self, _s: &Session, _r: &Reply<'_>) -> Result<Published> {
+        Err(PublishError::Unsupported(format!("{} replies are not supported", self.platform())))
+    }
+
+    /// After an ambiguous reply call: the reply if it exists, `None` if it surely does not.
+    fn find_reply(&self, _s: &Session, _r: &Reply<'_>) -> Result<Option<Published>> {
+        Err(PublishError::Unsupported(format!("{} replies are not supported", self.platform())))
+    }
 
     /// Platform-specific reading of failures, applied to the session's HTTP client.
     fn classifier(&self) -> Option<crate::http::Classifier> {

@@ -5,7 +5,7 @@
 //! ([`Connector::find_post`]) instead of posting again; only a definitive "not there" lets it
 //! post. Errors that prove nothing was created (a 4xx, a 429, a refused token, a connection that
 //! never opened) clear the flag again.
-use crate::connector::{Connector, Draft, Progress, PublishState, Published, Session};
+use crate::connector::{Connector, Draft, Progress, PublishState, Published, Reply, ReplyState, Session};
 use crate::error::ErrorClass;
 use crate::rules::rules;
 use crate::sensitive::Sensitive;
@@ -65,6 +65,108 @@ pub fn publish(
             _ => Err(e),
         },
     }
+}
+
+/// One follow-up to post after the main post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub text: String,
+    /// The first comment answers the main post; a thread part answers the part before it.
+    pub comment: bool,
+}
+
+/// Posts the follow-ups of an already published post, in order, resuming from `st.replies`.
+/// Each one is write-ahead like the final call: a reply whose outcome is unknown is looked up
+/// before anything is sent again, so a crash or a retry never posts a part twice.
+#[allow(clippy::too_many_arguments)]
+pub fn publish_replies(
+    c: &dyn Connector,
+    s: &mut Session,
+    root: &Published,
+    follow_ups: &[FollowUp],
+    options: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    st: &mut PublishState,
+    p: &mut dyn Progress,
+    reauth: Reauth<'_>,
+) -> Result<Vec<Published>> {
+    if follow_ups.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !c.supports_replies() {
+        return Err(PublishError::Unsupported(format!(
+            "{} does not take thread parts or first comments through its API",
+            rules(c.platform()).name
+        )));
+    }
+    st.replies.resize_with(follow_ups.len(), ReplyState::default);
+    let mut done: Vec<Published> = Vec::with_capacity(follow_ups.len());
+    let mut parent = root.clone();
+    for (i, f) in follow_ups.iter().enumerate() {
+        let reply_key = format!("{key}:reply:{i}");
+        let to = if f.comment { root.clone() } else { parent.clone() };
+        let r = Reply { text: &f.text, root, parent: &to, key: &reply_key, options };
+        let published = reply_once(c, s, &r, i, st, p, reauth)?;
+        if !f.comment {
+            parent = published.clone();
+        }
+        done.push(published);
+    }
+    Ok(done)
+}
+
+fn reply_once(
+    c: &dyn Connector,
+    s: &mut Session,
+    r: &Reply<'_>,
+    i: usize,
+    st: &mut PublishState,
+    p: &mut dyn Progress,
+    reauth: Reauth<'_>,
+) -> Result<Published> {
+    if let Some(id) = &st.replies[i].post_id {
+        return Ok(Published { post_id: id.clone(), url: st.replies[i].url.clone() });
+    }
+    let name = || rules(c.platform()).name.clone();
+    if st.replies[i].sent {
+        match c.find_reply(s, r) {
+            Ok(Some(found)) => return record_reply(st, i, p, found),
+            Ok(None) => {
+                st.replies[i].sent = false;
+                p.checkpoint(st)?;
+            }
+            Err(e) => {
+                return Err(PublishError::OutcomeUnknown {
+                    platform: name(),
+                    message: format!("follow-up {} may have posted and the platform cannot tell ({e})", i + 1),
+                })
+            }
+        }
+    }
+    if p.cancelled() {
+        return Err(PublishError::Cancelled);
+    }
+    st.replies[i].sent = true;
+    p.checkpoint(st)?;
+    match with_refresh(s, reauth, |s| c.reply(s, r)) {
+        Ok(published) => record_reply(st, i, p, published),
+        Err(e) if proves_nothing_posted(&e) => {
+            st.replies[i].sent = false;
+            p.checkpoint(st)?;
+            Err(e)
+        }
+        Err(e) => match c.find_reply(s, r) {
+            Ok(Some(found)) => record_reply(st, i, p, found),
+            _ => Err(e),
+        },
+    }
+}
+
+fn record_reply(st: &mut PublishState, i: usize, p: &mut dyn Progress, published: Published) -> Result<Published> {
+    st.replies[i].post_id = Some(published.post_id.clone());
+    st.replies[i].url = published.url.clone();
+    p.checkpoint(st)?;
+    Ok(published)
 }
 
 fn proves_nothing_posted(e: &PublishError) -> bool {

@@ -1012,3 +1012,77 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn real_pds_posts_a_thread_and_a_first_comment_as_replies_exactly_once() {
+    use studio_publish::publish::{publish_replies, FollowUp};
+    let a = account("thread");
+    let (_, mut s) = signed_in(&a);
+    let dir = tempfile::tempdir().expect("tmp");
+    let (media, _) = image_media(dir.path(), 8, 8);
+    let opts = serde_json::Map::new();
+    let draft = Draft {
+        caption: "1/3 a thread 🧵",
+        title: None,
+        media: &media,
+        options: &opts,
+        idempotency_key: "target-thread",
+    };
+    let mut st = PublishState::default();
+    let root = publish(&Bluesky, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("published");
+    let parts = vec![
+        FollowUp { text: "2/3 more on #ViralStudio".into(), comment: false },
+        FollowUp { text: "3/3 the end".into(), comment: false },
+        FollowUp { text: "Link: https://example.com/x".into(), comment: true },
+    ];
+    // The process dies right after part 3 is marked sent (checkpoints: part 2 sent, part 2 id,
+    // part 3 sent).
+    let mut crashing = Recorder { crash_at_checkpoint: Some(3), ..Default::default() };
+    publish_replies(&Bluesky, &mut s, &root, &parts, &opts, "target-thread", &mut st, &mut crashing, &no_reauth)
+        .expect_err("crashed");
+    let mut st = crashing.last();
+    assert!(st.replies[1].sent && st.replies[1].post_id.is_none());
+    assert_eq!(records(&a.did).len(), 2, "post and part 2");
+
+    let done = publish_replies(
+        &Bluesky,
+        &mut s,
+        &root,
+        &parts,
+        &opts,
+        "target-thread",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect("finished");
+    assert_eq!(records(&a.did).len(), 4, "every part exactly once");
+    let value = |uri: &str| get_record(&a.did, uri.rsplit('/').next().expect("rkey"))["value"].clone();
+    let two = value(&done[0].post_id);
+    let three = value(&done[1].post_id);
+    let comment = value(&done[2].post_id);
+    assert_eq!(two["reply"]["root"]["uri"], root.post_id.as_str());
+    assert_eq!(two["reply"]["parent"]["uri"], root.post_id.as_str());
+    assert_eq!(three["reply"]["root"]["uri"], root.post_id.as_str());
+    assert_eq!(three["reply"]["parent"]["uri"], done[0].post_id.as_str());
+    assert_eq!(comment["reply"]["parent"]["uri"], root.post_id.as_str());
+    assert!(three["reply"]["parent"]["cid"].as_str().is_some_and(|c| c.starts_with("bafy")));
+    assert_eq!(two["facets"][0]["features"][0]["tag"], "ViralStudio");
+
+    // Everything again from a lost state: the record keys are the same, so nothing new.
+    let mut fresh = PublishState::default();
+    let again = publish_replies(
+        &Bluesky,
+        &mut s,
+        &root,
+        &parts,
+        &opts,
+        "target-thread",
+        &mut fresh,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect("again");
+    assert_eq!(again, done);
+    assert_eq!(records(&a.did).len(), 4);
+}

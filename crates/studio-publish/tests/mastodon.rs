@@ -183,3 +183,201 @@ fn a_refused_token_is_renewed_once_and_the_step_repeated() {
         .expect_err("refused");
     assert_eq!(err.class(), ErrorClass::RefreshToken);
 }
+
+fn follow_ups() -> Vec<studio_publish::publish::FollowUp> {
+    use studio_publish::publish::FollowUp;
+    vec![
+        FollowUp { text: "2/3 the middle part".into(), comment: false },
+        FollowUp { text: "3/3 the end & a <link>".into(), comment: false },
+        FollowUp { text: "Shop link: https://shop.example/x".into(), comment: true },
+    ]
+}
+
+fn status_by_text(st: &mastodon_server::Masto, text: &str) -> Vec<Value> {
+    let html = mastodon_server::escaped(text);
+    st.statuses.iter().filter(|s| s["content"].as_str() == Some(html.as_str())).cloned().collect()
+}
+
+#[test]
+fn thread_parts_chain_and_the_first_comment_answers_the_post() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
+    let mut opts = options();
+    opts.insert("visibility".into(), json!("unlisted"));
+    let draft = Draft { caption: "1/3 the hook", title: None, media: &media, options: &opts, idempotency_key: "t-1" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let mut rec = Recorder::default();
+    let root = publish(&Mastodon, &mut s, &draft, &mut st, &mut rec, &no_reauth).expect("published");
+    let replies = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &follow_ups(),
+        &opts,
+        "t-1",
+        &mut st,
+        &mut rec,
+        &no_reauth,
+    )
+    .expect("replies");
+    assert_eq!(replies.len(), 3);
+    let server = state.lock().expect("lock");
+    assert_eq!(server.statuses.len(), 4);
+    let two = &status_by_text(&server, "2/3 the middle part")[0];
+    let three = &status_by_text(&server, "3/3 the end & a <link>")[0];
+    let comment = &status_by_text(&server, "Shop link: https://shop.example/x")[0];
+    assert_eq!(two["in_reply_to_id"], json!(root.post_id), "part 2 answers the post");
+    assert_eq!(three["in_reply_to_id"], two["id"], "part 3 answers part 2");
+    assert_eq!(comment["in_reply_to_id"], json!(root.post_id), "the comment answers the post");
+    assert!([two, three, comment].iter().all(|s| s["visibility"] == "unlisted"), "never more visible than the post");
+    // Write-ahead: each reply was marked sent before its id was known.
+    let marked = rec.checkpoints.iter().position(|c| c.replies.first().is_some_and(|r| r.sent && r.post_id.is_none()));
+    let known = rec.checkpoints.iter().position(|c| c.replies.first().is_some_and(|r| r.post_id.is_some()));
+    assert!(marked.expect("marked") < known.expect("known"));
+    drop(server);
+
+    // Running again (a retry after a crash that lost nothing) sends nothing.
+    let again = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &follow_ups(),
+        &opts,
+        "t-1",
+        &mut st,
+        &mut rec,
+        &no_reauth,
+    )
+    .expect("again");
+    assert_eq!(again, replies);
+    assert_eq!(state.lock().expect("lock").statuses.len(), 4);
+}
+
+#[test]
+fn a_reply_created_then_answered_with_500_is_found_not_posted_twice() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "the hook", title: None, media: &media, options: &opts, idempotency_key: "t-2" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let root = publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("published");
+    {
+        // Only the client's own bookkeeping may prevent the duplicate.
+        let mut server = state.lock().expect("lock");
+        server.ignore_idempotency = true;
+        server.create_then_500 = true;
+    }
+    let parts = follow_ups();
+    let done = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &parts,
+        &opts,
+        "t-2",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect("reconciled");
+    assert_eq!(done.len(), 3);
+    assert_eq!(state.lock().expect("lock").statuses.len(), 4, "the ambiguous part exists once");
+
+    // A crash after the write-ahead of part 3 (sent, no id): the next run asks first.
+    st.replies[1].post_id = None;
+    let n_before = state.lock().expect("lock").statuses.len();
+    let again = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &parts,
+        &opts,
+        "t-2",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect("found");
+    assert_eq!(again[1], done[1]);
+    assert_eq!(state.lock().expect("lock").statuses.len(), n_before);
+
+    // Sent-but-absent (the crash came before the request left): posted now, once.
+    st.replies[2] = studio_publish::connector::ReplyState { sent: true, post_id: None, url: None };
+    state
+        .lock()
+        .expect("lock")
+        .statuses
+        .retain(|v| v["content"] != mastodon_server::escaped("Shop link: https://shop.example/x").as_str());
+    let third = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &parts,
+        &opts,
+        "t-2",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect("posted");
+    assert_ne!(third[2], done[2]);
+    assert_eq!(status_by_text(&state.lock().expect("lock"), "Shop link: https://shop.example/x").len(), 1);
+}
+
+#[test]
+fn a_rejected_reply_says_why_and_marks_nothing_sent() {
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
+    let opts = options();
+    let draft = Draft { caption: "the hook", title: None, media: &media, options: &opts, idempotency_key: "t-3" };
+    let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
+    let mut st = PublishState::default();
+    let root = publish(&Mastodon, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("published");
+    let long = studio_publish::publish::FollowUp { text: "é".repeat(501), comment: false };
+    let err = studio_publish::publish::publish_replies(
+        &Mastodon,
+        &mut s,
+        &root,
+        &[long],
+        &opts,
+        "t-3",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect_err("too long");
+    assert!(err.to_string().contains("character limit"), "{err}");
+    assert_eq!(err.class(), ErrorClass::BadRequest);
+    assert!(!st.replies[0].sent, "a 422 proves nothing was posted");
+    assert_eq!(state.lock().expect("lock").statuses.len(), 1);
+    let _ = PublishError::Cancelled;
+}
+
+#[test]
+fn a_platform_without_replies_refuses_before_sending_anything() {
+    use studio_publish::connectors::tiktok::TikTok;
+    let (srv, _state) = server();
+    let mut s = session(PlatformId::Tiktok, &srv.url, "tok-1", Some("109"));
+    let root = studio_publish::connector::Published { post_id: "p".into(), url: None };
+    let mut st = PublishState::default();
+    let err = studio_publish::publish::publish_replies(
+        &TikTok::default(),
+        &mut s,
+        &root,
+        &follow_ups(),
+        &options(),
+        "k",
+        &mut st,
+        &mut Recorder::default(),
+        &no_reauth,
+    )
+    .expect_err("unsupported");
+    assert_eq!(err.code(), "unsupported");
+    assert!(st.replies.is_empty());
+    let _ = Sensitive::new(String::new());
+}

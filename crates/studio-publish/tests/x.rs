@@ -265,6 +265,12 @@ async fn create_tweet(State(s): State<S>, headers: HeaderMap, Json(body): Json<V
     if media_ids.iter().any(|m| !st.uploads.get(m).is_some_and(ready)) {
         return invalid_request("Your media IDs are invalid.");
     }
+    let replied_to = body.pointer("/reply/in_reply_to_tweet_id").and_then(Value::as_str).map(str::to_string);
+    if let Some(parent) = &replied_to {
+        if !st.tweets.iter().any(|t| t["id"] == parent.as_str()) {
+            return invalid_request("Invalid Request: The `reply.in_reply_to_tweet_id` query parameter value [] is not valid, or the Post has been deleted or is not visible to you.");
+        }
+    }
     if st.tweets.iter().any(|t| t["text"] == text.as_str()) {
         return problem(
             StatusCode::FORBIDDEN,
@@ -277,6 +283,7 @@ async fn create_tweet(State(s): State<S>, headers: HeaderMap, Json(body): Json<V
     st.tweets.push(json!({
         "id": id, "text": text,
         "attachments": {"media_keys": media_ids.iter().map(|m| format!("7_{m}")).collect::<Vec<_>>()},
+        "referenced_tweets": replied_to.iter().map(|p| json!({"type": "replied_to", "id": p})).collect::<Vec<_>>(),
         "public_metrics": {"retweet_count": 4, "reply_count": 3, "like_count": 21, "quote_count": 1,
                            "bookmark_count": 2, "impression_count": 480},
     }));
@@ -326,6 +333,11 @@ async fn timeline(
             // Default fields are id and text: attachments only when asked for.
             if fields.split(',').any(|f| f == "attachments") {
                 v["attachments"] = t["attachments"].clone();
+            }
+            if fields.split(',').any(|f| f == "referenced_tweets")
+                && t["referenced_tweets"].as_array().is_some_and(|r| !r.is_empty())
+            {
+                v["referenced_tweets"] = t["referenced_tweets"].clone();
             }
             v
         })
@@ -699,4 +711,36 @@ fn a_caption_over_280_weighted_characters_is_refused_before_any_upload() {
     assert_eq!(state.lock().expect("lock").inits, 0);
     // Nothing uploaded means nothing could have been posted.
     assert_eq!(X.find_post(&s, &d, &PublishState::default()).expect("answer"), None);
+}
+
+#[test]
+fn a_thread_is_posted_as_chained_replies_and_an_ambiguous_part_is_found_not_reposted() {
+    use studio_publish::publish::{publish_replies, FollowUp};
+    let (srv, state) = server();
+    let dir = tempfile::tempdir().expect("tmp");
+    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
+    let opts = opts();
+    let d = draft("1/3 why this matters", &media, &opts);
+    let mut s = x_session(&srv.url, "tok-1");
+    let mut st = PublishState::default();
+    let root = publish(&X, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("published");
+    // Part 2 is created but the answer is lost (503); the timeline lookup finds it.
+    state.lock().expect("lock").after_create = AfterCreate::Status503;
+    let parts = vec![
+        FollowUp { text: "2/3 the detail".into(), comment: false },
+        FollowUp { text: "3/3 the takeaway".into(), comment: false },
+        FollowUp { text: "Full video: https://example.com/v".into(), comment: true },
+    ];
+    let done =
+        publish_replies(&X, &mut s, &root, &parts, &opts, "x-key", &mut st, &mut Recorder::default(), &no_reauth)
+            .expect("replies");
+    let server = state.lock().expect("lock");
+    assert_eq!(server.tweets.len(), 4, "every part exactly once");
+    let by_text = |t: &str| server.tweets.iter().find(|x| x["text"] == t).cloned().expect("tweet");
+    let parent = |t: &str| by_text(t)["referenced_tweets"][0]["id"].as_str().map(str::to_string);
+    assert_eq!(parent("2/3 the detail").as_deref(), Some(root.post_id.as_str()));
+    assert_eq!(parent("3/3 the takeaway"), by_text("2/3 the detail")["id"].as_str().map(str::to_string));
+    assert_eq!(parent("Full video: https://example.com/v").as_deref(), Some(root.post_id.as_str()));
+    assert_eq!(done[1].post_id, by_text("3/3 the takeaway")["id"].as_str().unwrap_or_default());
+    assert!(done.iter().all(|p| p.url.as_deref().is_some_and(|u| u.contains(&p.post_id))));
 }

@@ -186,6 +186,41 @@ async scoreAsset(jobId: string, request: AssetScoreRequest, onProgress: TAURI_CH
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The model scoring an account (learned or prior), its held-out evaluation and best times.
+ * Records any missing scores of published posts first, which may measure their videos.
+ */
+async scoreModel(accountId: string, timeZone: string | null) : Promise<Result<ModelView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("score_model", { accountId, timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Best times to post for each account, in `time_zone` (default: the system's).
+ */
+async bestTimes(accountIds: string[], timeZone: string | null) : Promise<Result<BestTimesView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("best_times", { accountIds, timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Scores several renders and/or captions of one idea side by side, best first. Videos not
+ * measured yet are measured first (progress over `on_progress`, `job_cancel(job_id)` stops it).
+ */
+async scoreVariants(jobId: string, request: VariantsRequest, onProgress: TAURI_CHANNEL<ProgressEvent>) : Promise<Result<VariantView[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("score_variants", { jobId, request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async accountPlatforms() : Promise<Result<PlatformView[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("account_platforms") };
@@ -453,7 +488,44 @@ export type AssetScoreRequest = { asset_id: string; platform: string; caption: s
 /**
  * RFC 3339 planned time, or None.
  */
-at: string | null }
+at: string | null; 
+/**
+ * Score for this account: its learned model (when it beats the prior) and best times.
+ */
+account_id: string | null }
+/**
+ * One of the best weekday-hour slots, and when it next comes round.
+ */
+export type BestSlotView = { 
+/**
+ * 0 = Monday … 6 = Sunday.
+ */
+weekday: number; day: string; hour: number; 
+/**
+ * 0 to 1, 1 = the best slot of the week.
+ */
+heat: number; 
+/**
+ * The account's own posts in this exact slot.
+ */
+posts: number; 
+/**
+ * The next start of this slot in `time_zone`, RFC 3339.
+ */
+next_at: string }
+export type BestTimesView = { account_id: string; platform: string; time_zone: string; top: BestSlotView[]; 
+/**
+ * `[weekday Monday=0][hour]`, 0 to 1.
+ */
+heat: number[][]; 
+/**
+ * Posts with views that went in.
+ */
+n_posts: number; 
+/**
+ * How much of the map is the account's own data rather than the platform prior, 0 to 1.
+ */
+data_share: number }
 export type Campaign = { id: string; name: string; goal: string | null; 
 /**
  * `YYYY-MM-DD` in the campaign's time zone.
@@ -587,6 +659,30 @@ aspect: string | null; required_aspect: string | null; aspect_ok: boolean;
  * The preset scheduling renders for this platform (the video's shape does not fit it).
  */
 render_preset: string | null }
+/**
+ * What `studio score model --account ID` reports.
+ */
+export type ModelView = { account_id: string; platform: string; 
+/**
+ * "prior" or "learned": the model that scores this account's posts now.
+ */
+kind: string; version: string; 
+/**
+ * Held-out Spearman of the model in use (of the prior when it was kept).
+ */
+heldout_spearman: number | null; prior_heldout_spearman: number | null; learned_heldout_spearman: number | null; 
+/**
+ * Published posts with metrics and a recorded score.
+ */
+n_posts: number; n_train: number; n_holdout: number; 
+/**
+ * Posts needed before learning is tried.
+ */
+min_posts: number; 
+/**
+ * Why the prior was kept or replaced, in a sentence.
+ */
+decision: string; weights: WeightView[]; best_times: BestTimesView }
 export type NotificationKind = "published" | "failed" | "needs_attention" | "late"
 export type NotificationView = { id: string; at: string; kind: NotificationKind; title: string; body: string; target_id: string | null; post_id: string | null; read: boolean }
 export type PlatformId = "youtube" | "tiktok" | "instagram" | "facebook" | "x" | "linkedin" | "threads" | "pinterest" | "mastodon" | "bluesky"
@@ -610,7 +706,11 @@ redirect_uri: string | null; any_port: boolean; scopes: string[]; needs_media_re
 /**
  * False while this platform's connector is not available in this build.
  */
-available: boolean }
+available: boolean; 
+/**
+ * Thread parts and a first comment are posted as replies on this platform.
+ */
+replies: boolean }
 export type PostInput = { campaign_id: string; caption: string; title: string | null; 
 /**
  * An asset or render id used by every target that does not name its own.
@@ -869,6 +969,33 @@ valid: boolean;
  * Valid and compliant: scheduling needs no override.
  */
 can_schedule: boolean }
+export type VariantView = { 
+/**
+ * 1 = best.
+ */
+rank: number; input: string; caption: string | null; 
+/**
+ * The variant compared against for `differs_most` (index into the request's variants as
+ * "input" and "caption").
+ */
+against_input: string | null; against_caption: string | null; 
+/**
+ * The factor separating it most from its neighbour in the ranking, with the points it moves.
+ */
+differs_factor: string | null; differs_label: string | null; differs_points: number | null; differs_advice: string | null; score: ScoreView }
+/**
+ * Several versions of one idea scored side by side: every input (asset or render id) with
+ * every caption (none given: the input alone).
+ */
+export type VariantsRequest = { inputs: string[]; captions: string[]; platform: string; title: string | null; at: string | null; account_id: string | null }
+/**
+ * A factor's weight under the prior and, when learned, for this creator.
+ */
+export type WeightView = { id: string; prior: number; learned: number | null; 
+/**
+ * Change in log engagement per unit sub-score, from the fit.
+ */
+coefficient: number | null }
 
 /** tauri-specta globals **/
 

@@ -215,6 +215,9 @@ const DATA: readonly PlatformData[] = [
   },
 ];
 
+/** Platforms whose connector posts thread parts and first comments as replies. */
+const REPLY_PLATFORMS: ReadonlySet<string> = new Set(['mastodon', 'bluesky', 'x']);
+
 /** What `accountPlatforms()` answers, as accounts::platforms() builds it from the rules. */
 export const MEMORY_PLATFORMS: readonly PlatformView[] = DATA.map((d) => ({
   id: d.id,
@@ -229,6 +232,7 @@ export const MEMORY_PLATFORMS: readonly PlatformView[] = DATA.map((d) => ({
   needs_media_relay: d.needs_media_relay,
   limits: { ...d.limits },
   available: true,
+  replies: REPLY_PLATFORMS.has(d.id),
 }));
 
 /** What publishNow's input resolves to: an asset, a render's output or a path, with its kind. */

@@ -62,7 +62,7 @@ describe('memory backend: validation', () => {
     const v = await b.postValidate(input({
       media: 'wide',
       targets: [
-        target('x1', { overrides: { ...emptyOverrides(), caption: 'Only on X', hashtags: ['launch', '#news'], thread_parts: ['part two'] } }),
+        target('x1', { overrides: { ...emptyOverrides(), caption: 'Only on X', hashtags: ['launch', '#news'], thread_parts: ['part two', 'x'.repeat(281)] } }),
         target('yt1'),
         target('fb1', { media: 'wide-render' }),
         target('tt1', { overrides: { ...emptyOverrides(), first_comment: 'link in bio' } }),
@@ -72,7 +72,8 @@ describe('memory backend: validation', () => {
     }));
     const by = Object.fromEntries(v.targets.map((t) => [t.platform, t]));
     expect(by.x?.caption.text).toBe('Only on X #launch #news');
-    expect(by.x?.problems).toEqual([{ field: 'thread_parts', message: 'threads are not posted automatically yet (X); post the first part now and the rest by hand' }]);
+    // X posts thread parts as replies, each counted against X's own limit.
+    expect(by.x?.problems).toEqual([{ field: 'thread_parts', message: 'part 3 is 281 weighted characters, X allows 280' }]);
     expect(by.youtube?.problems).toEqual([{ field: 'title', message: 'YouTube needs a title' }]);
     expect(by.youtube?.media).toMatchObject({ aspect: '16:9', required_aspect: null, aspect_ok: true, render_preset: null });
     // A 16:9 render cannot be fixed by a variant: Facebook refuses its shape.
@@ -80,7 +81,7 @@ describe('memory backend: validation', () => {
     expect(by.facebook?.problems).toEqual([{ field: 'media', message: 'video is 1920x1080, Facebook Pages takes 9:16' }]);
     // A 16:9 asset gets TikTok's vertical variant rendered when scheduled.
     expect(by.tiktok?.media).toMatchObject({ aspect: '16:9', aspect_ok: true, render_preset: 'tiktok' });
-    expect(by.tiktok?.problems.map((p) => p.field)).toEqual(['first_comment']);
+    expect(by.tiktok?.problems).toEqual([{ field: 'first_comment', message: 'TikTok does not take first comments through its API; remove it or add it by hand after publishing' }]);
     expect(by.bluesky?.media).toMatchObject({ aspect: '9:16', render_preset: null });
     expect(by.linkedin?.problems).toEqual([{ field: 'account', message: 'LinkedIn needs reconnecting before it can post' }]);
     const bare = await b.postValidate(input({ media: null, targets: [target('bs1')] }));

@@ -8,7 +8,7 @@
  *   (lib/captionCount.ts: characters, UTF-16 units, UTF-8 bytes, graphemes, X's weighted
  *   characters; Mastodon and X count a link as 23) against `accountPlatforms()`' limits, and reports hashtags,
  *   titles (YouTube needs one), media (every platform needs a video or an image; Facebook takes
- *   9:16 videos; durations), first comments and thread parts (not posted automatically yet).
+ *   9:16 videos; durations), first comments and thread parts (posted as replies where the platform takes them).
  *   An asset that is not 9:16 gets a "tiktok" / "reels" variant for TikTok, Instagram and
  *   Facebook (`render_preset`), which makes its shape fine.
  * - Compliance, per account: a sponsored campaign's captions need #ad, #sponsored (…) or the
@@ -237,18 +237,33 @@ export function createPostStore(opts: PostStoreOptions) {
     if (title !== null && p.limits.title_max !== null && Array.from(title).length > p.limits.title_max) {
       problems.push({ field: 'title', message: `title is ${Array.from(title).length} characters, ${p.name} allows ${p.limits.title_max}` });
     }
-    if (clean(o.first_comment) !== null) {
-      problems.push({ field: 'first_comment', message: `first comments are not posted automatically yet (${p.name}); remove it or add it by hand after publishing` });
-    }
-    if (o.thread_parts.some((x) => x.trim() !== '')) {
-      problems.push({ field: 'thread_parts', message: `threads are not posted automatically yet (${p.name}); post the first part now and the rest by hand` });
-    }
+    problems.push(...followUpProblems(p, o));
     const media = mediaPreview(p.id, t.media ?? input.media, problems, p.name);
     return {
       account_id: a.id, platform: p.id, platform_name: p.name, handle: a.handle,
       caption: { text, count, limit, unit, fits_chars: fitsChars(p, text, limit) },
       title, media, problems,
     };
+  }
+
+  function followUpProblems(p: PlatformView, o: TargetOverrides): Problem[] {
+    const comment = clean(o.first_comment);
+    const parts = o.thread_parts.filter((x) => x.trim() !== '');
+    const out: Problem[] = [];
+    if (!p.replies) {
+      if (comment !== null) out.push({ field: 'first_comment', message: `${p.name} does not take first comments through its API; remove it or add it by hand after publishing` });
+      if (parts.length > 0) out.push({ field: 'thread_parts', message: `${p.name} has no threads through its API; post the first part now and the rest by hand` });
+      return out;
+    }
+    const unit = unitLabel(p.limits.caption_unit);
+    const limit = p.limits.caption_max;
+    const over = (what: string, text: string, field: string) => {
+      const n = captionLength(p, text);
+      if (n > limit) out.push({ field, message: `${what} is ${group(n)} ${unit}, ${p.name} allows ${group(limit)}` });
+    };
+    parts.forEach((x, i) => over(`part ${i + 2}`, x, 'thread_parts'));
+    if (comment !== null) over('the first comment', comment, 'first_comment');
+    return out;
   }
 
   function complianceIssues(input: PostInput): ComplianceIssue[] {
@@ -526,7 +541,12 @@ export function createPostStore(opts: PostStoreOptions) {
     schedule,
     unschedule,
     retry: (id: string) =>
-      changeTarget(id, (s) => s === 'failed' || s === 'needs_reconnect' || s === 'needs_review' || s === 'unconfirmed', 'retried', (t) => {
+      findTarget(id)[1].state === 'published' && findTarget(id)[1].attention === 'replies_failed'
+        ? changeTarget(id, (s) => s === 'published', 'retried', (t) => {
+            t.attention = null;
+            event(t, 'published', 'Retrying the thread and first comment');
+          })
+        : changeTarget(id, (s) => s === 'failed' || s === 'needs_reconnect' || s === 'needs_review' || s === 'unconfirmed', 'retried', (t) => {
         const a = account(t.account_id);
         if (a.status === 'needs_reconnect') fail('needs_reconnect', 'reconnect the account on the Accounts screen first');
         Object.assign(t, { state: 'queued', attention: null, next_attempt_at: null, failure_code: null, failure_message: null, upload_progress: null });

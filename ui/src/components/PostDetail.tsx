@@ -8,7 +8,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type PostView, type TargetView } from '../backend';
-import { canCancel, canDelete, canEdit, canMarkPosted, canRetry, canUnschedule, POST_STATE_LABEL, recurrenceSummary, TARGET_STATE_LABEL } from '../lib/posts';
+import { canCancel, canDelete, canEdit, canMarkPosted, canRetry, canRetryFollowUps, canUnschedule, POST_STATE_LABEL, recurrenceSummary, TARGET_STATE_LABEL } from '../lib/posts';
 import { formatInZone, viewerZone } from '../lib/zoned';
 import { invalidateScheduling, queryKeys, usePost } from '../queries';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -215,6 +215,11 @@ function TargetCard({ target: t, busy, onAction }: { target: TargetView; busy: b
       {t.attention === 'unconfirmed' && (
         <p className="target-attention">We could not confirm it went out. Check {t.platform_name}, then retry or mark it as posted.</p>
       )}
+      {canRetryFollowUps(t) && (
+        <p className="target-attention" data-testid="target-replies-failed">
+          The post is live, but part of its thread or its first comment did not post. Post the rest, or add it by hand on {t.platform_name}.
+        </p>
+      )}
       {t.next_attempt_at && <p className="muted">Next try {fmtAt(t.next_attempt_at)} (attempt {t.attempts + 1})</p>}
       {t.events.length > 0 && (
         <ol className="timeline" aria-label={`${t.platform_name} timeline`} data-testid="target-timeline">
@@ -242,8 +247,13 @@ function TargetCard({ target: t, busy, onAction }: { target: TargetView; busy: b
           </div>
         </form>
       ) : (
-        (canRetry(t.state) || canCancel(t.state) || canMarkPosted(t.state)) && (
+        (canRetry(t.state) || canRetryFollowUps(t) || canCancel(t.state) || canMarkPosted(t.state)) && (
           <div className="target-actions">
+            {canRetryFollowUps(t) && (
+              <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => onAction({ kind: 'retry' })} data-testid="target-retry-replies">
+                Post the rest
+              </button>
+            )}
             {canRetry(t.state) && (
               <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => onAction({ kind: 'retry' })} data-testid="target-retry">
                 {t.state === 'needs_review' ? 'Post now' : 'Retry'}

@@ -29,6 +29,9 @@ export const POST_STATE_LABEL: Record<PostState, string> = {
 /** Targets the creator has to look at. */
 export const ATTENTION_STATES: ReadonlySet<TargetState> = new Set(['failed', 'unconfirmed', 'needs_reconnect', 'needs_review']);
 
+/** The post is live but some of its thread or its first comment did not post. */
+export const REPLIES_FAILED = 'replies_failed';
+export const canRetryFollowUps = (t: { state: TargetState; attention: string | null }) => t.state === 'published' && t.attention === REPLIES_FAILED;
 export const canRetry = (s: TargetState) => s === 'failed' || s === 'needs_reconnect' || s === 'needs_review' || s === 'unconfirmed';
 export const canCancel = (s: TargetState) => s === 'queued' || s === 'needs_review';
 export const canMarkPosted = (s: TargetState) => s === 'unconfirmed' || s === 'failed';

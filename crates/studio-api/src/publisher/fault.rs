@@ -25,6 +25,8 @@ pub const POINTS: &[&str] = &[
     "failure_recorded",
     "occurrence_spawn",
     "occurrence_spawned",
+    "reply_sent_saved",
+    "reply_created",
     "lease_acquired",
     "heartbeat",
 ];

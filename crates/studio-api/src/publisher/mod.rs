@@ -22,6 +22,10 @@ use crate::{ApiResult, Context};
 
 pub mod fault;
 mod recurrence;
+mod replies;
+
+/// Attention flag of a published target whose thread parts or first comment did not all post.
+pub const REPLIES_FAILED: &str = replies::ATTENTION;
 mod worker;
 
 pub use recurrence::spawn_due_occurrences;
@@ -276,7 +280,7 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
                     &mut ctx.db(),
                     PUBLISHER,
                     &owner,
-                    &["publish", "metrics", "render"],
+                    &["publish", "metrics", "render", "replies"],
                     now,
                     ttl_ms,
                     limits,

@@ -18,7 +18,7 @@ use studio_publish::rules::rules;
 use studio_publish::{ErrorClass, PublishError};
 
 use super::{fault, Shared};
-use crate::posts::{effective_caption, effective_title, TargetOverrides};
+use crate::posts::{draft_options, effective_caption, effective_title, follow_ups, TargetOverrides};
 use crate::{ApiError, ErrorCode};
 
 pub(crate) fn run(shared: &Shared, job: &Claimed) {
@@ -27,6 +27,7 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) {
         "publish" => publish(shared, job),
         "metrics" => metrics(shared, job),
         "render" => render(shared, job),
+        "replies" => super::replies::run(shared, job),
         other => Err(ApiError::new(ErrorCode::Internal, format!("unknown job kind {other}"))),
     };
     if let Err(e) = result {
@@ -49,7 +50,7 @@ pub(crate) fn requeue_after_crash(shared: &Shared, job_id: &str) {
     }
 }
 
-fn load(shared: &Shared, target_id: &str) -> Result<(Target, Post), ApiError> {
+pub(super) fn load(shared: &Shared, target_id: &str) -> Result<(Target, Post), ApiError> {
     let t = posts::target(&shared.ctx.db(), target_id)?;
     let p = posts::get(&shared.ctx.db(), &t.post_id)?;
     Ok((t, p))
@@ -72,11 +73,11 @@ fn set_state(shared: &Shared, target_id: &str, state: &str, detail: Option<&str>
     Ok(())
 }
 
-fn handle_of(shared: &Shared, account_id: &str) -> String {
+pub(super) fn handle_of(shared: &Shared, account_id: &str) -> String {
     accounts::get_any(&shared.ctx.db(), account_id).ok().and_then(|a| a.handle).unwrap_or_default()
 }
 
-fn snippet(caption: &str) -> String {
+pub(super) fn snippet(caption: &str) -> String {
     let s: String = caption.chars().take(60).collect();
     if caption.chars().count() > 60 {
         format!("{s}…")
@@ -141,7 +142,7 @@ fn settle(shared: &Shared, job: &Claimed, o: Outcome<'_>) -> Result<(), ApiError
 
 /// The exponential backoff step for attempt `n` (1-based), with ±20% jitter so a platform that
 /// comes back is not hit by every queued post in the same second.
-fn backoff_ms(shared: &Shared, attempt: i64) -> i64 {
+pub(super) fn backoff_ms(shared: &Shared, attempt: i64) -> i64 {
     let base = i64::try_from(shared.cfg.backoff_base.as_millis()).unwrap_or(30_000).max(1);
     let cap = i64::try_from(shared.cfg.backoff_cap.as_millis()).unwrap_or(1_800_000).max(base);
     let exp = u32::try_from((attempt - 1).clamp(0, 20)).unwrap_or(0);
@@ -150,12 +151,21 @@ fn backoff_ms(shared: &Shared, attempt: i64) -> i64 {
     ((step as f64) * (1.0 + jitter)) as i64
 }
 
-struct TargetProgress<'a> {
+pub(super) struct TargetProgress<'a> {
     shared: &'a Shared,
     job: &'a Claimed,
     last_write: Option<Instant>,
     last_fraction: f64,
     processing: bool,
+    /// Follow-ups whose id is already saved, to tell a newly created one.
+    replies_recorded: usize,
+}
+
+impl<'a> TargetProgress<'a> {
+    pub(super) fn new(shared: &'a Shared, job: &'a Claimed, st: &PublishState, processing: bool) -> Self {
+        let replies_recorded = st.replies.iter().filter(|r| r.post_id.is_some()).count();
+        Self { shared, job, last_write: None, last_fraction: -1.0, processing, replies_recorded }
+    }
 }
 
 impl Progress for TargetProgress<'_> {
@@ -198,14 +208,19 @@ impl Progress for TargetProgress<'_> {
         if going_final {
             fault::point("before_final");
         }
-        if st.post_id.is_some() {
+        if st.post_id.is_some() && st.replies.is_empty() {
             // The platform has created the post; nothing here knows its id yet.
             fault::point("post_created");
         }
+        let replies_recorded = st.replies.iter().filter(|r| r.post_id.is_some()).count();
+        if replies_recorded > self.replies_recorded {
+            fault::point("reply_created");
+        }
+        let reply_in_flight = st.reply_in_flight();
         let r = self.shared.ctx.db().write(|tx| {
             // Write-ahead of the final call only while this process still owns the job: a
             // process that lost its lease (it slept, another took over) must not post.
-            if going_final && !jobs::owns(tx, &self.job.id, &self.shared.owner, now)? {
+            if (going_final || reply_in_flight) && !jobs::owns(tx, &self.job.id, &self.shared.owner, now)? {
                 return Err(StoreError::InUse("the publisher lease moved to another process".into()));
             }
             tx.execute(
@@ -226,6 +241,10 @@ impl Progress for TargetProgress<'_> {
         if going_final {
             fault::point("final_sent_saved");
         }
+        if reply_in_flight {
+            fault::point("reply_sent_saved");
+        }
+        self.replies_recorded = replies_recorded;
         Ok(())
     }
 
@@ -334,11 +353,7 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
         }
         Err(e) => return retry_or_fail(shared, job, &t, &name, &handle, e.code.as_str(), &e.message, None),
     };
-    let mut options: serde_json::Map<String, serde_json::Value> =
-        overrides.options.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
-    if let Some(p) = &overrides.privacy {
-        options.entry("privacy").or_insert_with(|| serde_json::Value::String(p.clone()));
-    }
+    let options = draft_options(&overrides);
     let draft = Draft {
         caption: &caption,
         title: title.as_deref(),
@@ -348,8 +363,7 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     };
     let mut state: PublishState =
         t.publish_state_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
-    let mut progress =
-        TargetProgress { shared, job, last_write: None, last_fraction: -1.0, processing: t.state == "processing" };
+    let mut progress = TargetProgress::new(shared, job, &state, t.state == "processing");
     let reauth = || crate::publish::reauthorize(&shared.ctx, &account, platform);
     let outcome =
         studio_publish::publish::publish(c.as_ref(), &mut session, &draft, &mut state, &mut progress, &reauth);
@@ -383,6 +397,9 @@ fn publish(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                     (None, None) => format!("post {}", published.post_id),
                 };
                 posts::event(tx, &t.id, "published", Some(&detail), now)?;
+                if !follow_ups(&overrides).is_empty() {
+                    jobs::enqueue(tx, "replies", &t.id, now, now)?;
+                }
                 if let Some(first) = shared.cfg.metric_offsets.first() {
                     let at = now + i64::try_from(first.as_millis()).unwrap_or(3_600_000);
                     let mid = jobs::enqueue(tx, "metrics", &t.id, at, now)?;
@@ -604,6 +621,13 @@ fn metrics(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                 Ok(())
             })?;
             fault::point("metrics_saved");
+            if round == 0 {
+                // The score this post went out with, for learning; best effort (it can be
+                // recorded later by `studio score model`).
+                if let Err(e) = crate::learning::record_scores(&shared.ctx, &t.account_id) {
+                    tracing::warn!(code = e.code.as_str(), error = %e.message, "score of a published post not recorded");
+                }
+            }
         }
         Err(e) => {
             // Metrics are best effort: a few retries, then this round is skipped (never a

@@ -27,7 +27,9 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::json::{s, u};
-use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
+use crate::connector::{
+    poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Reply, Session,
+};
 use crate::endpoints::{check_url, Endpoints};
 use crate::error::ErrorClass;
 use crate::http::{file_chunk, Classifier, Http, Step};
@@ -307,6 +309,16 @@ impl Bluesky {
             Err(PublishError::Rejected { platform_code: Some(code), .. }) if code == "RecordNotFound" => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// `{uri, cid}` of a post, as a reply names its root and parent.
+    fn strong_ref(s_: &Session, uri: &str) -> Result<Value> {
+        let (repo, collection, rkey) =
+            parse_at_uri(uri).ok_or_else(|| PublishError::Invalid(format!("{uri} is not an at:// post URI")))?;
+        let rec = Self::get_record(s_, repo, collection, rkey)?
+            .ok_or_else(|| PublishError::Invalid(format!("the post being answered ({uri}) was deleted")))?;
+        let cid = s(&rec, "cid").ok_or_else(|| PublishError::retry(NAME, "getRecord answered without a cid"))?;
+        Ok(json!({ "uri": s(&rec, "uri").unwrap_or_else(|| uri.to_string()), "cid": cid }))
     }
 
     /// A service token for `aud` limited to one method (`com.atproto.server.getServiceAuth`).
@@ -625,6 +637,51 @@ impl Connector for Bluesky {
         // getRecord reads the repository itself: "not found" there is proof.
         Ok(Self::get_record(s_, did, POST, &rkey)?.map(|r| Published {
             post_id: s(&r, "uri").unwrap_or_else(|| format!("at://{did}/{POST}/{rkey}")),
+            url: Some(Self::post_url(s_, did, &rkey)),
+        }))
+    }
+
+    fn supports_replies(&self) -> bool {
+        true
+    }
+
+    fn reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Published> {
+        if let Some(found) = self.find_reply(s_, r)? {
+            return Ok(found);
+        }
+        let did = s_.user_id()?;
+        let rkey = record_key(r.key);
+        let now = jiff::Timestamp::now();
+        let created = jiff::Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
+        let mut record = json!({
+            "$type": POST,
+            "text": r.text,
+            "createdAt": created.to_string(),
+            "reply": { "root": Self::strong_ref(s_, &r.root.post_id)?, "parent": Self::strong_ref(s_, &r.parent.post_id)? },
+        });
+        let facets = facets(r.text);
+        if !facets.is_empty() {
+            record["facets"] = Value::Array(facets);
+        }
+        if let Some(lang) = r.option("lang").filter(|l| !l.is_empty()) {
+            record["langs"] = json!([lang]);
+        }
+        let body = json!({ "repo": did, "collection": POST, "rkey": rkey, "record": record });
+        let req =
+            s_.bearer(s_.http.client().post(xrpc(&s_.endpoints.api, "com.atproto.repo.createRecord"))).json(&body);
+        let created: Value = s_.http.json(req, Step::Final)?;
+        let uri = s(&created, "uri").ok_or_else(|| PublishError::OutcomeUnknown {
+            platform: NAME.into(),
+            message: "createRecord answered the reply without a uri".into(),
+        })?;
+        Ok(Published { post_id: uri, url: Some(Self::post_url(s_, did, &rkey)) })
+    }
+
+    fn find_reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Option<Published>> {
+        let did = s_.user_id()?;
+        let rkey = record_key(r.key);
+        Ok(Self::get_record(s_, did, POST, &rkey)?.map(|rec| Published {
+            post_id: s(&rec, "uri").unwrap_or_else(|| format!("at://{did}/{POST}/{rkey}")),
             url: Some(Self::post_url(s_, did, &rkey)),
         }))
     }

@@ -9,7 +9,9 @@ use reqwest::blocking::multipart;
 use serde_json::{json, Value};
 
 use super::json::{s, u};
-use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
+use crate::connector::{
+    poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Reply, Session,
+};
 use crate::endpoints::Endpoints;
 use crate::http::{Http, Step};
 use crate::oauth::ClientApp;
@@ -129,6 +131,47 @@ impl Connector for Mastodon {
         }))
     }
 
+    fn supports_replies(&self) -> bool {
+        true
+    }
+
+    fn reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Published> {
+        let body = json!({
+            "status": r.text,
+            "in_reply_to_id": r.parent.post_id,
+            "visibility": r.option("visibility").unwrap_or("public"),
+        });
+        let req = s_
+            .bearer(s_.http.client().post(s_.endpoints.api_url("/api/v1/statuses")))
+            .header("Idempotency-Key", r.key)
+            .json(&body);
+        let status: Value = s_.http.json(req, Step::Final)?;
+        let post_id = s(&status, "id").ok_or_else(|| PublishError::OutcomeUnknown {
+            platform: NAME.into(),
+            message: "the server answered the reply without a status id".into(),
+        })?;
+        Ok(Published { post_id, url: s(&status, "url") })
+    }
+
+    fn find_reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Option<Published>> {
+        let user = s_.user_id()?;
+        let req = s_.bearer(
+            s_.http
+                .client()
+                .get(s_.endpoints.api_url(&format!("/api/v1/accounts/{user}/statuses")))
+                .query(&[("limit", "40")]),
+        );
+        let statuses: Vec<Value> = s_.http.json(req, Step::Repeatable)?;
+        // Our own status answering that parent with the same words: the thread part and the
+        // first comment answer the same post, so the parent alone is not enough.
+        let want = normalized(r.text);
+        Ok(statuses.iter().find_map(|status| {
+            (s(status, "in_reply_to_id").as_deref() == Some(r.parent.post_id.as_str())
+                && normalized(&plain_text(&s(status, "content").unwrap_or_default())) == want)
+                .then(|| Published { post_id: s(status, "id").unwrap_or_default(), url: s(status, "url") })
+        }))
+    }
+
     fn metrics(&self, s_: &Session, post_id: &str) -> Result<Metrics> {
         let req = s_.bearer(s_.http.client().get(s_.endpoints.api_url(&format!("/api/v1/statuses/{post_id}"))));
         let status: Value = s_.http.json(req, Step::Repeatable)?;
@@ -139,5 +182,39 @@ impl Connector for Mastodon {
             raw: status,
             ..Default::default()
         })
+    }
+}
+
+/// A status's HTML `content` as the text that was posted: Mastodon wraps paragraphs in `<p>`,
+/// lines in `<br>`, links and mentions in `<a>`, and escapes the rest.
+fn plain_text(html: &str) -> String {
+    let breaks = html.replace("<br>", "\n").replace("<br />", "\n").replace("<br/>", "\n").replace("</p><p>", "\n\n");
+    let mut out = String::with_capacity(breaks.len());
+    let mut in_tag = false;
+    for ch in breaks.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+fn normalized(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_content_reads_back_as_the_posted_text() {
+        let html = "<p>Part two &amp; more: <a href=\"https://x.example\">x.example</a></p><p>a&lt;b<br />c</p>";
+        assert_eq!(plain_text(html), "Part two & more: x.example\n\na<b\nc");
+        assert_eq!(normalized(&plain_text(html)), normalized("Part two & more: x.example\n\na<b\nc"));
+        assert_eq!(plain_text("plain"), "plain");
     }
 }

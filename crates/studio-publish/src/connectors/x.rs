@@ -16,7 +16,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::json::{s, u};
-use crate::connector::{poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session};
+use crate::connector::{
+    poll, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Reply, Session,
+};
 use crate::http::Step;
 use crate::platform::PlatformId;
 use crate::{PublishError, Result};
@@ -256,6 +258,49 @@ impl Connector for X {
                 .pointer("/attachments/media_keys")
                 .and_then(Value::as_array)
                 .is_some_and(|keys| keys.iter().filter_map(Value::as_str).any(|k| k.ends_with(&suffix)))
+        });
+        Ok(found
+            .and_then(|t| s(t, "id"))
+            .map(|id| Published { url: Some(post_url(s_.handle.as_deref(), &id)), post_id: id }))
+    }
+
+    fn supports_replies(&self) -> bool {
+        true
+    }
+
+    fn reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Published> {
+        let http = Self::http(s_);
+        let body = json!({ "text": r.text, "reply": { "in_reply_to_tweet_id": r.parent.post_id } });
+        let req = s_.bearer(http.client().post(s_.endpoints.api_url("/2/tweets"))).json(&body);
+        let created: Value = http.json(req, Step::Final)?;
+        let post_id = created.pointer("/data/id").and_then(Value::as_str).map(str::to_string).ok_or_else(|| {
+            PublishError::OutcomeUnknown {
+                platform: NAME.into(),
+                message: "X answered the reply without a post id".into(),
+            }
+        })?;
+        Ok(Published { url: Some(post_url(s_.handle.as_deref(), &post_id)), post_id })
+    }
+
+    fn find_reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Option<Published>> {
+        let http = Self::http(s_);
+        let user = s_.user_id()?;
+        let req = s_.bearer(
+            http.client()
+                .get(s_.endpoints.api_url(&format!("/2/users/{user}/tweets")))
+                .query(&[("max_results", "20"), ("tweet.fields", "referenced_tweets")]),
+        );
+        let timeline: Value = http.json(req, Step::Repeatable)?;
+        // Ours, answering that parent, with the same words (the first comment and the first
+        // thread part answer the same post).
+        let want = r.text.split_whitespace().collect::<Vec<_>>();
+        let found = timeline.get("data").and_then(Value::as_array).into_iter().flatten().find(|tweet| {
+            let answers = tweet.get("referenced_tweets").and_then(Value::as_array).is_some_and(|refs| {
+                refs.iter().any(|x| {
+                    s(x, "type").as_deref() == Some("replied_to") && s(x, "id").as_deref() == Some(&r.parent.post_id)
+                })
+            });
+            answers && s(tweet, "text").is_some_and(|t| t.split_whitespace().collect::<Vec<_>>() == want)
         });
         Ok(found
             .and_then(|t| s(t, "id"))

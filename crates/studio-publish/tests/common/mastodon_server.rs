@@ -53,6 +53,8 @@ pub struct Masto {
     pub ignore_idempotency: bool,
     pub down: bool,
     pub revoke_after: Option<usize>,
+    /// The next status with exactly this text is refused (422), once.
+    pub refuse_once: Option<String>,
 }
 
 pub type S = Arc<Mutex<Masto>>;
@@ -70,6 +72,12 @@ fn injected(st: &mut Masto, path: &str) -> Option<Response> {
         resp.headers_mut().insert("retry-after", r.to_string().parse().ok()?);
     }
     Some(resp)
+}
+
+/// Mastodon renders statuses as HTML: the text comes back escaped (links and paragraphs are
+/// wrapped in tags too; plain words, as the tests use, come back as they went).
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn down() -> Response {
@@ -158,6 +166,11 @@ async fn create_status(State(s): State<S>, headers: HeaderMap, Json(body): Json<
         return Json(existing.clone()).into_response();
     }
     let text = body["status"].as_str().unwrap_or_default();
+    if st.refuse_once.as_deref() == Some(text) {
+        st.refuse_once = None;
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": "Validation failed: Text is too spammy"})))
+            .into_response();
+    }
     if text.chars().count() > 500 {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -176,12 +189,23 @@ async fn create_status(State(s): State<S>, headers: HeaderMap, Json(body): Json<
                 .into_response();
         }
     }
+    let in_reply_to = body["in_reply_to_id"].as_str().map(str::to_string);
+    if let Some(parent) = &in_reply_to {
+        if !st.statuses.iter().any(|v| v["id"] == parent.as_str()) {
+            return (StatusCode::NOT_FOUND, Json(json!({"error": "Record not found"}))).into_response();
+        }
+    }
+    if text.trim().is_empty() && media_ids.is_empty() {
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": "Validation failed: Text can't be blank"})))
+            .into_response();
+    }
     st.next_id += 1;
     let id = format!("{}", 1000 + st.next_id);
     let status = json!({
-        "id": id, "url": format!("https://masto.example/@creator/{id}"), "content": text,
+        "id": id, "url": format!("https://masto.example/@creator/{id}"), "content": escaped(text),
         "visibility": body["visibility"], "favourites_count": 3, "reblogs_count": 2, "replies_count": 1,
         "media_attachments": media_ids.iter().map(|m| json!({"id": m})).collect::<Vec<_>>(),
+        "in_reply_to_id": in_reply_to,
     });
     st.statuses.push(status.clone());
     if st.revoke_after.is_some_and(|n| st.statuses.len() >= n) {
