@@ -33,10 +33,15 @@ CREATE TABLE analytics_targets (
     saves         INTEGER NOT NULL DEFAULT 0,
     watch_time_s  REAL
 );
--- Filters: by campaign, by account, by date range (each with the publish instant for ranges).
-CREATE INDEX analytics_targets_by_campaign ON analytics_targets (campaign_k, published_at);
-CREATE INDEX analytics_targets_by_account ON analytics_targets (account_k, published_at);
-CREATE INDEX analytics_targets_by_time ON analytics_targets (published_at);
+-- Filters: by campaign, by account, by date range. Each index covers every column the queries
+-- read, so a filtered query reads one contiguous run of index entries and never the table, and a
+-- breakdown groups in index order instead of sorting.
+CREATE INDEX analytics_targets_by_campaign ON analytics_targets
+    (campaign_k, published_at, account_k, platform, post_k, views, likes, comments, shares, saves, watch_time_s);
+CREATE INDEX analytics_targets_by_account ON analytics_targets
+    (account_k, published_at, campaign_k, platform, post_k, views, likes, comments, shares, saves, watch_time_s);
+CREATE INDEX analytics_targets_by_time ON analytics_targets
+    (published_at, campaign_k, account_k, platform, post_k, views, likes, comments, shares, saves, watch_time_s);
 CREATE INDEX analytics_targets_by_post ON analytics_targets (post_k);
 
 -- Score vs actual: scores written for a published target.

@@ -391,13 +391,12 @@ pub struct ScorePair {
 
 /// The latest score of each published target in the filter against its actual engagement.
 pub fn score_pairs(conn: &Connection, f: &Filter, limit: u32) -> Result<Vec<ScorePair>> {
+    // Driven from the filtered rows: one probe of scores_by_target per row.
     let (w, vals) = f.clause(conn, &[])?;
-    let w = if w.is_empty() { "WHERE".to_string() } else { format!("{w} AND") };
     let sql = format!(
-        "SELECT t.target_id, (SELECT id FROM analytics_keys WHERE k = t.post_k), t.platform, s.score, s.model_kind, t.views,
-                t.likes + t.comments + t.shares + t.saves
-         FROM (SELECT * FROM analytics_targets {w} target_id IN
-                 (SELECT post_target_id FROM scores WHERE post_target_id IS NOT NULL AND deleted_at IS NULL)) t
+        "SELECT t.target_id, (SELECT id FROM analytics_keys WHERE k = t.post_k), t.platform, s.score, s.model_kind,
+                t.views, t.likes + t.comments + t.shares + t.saves
+         FROM (SELECT * FROM analytics_targets {w}) t
          JOIN scores s ON s.id = (SELECT x.id FROM scores x WHERE x.post_target_id = t.target_id
                                   AND x.deleted_at IS NULL ORDER BY x.created_at DESC, x.id DESC LIMIT 1)
          ORDER BY t.published_at DESC, t.target_id LIMIT {limit}"
