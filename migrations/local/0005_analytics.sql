@@ -45,7 +45,8 @@ CREATE INDEX analytics_targets_by_time ON analytics_targets
 CREATE INDEX analytics_targets_by_post ON analytics_targets (post_k);
 
 -- Score vs actual: scores written for a published target.
-CREATE INDEX scores_by_target ON scores (post_target_id) WHERE post_target_id IS NOT NULL;
+CREATE INDEX scores_by_target ON scores (post_target_id, created_at, id)
+    WHERE post_target_id IS NOT NULL AND deleted_at IS NULL;
 -- Revenue lists and sums skip soft-deleted rows.
 CREATE INDEX revenue_live_by_campaign ON revenue_entries (campaign_id, occurred_on, currency, kind, amount_minor)
     WHERE deleted_at IS NULL;

@@ -391,7 +391,8 @@ pub struct ScorePair {
 
 /// The latest score of each published target in the filter against its actual engagement.
 pub fn score_pairs(conn: &Connection, f: &Filter, limit: u32) -> Result<Vec<ScorePair>> {
-    // Driven from the filtered rows: one probe of scores_by_target per row.
+    // Driven from the filtered rows, newest first in index order (no sort), one probe of
+    // scores_by_target per row, stopping at `limit` pairs.
     let (w, vals) = f.clause(conn, &[])?;
     let sql = format!(
         "SELECT t.target_id, (SELECT id FROM analytics_keys WHERE k = t.post_k), t.platform, s.score, s.model_kind,
@@ -399,7 +400,7 @@ pub fn score_pairs(conn: &Connection, f: &Filter, limit: u32) -> Result<Vec<Scor
          FROM (SELECT * FROM analytics_targets {w}) t
          JOIN scores s ON s.id = (SELECT x.id FROM scores x WHERE x.post_target_id = t.target_id
                                   AND x.deleted_at IS NULL ORDER BY x.created_at DESC, x.id DESC LIMIT 1)
-         ORDER BY t.published_at DESC, t.target_id LIMIT {limit}"
+         ORDER BY t.published_at DESC LIMIT {limit}"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(vals), |r| {
