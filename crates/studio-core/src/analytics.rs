@@ -343,7 +343,7 @@ pub fn heatmap(conn: &Connection, f: &Filter, accounts: Accounts<'_>, offsets: &
     let extra = match accounts {
         Accounts::All => vec![],
         Accounts::Only(ids) => vec![format!("account_k IN (SELECT k FROM analytics_keys WHERE id IN ({}))", list(ids))],
-        Accounts::Except(ids) if ids.is_empty() => vec![],
+        Accounts::Except([]) => vec![],
         Accounts::Except(ids) => {
             vec![format!("account_k NOT IN (SELECT k FROM analytics_keys WHERE id IN ({}))", list(ids))]
         }

@@ -152,6 +152,9 @@ fn generate(conn: &mut Connection) -> (Vec<String>, Vec<String>) {
     (campaigns, accounts)
 }
 
+/// A civil-date range for the revenue query (inclusive), when the filter has one.
+type Days = Option<(String, String)>;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -186,7 +189,7 @@ fn bench_analytics_100k_posts_1m_snapshots() {
     let range_from = EPOCH_MS + 300 * 86_400_000;
     // The screens always filter (campaign, account or a date range); all-time over every target is
     // printed for information and not held to the budget (see README).
-    let filters: Vec<(&str, Filter, Option<(String, String)>)> = vec![
+    let filters: Vec<(&str, Filter, Days)> = vec![
         ("all-time", Filter::default(), None),
         ("campaign", Filter { campaign_id: Some(campaigns[3].clone()), ..Default::default() }, None),
         ("account", Filter { account_id: Some(accounts[7].clone()), ..Default::default() }, None),
