@@ -32,7 +32,7 @@ pub struct ColumnMapping {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-pub struct ImportPreview {
+pub struct RevenueImportPreview {
     /// "UTF-8", "UTF-8 (BOM)" or "windows-1252".
     pub encoding: String,
     /// ",", ";" or "\t".
@@ -47,7 +47,7 @@ pub struct ImportPreview {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
-pub struct ImportRequest {
+pub struct RevenueImportRequest {
     pub campaign_id: String,
     pub path: String,
     /// Empty: the suggested mapping.
@@ -69,7 +69,7 @@ pub struct RowProblem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-pub struct ImportReport {
+pub struct RevenueImportReport {
     pub dry_run: bool,
     pub encoding: String,
     pub delimiter: String,
@@ -208,7 +208,7 @@ pub fn suggest(headers: &[String]) -> Vec<ColumnMapping> {
     out
 }
 
-pub fn preview(path: &Path) -> ApiResult<ImportPreview> {
+pub fn preview(path: &Path) -> ApiResult<RevenueImportPreview> {
     let d = read(path)?;
     let headers = headers(&d)?;
     let mut rows = Vec::new();
@@ -223,7 +223,7 @@ pub fn preview(path: &Path) -> ApiResult<ImportPreview> {
             rows.push(rec.iter().map(str::to_string).collect());
         }
     }
-    Ok(ImportPreview {
+    Ok(RevenueImportPreview {
         encoding: d.encoding.to_string(),
         delimiter: delimiter_text(d.delimiter),
         suggested: suggest(&headers),
@@ -347,7 +347,7 @@ fn problem(line: u64, code: ErrorCode, reason: impl Into<String>) -> RowProblem 
     RowProblem { line: u32::try_from(line).unwrap_or(u32::MAX), code, reason: reason.into() }
 }
 
-pub fn import(ctx: &Context, req: &ImportRequest) -> ApiResult<ImportReport> {
+pub fn import(ctx: &Context, req: &RevenueImportRequest) -> ApiResult<RevenueImportReport> {
     let campaign = studio_core::campaigns::get(&ctx.db(), &req.campaign_id)?;
     let d = read(Path::new(&req.path))?;
     let headers = headers(&d)?;
@@ -441,7 +441,7 @@ pub fn import(ctx: &Context, req: &ImportRequest) -> ApiResult<ImportReport> {
         (out.inserted, out.duplicates)
     };
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    Ok(ImportReport {
+    Ok(RevenueImportReport {
         dry_run: req.dry_run,
         encoding: d.encoding.to_string(),
         delimiter: delimiter_text(d.delimiter),

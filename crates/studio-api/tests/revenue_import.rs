@@ -5,7 +5,7 @@ mod seed;
 use std::path::PathBuf;
 
 use studio_api::revenue::{self};
-use studio_api::revenue_import::{self, ColumnMapping, ImportRequest};
+use studio_api::revenue_import::{self, ColumnMapping, RevenueImportRequest};
 use studio_api::ErrorCode;
 
 use seed::{campaign, context};
@@ -16,8 +16,8 @@ fn file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-fn req(campaign: &str, path: &std::path::Path) -> ImportRequest {
-    ImportRequest { campaign_id: campaign.into(), path: path.display().to_string(), ..Default::default() }
+fn req(campaign: &str, path: &std::path::Path) -> RevenueImportRequest {
+    RevenueImportRequest { campaign_id: campaign.into(), path: path.display().to_string(), ..Default::default() }
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use studio_api::analytics::{self, Analytics, AnalyticsFilter, BreakdownRow, RevenueRates};
 use studio_api::export::{self, ExportKind};
 use studio_api::revenue::{self, RevenueEntry, RevenueInput};
-use studio_api::revenue_import::{self, ImportReport, ImportRequest};
+use studio_api::revenue_import::{self, RevenueImportReport, RevenueImportRequest};
 use studio_api::{report, ApiError, Context, ErrorCode};
 
 use crate::args::{AnalyticsArgs, ExportCmd, ReportArgs, RevenueCmd};
@@ -123,7 +123,7 @@ fn entries(list: &[RevenueEntry]) -> String {
     table(&["ID", "DATE", "KIND", "AMOUNT", "NOTE"], &rows)
 }
 
-fn import_report(r: &ImportReport) -> String {
+fn import_report(r: &RevenueImportReport) -> String {
     let verb = if r.dry_run { "Would import" } else { "Imported" };
     let mut s = format!(
         "{verb} {} of {} rows ({} already there or repeated, {} rejected; {} , delimiter {:?})",
@@ -159,7 +159,7 @@ pub fn revenue(ctx: &Context, cmd: RevenueCmd, out: &Out) -> Result<Status, ApiE
         }
         RevenueCmd::Import { file, campaign, map, currency, kind, dry_run } => {
             let mapping = map.iter().map(|m| revenue_import::parse_mapping(m)).collect::<Result<Vec<_>, _>>()?;
-            let req = ImportRequest {
+            let req = RevenueImportRequest {
                 campaign_id: campaign,
                 path: file.display().to_string(),
                 mapping,

@@ -5,7 +5,7 @@ use studio_api::analytics::{self, Analytics, AnalyticsFilter, RevenueRates};
 use studio_api::export::{self, ExportKind, ExportReport};
 use studio_api::report::{self, ReportFile};
 use studio_api::revenue::{self, RevenueEntry, RevenueInput};
-use studio_api::revenue_import::{self, ImportPreview, ImportReport, ImportRequest};
+use studio_api::revenue_import::{self, RevenueImportPreview, RevenueImportReport, RevenueImportRequest};
 use studio_api::ApiError;
 use tauri::State;
 
@@ -55,13 +55,16 @@ pub async fn revenue_delete(state: State<'_, AppState>, id: String) -> Result<()
 
 #[tauri::command]
 #[specta::specta]
-pub async fn revenue_import_preview(path: String) -> Result<ImportPreview, ApiError> {
+pub async fn revenue_import_preview(path: String) -> Result<RevenueImportPreview, ApiError> {
     blocking(move || revenue_import::preview(&PathBuf::from(path))).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn revenue_import(state: State<'_, AppState>, request: ImportRequest) -> Result<ImportReport, ApiError> {
+pub async fn revenue_import(
+    state: State<'_, AppState>,
+    request: RevenueImportRequest,
+) -> Result<RevenueImportReport, ApiError> {
     let ctx = state.ctx()?;
     blocking(move || revenue_import::import(&ctx, &request)).await
 }

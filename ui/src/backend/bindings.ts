@@ -443,7 +443,7 @@ async revenueDelete(id: string) : Promise<Result<null, ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async revenueImportPreview(path: string) : Promise<Result<ImportPreview, ApiError>> {
+async revenueImportPreview(path: string) : Promise<Result<RevenueImportPreview, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("revenue_import_preview", { path }) };
 } catch (e) {
@@ -451,7 +451,7 @@ async revenueImportPreview(path: string) : Promise<Result<ImportPreview, ApiErro
     else return { status: "error", error: e  as any };
 }
 },
-async revenueImport(request: ImportRequest) : Promise<Result<ImportReport, ApiError>> {
+async revenueImport(request: RevenueImportRequest) : Promise<Result<RevenueImportReport, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("revenue_import", { request }) };
 } catch (e) {
@@ -732,54 +732,7 @@ export type ImportOptions = { campaign_id: string | null;
  * Keep files where they are instead of copying them into the library.
  */
 reference: boolean }
-export type ImportPreview = { 
-/**
- * "UTF-8", "UTF-8 (BOM)" or "windows-1252".
- */
-encoding: string; 
-/**
- * ",", ";" or "\t".
- */
-delimiter: string; headers: string[]; 
-/**
- * A mapping guessed from the header names (the UI's starting point).
- */
-suggested: ColumnMapping[]; 
-/**
- * The first rows, cell by cell.
- */
-rows: string[][]; total_rows: number }
-export type ImportReport = { dry_run: boolean; encoding: string; delimiter: string; 
-/**
- * Data rows read.
- */
-rows: number; 
-/**
- * Rows stored now (in a dry run: rows that would be).
- */
-imported: number; 
-/**
- * Good rows already stored (an earlier import) or repeated in this file.
- */
-duplicates: number; rejected: RowProblem[] }
 export type ImportReport = { imported: Asset[]; skipped: ImportSkipped[]; failed: ImportFailed[] }
-export type ImportRequest = { campaign_id: string; path: string; 
-/**
- * Empty: the suggested mapping.
- */
-mapping: ColumnMapping[]; 
-/**
- * For files without a currency column (default: the campaign's budget currency).
- */
-currency: string | null; 
-/**
- * For files without a kind column (default: payout).
- */
-kind: string | null; 
-/**
- * Validate and count only; nothing is stored.
- */
-dry_run: boolean }
 export type ImportSkipped = { path: string; reason: string; 
 /**
  * The asset that already holds these bytes.
@@ -1009,6 +962,53 @@ occurred_on: string; note: string | null;
  * Set for imported rows.
  */
 imported: boolean; created_at: string; version: number }
+export type RevenueImportPreview = { 
+/**
+ * "UTF-8", "UTF-8 (BOM)" or "windows-1252".
+ */
+encoding: string; 
+/**
+ * ",", ";" or "\t".
+ */
+delimiter: string; headers: string[]; 
+/**
+ * A mapping guessed from the header names (the UI's starting point).
+ */
+suggested: ColumnMapping[]; 
+/**
+ * The first rows, cell by cell.
+ */
+rows: string[][]; total_rows: number }
+export type RevenueImportReport = { dry_run: boolean; encoding: string; delimiter: string; 
+/**
+ * Data rows read.
+ */
+rows: number; 
+/**
+ * Rows stored now (in a dry run: rows that would be).
+ */
+imported: number; 
+/**
+ * Good rows already stored (an earlier import) or repeated in this file.
+ */
+duplicates: number; rejected: RowProblem[] }
+export type RevenueImportRequest = { campaign_id: string; path: string; 
+/**
+ * Empty: the suggested mapping.
+ */
+mapping: ColumnMapping[]; 
+/**
+ * For files without a currency column (default: the campaign's budget currency).
+ */
+currency: string | null; 
+/**
+ * For files without a kind column (default: payout).
+ */
+kind: string | null; 
+/**
+ * Validate and count only; nothing is stored.
+ */
+dry_run: boolean }
 export type RevenueInput = { campaign_id: string; kind: string; 
 /**
  * Decimal string in the currency's units ("1500.50").
