@@ -57,6 +57,17 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scheduler::scheduler_set_paused,
             commands::scheduler::notifications_recent,
             commands::scheduler::notifications_mark_read,
+            commands::analytics::analytics_get,
+            commands::analytics::revenue_rates_get,
+            commands::analytics::revenue_rates_set,
+            commands::analytics::revenue_add,
+            commands::analytics::revenue_list,
+            commands::analytics::revenue_delete,
+            commands::analytics::revenue_import_preview,
+            commands::analytics::revenue_import,
+            commands::analytics::export_csv,
+            commands::analytics::report_html,
+            commands::analytics::report_csv,
         ])
         // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
         // call the generated file redeclares TAURI_CHANNEL and fails tsc.

@@ -33,6 +33,10 @@ pub enum ErrorCode {
     Unsupported,
     ComplianceFailed,
     InvalidTime,
+    InvalidAmount,
+    InvalidKind,
+    InvalidMapping,
+    InvalidCsv,
     DatabaseNewer,
     DatabaseCorrupt,
     DatabaseBusy,
@@ -42,7 +46,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 34] = [
         Self::InvalidName,
         Self::InvalidTimezone,
         Self::InvalidDate,
@@ -67,6 +71,10 @@ impl ErrorCode {
         Self::Unsupported,
         Self::ComplianceFailed,
         Self::InvalidTime,
+        Self::InvalidAmount,
+        Self::InvalidKind,
+        Self::InvalidMapping,
+        Self::InvalidCsv,
         Self::DatabaseNewer,
         Self::DatabaseCorrupt,
         Self::DatabaseBusy,
@@ -101,6 +109,10 @@ impl ErrorCode {
             Self::Unsupported => "unsupported",
             Self::ComplianceFailed => "compliance_failed",
             Self::InvalidTime => "invalid_time",
+            Self::InvalidAmount => "invalid_amount",
+            Self::InvalidKind => "invalid_kind",
+            Self::InvalidMapping => "invalid_mapping",
+            Self::InvalidCsv => "invalid_csv",
             Self::DatabaseNewer => "database_newer",
             Self::DatabaseCorrupt => "database_corrupt",
             Self::DatabaseBusy => "database_busy",
@@ -135,6 +147,10 @@ impl ErrorCode {
                 | Self::Unsupported
                 | Self::ComplianceFailed
                 | Self::InvalidTime
+                | Self::InvalidAmount
+                | Self::InvalidKind
+                | Self::InvalidMapping
+                | Self::InvalidCsv
         )
     }
 }
@@ -166,6 +182,8 @@ fn validation_code(v: &ValidationError) -> ErrorCode {
         V::UnknownCurrency(_) | V::BudgetWithoutCurrency => ErrorCode::InvalidCurrency,
         V::BadTime(_) => ErrorCode::InvalidTime,
         V::BadRecurrence(_) => ErrorCode::InvalidInput,
+        V::UnknownRevenueKind(_) => ErrorCode::InvalidKind,
+        V::InvalidAmount { .. } => ErrorCode::InvalidAmount,
     }
 }
 

@@ -5,11 +5,13 @@
 //! generated TypeScript types; failures are one [`ApiError`] shape with a stable code.
 
 pub mod accounts;
+pub mod analytics;
 pub mod app;
 pub mod assets;
 pub mod campaigns;
 pub mod context;
 pub mod error;
+pub mod export;
 pub mod learning;
 pub mod posts;
 pub mod progress;
@@ -17,6 +19,9 @@ pub mod publish;
 pub mod publisher;
 pub mod render_helper;
 pub mod renders;
+pub mod report;
+pub mod revenue;
+pub mod revenue_import;
 pub mod schedule;
 pub mod score;
 pub mod settings;

@@ -73,8 +73,115 @@ pub enum Command {
     Daemon(DaemonArgs),
     /// The publisher's health: lease holder, queue, restarts, last error per account.
     Status,
+    /// Views, engagement, best and worst posts, best times and ROI over a filter.
+    Analytics(AnalyticsArgs),
+    /// Record, list, delete and import a campaign's revenue and costs.
+    #[command(subcommand)]
+    Revenue(RevenueCmd),
+    /// Export data for spreadsheets.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// A campaign report: one printable HTML file (or CSV) with reach, engagement, spend, revenue, ROI.
+    Report(ReportArgs),
     /// Show version, data folder, database and log locations.
     Info,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsArgs {
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// tiktok, youtube, instagram, ...
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// First day (YYYY-MM-DD, inclusive) in --tz.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, inclusive) in --tz.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// IANA zone for days and hours (default: the campaign's, else this machine's).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RevenueCmd {
+    /// Record money earned (sponsorship, affiliate, payout, other) or spent (cost).
+    Add {
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+        /// Decimal amount in the currency's units (1500.50).
+        #[arg(long)]
+        amount: String,
+        /// ISO 4217 code (EUR, USD, JPY...).
+        #[arg(long)]
+        currency: String,
+        /// sponsorship, affiliate, payout, other or cost.
+        #[arg(long)]
+        kind: String,
+        /// YYYY-MM-DD (default: today in the campaign's zone).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A campaign's entries, newest first.
+    List {
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+    },
+    /// Delete an entry (kept in the audit log).
+    Delete { id: String },
+    /// Import a payout export (CSV; encoding and delimiter are detected).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+        /// Which column is which field: "COLUMN=FIELD", fields amount, currency, date, kind, note,
+        /// external_id (default: guessed from the headers).
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// Currency of every row when the file has no currency column.
+        #[arg(long)]
+        currency: Option<String>,
+        /// Kind of every row when the file has no kind column (default payout).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Show headers, the guessed mapping and what would be imported; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exchange rates to one base currency, for converted totals: --base EUR --rate USD=0.92
+    Rates {
+        #[arg(long)]
+        base: Option<String>,
+        #[arg(long = "rate", value_name = "CODE=RATE")]
+        rate: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// posts, targets, metrics (every snapshot) or revenue as CSV.
+    Csv {
+        #[arg(long, value_parser = ["posts", "targets", "metrics", "revenue"])]
+        what: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub campaign: String,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The numbers as CSV instead of HTML.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Subcommand)]

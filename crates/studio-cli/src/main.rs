@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a user-facing error (message on stderr; with `--json` also
 //! `{code, message}` on stdout), 2 a usage error (clap's own).
 mod accounts;
+mod analytics;
 mod args;
 mod asset;
 mod campaign;
@@ -80,6 +81,10 @@ fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {
         Command::Slots(cmd) => post::slots(&ctx, cmd, out).map(|()| Status::Ok),
         Command::Status => post::status(&ctx, out).map(|()| Status::Ok),
         Command::Daemon(_) => Ok(Status::Ok),
+        Command::Analytics(args) => analytics::show(&ctx, args, out).map(|()| Status::Ok),
+        Command::Revenue(cmd) => analytics::revenue(&ctx, cmd, out),
+        Command::Export(cmd) => analytics::export(&ctx, cmd, out).map(|()| Status::Ok),
+        Command::Report(args) => analytics::report(&ctx, args, out).map(|()| Status::Ok),
         Command::Info => {
             let info = studio_api::app::info(&ctx)?;
             out.value(&info, || {

@@ -16,11 +16,9 @@ pub enum ValidationError {
     BadDate { field: &'static str, value: String },
     #[error("The end date {ends} is before the start date {starts}.")]
     EndsBeforeStarts { starts: String, ends: String },
-    #[error(
-        "The budget \"{0}\" is not a valid amount. Use digits with an optional decimal point, e.g. 1500 or 1500.50."
-    )]
+    #[error("\"{0}\" is not a valid amount. Use digits with an optional decimal point, e.g. 1500 or 1500.50.")]
     BadAmount(String),
-    #[error("The budget cannot be negative.")]
+    #[error("An amount cannot be negative (record money spent as a cost entry).")]
     NegativeAmount,
     #[error("{currency} amounts have at most {max} decimal places.")]
     TooManyDecimals { currency: String, max: u32 },
@@ -38,6 +36,11 @@ pub enum ValidationError {
     BadTime(String),
     #[error("The repeat rule is not valid: {0}.")]
     BadRecurrence(String),
+    #[error("\"{0}\" is not a kind of revenue entry. Use sponsorship, affiliate, payout, other or cost.")]
+    UnknownRevenueKind(String),
+    /// An amount that is not money in its currency (the budget has its own variants above).
+    #[error("{detail}")]
+    InvalidAmount { value: String, detail: String },
 }
 
 #[derive(Debug, thiserror::Error)]

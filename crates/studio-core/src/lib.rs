@@ -5,6 +5,7 @@
 //! its tests run fast on real database files.
 
 pub mod accounts;
+pub mod analytics;
 pub mod assets;
 pub mod audit;
 pub mod campaigns;
@@ -22,6 +23,7 @@ pub mod paths;
 pub mod posts;
 pub mod progress;
 pub mod renders;
+pub mod revenue;
 pub mod settings;
 pub mod when;
 

@@ -1,5 +1,6 @@
 //! One file per domain; each command is a one-line wrapper over a studio-api function.
 pub mod accounts;
+pub mod analytics;
 pub mod app;
 pub mod assets;
 pub mod campaigns;

@@ -429,6 +429,94 @@ async notificationsMarkRead(ids: string[]) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async analyticsGet(filter: AnalyticsFilter) : Promise<Result<Analytics, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_get", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueRatesGet() : Promise<Result<RevenueRates | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_rates_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueRatesSet(rates: RevenueRates) : Promise<Result<RevenueRates, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_rates_set", { rates }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueAdd(input: RevenueInput) : Promise<Result<RevenueEntry, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_add", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueList(campaignId: string) : Promise<Result<RevenueEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_list", { campaignId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueDelete(id: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueImportPreview(path: string) : Promise<Result<RevenueImportPreview, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_import_preview", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async revenueImport(request: RevenueImportRequest) : Promise<Result<RevenueImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_import", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async exportCsv(kind: ExportKind, path: string) : Promise<Result<ExportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_csv", { kind, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportHtml(campaignId: string, path: string) : Promise<Result<ReportFile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_html", { campaignId, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportCsv(campaignId: string, path: string) : Promise<Result<ExportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_csv", { campaignId, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -456,6 +544,28 @@ status: string; auth_mode: string;
  * RFC 3339; when the current access token runs out (renewed automatically when possible).
  */
 token_expires_at: string | null; connected_at: string }
+export type Analytics = { 
+/**
+ * The zone dates and hours are in.
+ */
+timezone: string; from: string | null; to: string | null; totals: Metrics; series: DayPoint[]; by_platform: BreakdownRow[]; by_account: BreakdownRow[]; by_campaign: BreakdownRow[]; top_by_engagement: RankedPost[]; bottom_by_engagement: RankedPost[]; top_by_views: RankedPost[]; bottom_by_views: RankedPost[]; score_vs_actual: ScoreVsActual[]; heatmap: HeatCell[]; revenue: RevenueSummary }
+export type AnalyticsFilter = { campaign_id: string | null; account_id: string | null; 
+/**
+ * A platform name as accounts store it ("tiktok", "youtube", ...).
+ */
+platform: string | null; 
+/**
+ * First day, `YYYY-MM-DD`, inclusive.
+ */
+from: string | null; 
+/**
+ * Last day, `YYYY-MM-DD`, inclusive.
+ */
+to: string | null; 
+/**
+ * IANA zone the dates are in; `null`: the campaign's, else the machine's.
+ */
+timezone: string | null }
 export type ApiError = { code: ErrorCode; message: string }
 export type AppInfo = { version: string; data_dir: string; database_path: string; log_dir: string; 
 /**
@@ -526,6 +636,11 @@ n_posts: number;
  * How much of the map is the account's own data rather than the platform prior, 0 to 1.
  */
 data_share: number }
+export type BreakdownRow = { 
+/**
+ * Platform name, account id or campaign id.
+ */
+key: string; label: string; metrics: Metrics }
 export type Campaign = { id: string; name: string; goal: string | null; 
 /**
  * `YYYY-MM-DD` in the campaign's time zone.
@@ -569,6 +684,15 @@ text: string; count: number; limit: number; unit: string;
  * When over the limit: how many leading characters fit.
  */
 fits_chars: number | null }
+export type ColumnMapping = { 
+/**
+ * A header of the file, as shown in the preview.
+ */
+column: string; 
+/**
+ * amount, currency, date, kind, note or external_id.
+ */
+field: string }
 export type ComplianceCode = "disclosure_missing" | "banned_term" | "too_many_links"
 export type ComplianceIssue = { code: ComplianceCode; message: string; account_id: string | null }
 export type ComplianceSettings = { 
@@ -596,12 +720,37 @@ instance: string | null; handle: string | null; app_password: string | null;
  * A token from Mastodon's Development settings.
  */
 access_token: string | null }
+export type ConvertedMoney = { base: string; revenue: string; cost: string; net: string; roi: number | null }
+export type CurrencyMoney = { 
+/**
+ * ISO 4217 code.
+ */
+currency: string; 
+/**
+ * Decimal strings in the currency ("1500.00").
+ */
+revenue: string; cost: string; net: string; 
+/**
+ * (revenue - cost) / cost: 1.5 means +150 %. `null` without costs.
+ */
+roi: number | null; entries: number }
+export type DayPoint = { 
+/**
+ * `YYYY-MM-DD` in the report's zone.
+ */
+date: string; metrics: Metrics }
 export type Disconnected = { id: string; 
 /**
  * Whether the platform was asked to revoke the app's access (not every platform allows it).
  */
 revoked: boolean; note: string | null }
-export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "needs_reconnect" | "rate_limited" | "platform_rejected" | "platform_unavailable" | "outcome_unknown" | "keychain_unavailable" | "auth_failed" | "media_relay_missing" | "insecure_url" | "unsupported" | "compliance_failed" | "invalid_time" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+export type ErrorCode = "invalid_name" | "invalid_timezone" | "invalid_date" | "invalid_date_range" | "invalid_budget" | "invalid_currency" | "invalid_input" | "not_found" | "conflict" | "invalid_media" | "render_failed" | "cancelled" | "needs_reconnect" | "rate_limited" | "platform_rejected" | "platform_unavailable" | "outcome_unknown" | "keychain_unavailable" | "auth_failed" | "media_relay_missing" | "insecure_url" | "unsupported" | "compliance_failed" | "invalid_time" | "invalid_amount" | "invalid_kind" | "invalid_mapping" | "invalid_csv" | "database_newer" | "database_corrupt" | "database_busy" | "storage" | "io" | "internal"
+export type ExportKind = "posts" | "targets" | "metrics" | "revenue"
+export type ExportReport = { path: string; 
+/**
+ * Data rows written (the header line not counted).
+ */
+rows: number }
 /**
  * One factor as the score panel draws it.
  */
@@ -627,6 +776,23 @@ potential: number; advice: string | null;
  */
 blocking: boolean }
 export type Freq = "daily" | "weekly"
+export type HeatCell = { 
+/**
+ * ISO weekday of publish in the account's zone: 1 = Monday ... 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * Hour of publish, 0-23, in the account's zone.
+ */
+hour: number; 
+/**
+ * Published targets in this slot.
+ */
+posts: number; 
+/**
+ * Mean of the per-target engagement rates (targets with views); 0 if none had views.
+ */
+mean_engagement_rate: number }
 export type ImportFailed = { path: string; 
 /**
  * Stable: empty_file, unreadable, unsupported_format, corrupt_media, image_too_large,
@@ -659,6 +825,19 @@ aspect: string | null; required_aspect: string | null; aspect_ok: boolean;
  * The preset scheduling renders for this platform (the video's shape does not fit it).
  */
 render_preset: string | null }
+export type Metrics = { 
+/**
+ * Posts with at least one published target in the filter.
+ */
+posts: number; published_targets: number; views: number; likes: number; comments: number; shares: number; saves: number; 
+/**
+ * likes + comments + shares + saves.
+ */
+engagements: number; 
+/**
+ * engagements / views over the set (view-weighted); 0 without views.
+ */
+engagement_rate: number; watch_time_s: number }
 /**
  * What `studio score model --account ID` reports.
  */
@@ -761,6 +940,11 @@ export type PublishedView = { account_id: string; platform: PlatformId; post_id:
  */
 job_id: string }
 export type QueueItem = { post_id: string; target_id: string; account_id: string; platform: PlatformId; handle: string; caption: string; due_at: string; state: TargetState; attempts: number; next_attempt_at: string | null }
+export type RankedPost = { post_id: string; campaign_id: string; caption: string; title: string | null; 
+/**
+ * First publish among the filtered targets, RFC 3339.
+ */
+published_at: string; platforms: string[]; asset_id: string | null; metrics: Metrics }
 /**
  * A recurring post's rule, evaluated in `timezone`'s wall-clock time at the first occurrence's
  * local time of day.
@@ -860,6 +1044,107 @@ encoder_fallback: string | null; preset: string; source_loudness_lufs: number | 
  * The libavfilter graphs that ran, exactly.
  */
 video_graph: string; audio_graph: string; measure_graph: string | null; loudness_passes: number }
+export type ReportFile = { path: string; bytes: number }
+export type RevenueEntry = { id: string; campaign_id: string; 
+/**
+ * sponsorship, affiliate, payout, other or cost.
+ */
+kind: string; 
+/**
+ * Exact decimal string in `currency` ("1500.00"; no decimals for JPY).
+ */
+amount: string; currency: string; 
+/**
+ * `YYYY-MM-DD`.
+ */
+occurred_on: string; note: string | null; 
+/**
+ * Set for imported rows.
+ */
+imported: boolean; created_at: string; version: number }
+export type RevenueImportPreview = { 
+/**
+ * "UTF-8", "UTF-8 (BOM)" or "windows-1252".
+ */
+encoding: string; 
+/**
+ * ",", ";" or "\t".
+ */
+delimiter: string; headers: string[]; 
+/**
+ * A mapping guessed from the header names (the UI's starting point).
+ */
+suggested: ColumnMapping[]; 
+/**
+ * The first rows, cell by cell.
+ */
+rows: string[][]; total_rows: number }
+export type RevenueImportReport = { dry_run: boolean; encoding: string; delimiter: string; 
+/**
+ * Data rows read.
+ */
+rows: number; 
+/**
+ * Rows stored now (in a dry run: rows that would be).
+ */
+imported: number; 
+/**
+ * Good rows already stored (an earlier import) or repeated in this file.
+ */
+duplicates: number; rejected: RowProblem[] }
+export type RevenueImportRequest = { campaign_id: string; path: string; 
+/**
+ * Empty: the suggested mapping.
+ */
+mapping: ColumnMapping[]; 
+/**
+ * For files without a currency column (default: the campaign's budget currency).
+ */
+currency: string | null; 
+/**
+ * For files without a kind column (default: payout).
+ */
+kind: string | null; 
+/**
+ * Validate and count only; nothing is stored.
+ */
+dry_run: boolean }
+export type RevenueInput = { campaign_id: string; kind: string; 
+/**
+ * Decimal string in the currency's units ("1500.50").
+ */
+amount: string; currency: string; 
+/**
+ * `YYYY-MM-DD`; `null`: today in the campaign's zone.
+ */
+occurred_on: string | null; note: string | null }
+/**
+ * Exchange rates a creator sets: one unit of each currency is worth `rates[code]` of `base`.
+ */
+export type RevenueRates = { base: string; rates: Partial<{ [key in string]: number }> }
+export type RevenueSummary = { 
+/**
+ * One row per currency; currencies are never added up without rates.
+ */
+currencies: CurrencyMoney[]; 
+/**
+ * Everything in the base currency, when rates are set for every currency present.
+ */
+converted: ConvertedMoney | null; 
+/**
+ * Currencies present without a rate to the base (only when rates are set).
+ */
+missing_rates: string[]; 
+/**
+ * The overall ROI: the only currency's, else the converted one's; `null` when there is no
+ * cost or currencies cannot be combined.
+ */
+roi: number | null }
+export type RowProblem = { 
+/**
+ * Line in the file (1 = the header line).
+ */
+line: number; code: ErrorCode; reason: string }
 export type ScheduleRequest = { post_id: string; 
 /**
  * RFC 3339, or a local "2026-03-29T18:00" read in `timezone`.
@@ -896,6 +1181,15 @@ model: string; model_version: string; heldout_spearman: number | null; blockers:
  * The video's features came from the cache.
  */
 cached: boolean }
+export type ScoreVsActual = { target_id: string; post_id: string; platform: string; 
+/**
+ * The predicted 0-100 score.
+ */
+score: number; 
+/**
+ * "prior" or "learned".
+ */
+model_kind: string; views: number; engagement_rate: number }
 export type SlotTime = { weekday: number; time: string }
 export type SlotView = { 
 /**

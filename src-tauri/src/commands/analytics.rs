@@ -1,0 +1,99 @@
+//! Analytics, revenue, export and report commands: one-line wrappers over studio-api.
+use std::path::PathBuf;
+
+use studio_api::analytics::{self, Analytics, AnalyticsFilter, RevenueRates};
+use studio_api::export::{self, ExportKind, ExportReport};
+use studio_api::report::{self, ReportFile};
+use studio_api::revenue::{self, RevenueEntry, RevenueInput};
+use studio_api::revenue_import::{self, RevenueImportPreview, RevenueImportReport, RevenueImportRequest};
+use studio_api::ApiError;
+use tauri::State;
+
+use crate::state::{blocking, AppState};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_get(state: State<'_, AppState>, filter: AnalyticsFilter) -> Result<Analytics, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || analytics::overview(&ctx, &filter)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_rates_get(state: State<'_, AppState>) -> Result<Option<RevenueRates>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || analytics::rates(&ctx)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_rates_set(state: State<'_, AppState>, rates: RevenueRates) -> Result<RevenueRates, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || analytics::set_rates(&ctx, rates)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_add(state: State<'_, AppState>, input: RevenueInput) -> Result<RevenueEntry, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || revenue::add(&ctx, input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_list(state: State<'_, AppState>, campaign_id: String) -> Result<Vec<RevenueEntry>, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || revenue::list(&ctx, &campaign_id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || revenue::delete(&ctx, &id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_import_preview(path: String) -> Result<RevenueImportPreview, ApiError> {
+    blocking(move || revenue_import::preview(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_import(
+    state: State<'_, AppState>,
+    request: RevenueImportRequest,
+) -> Result<RevenueImportReport, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || revenue_import::import(&ctx, &request)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_csv(state: State<'_, AppState>, kind: ExportKind, path: String) -> Result<ExportReport, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || export::csv(&ctx, kind, &PathBuf::from(path))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn report_html(
+    state: State<'_, AppState>,
+    campaign_id: String,
+    path: String,
+) -> Result<ReportFile, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || report::html(&ctx, &campaign_id, &PathBuf::from(path))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn report_csv(
+    state: State<'_, AppState>,
+    campaign_id: String,
+    path: String,
+) -> Result<ExportReport, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || report::csv(&ctx, &campaign_id, &PathBuf::from(path))).await
+}
