@@ -63,6 +63,7 @@ pub fn platforms() -> Vec<PlatformView> {
         .into_iter()
         .map(|p| {
             let r = rules(p);
+            let connector = connectors::connector(p);
             let oauth = r.oauth.as_ref();
             PlatformView {
                 id: p,
@@ -89,8 +90,8 @@ pub fn platforms() -> Vec<PlatformView> {
                     video_duration_max_s: r.video.duration_max_s,
                     video_size_max_mb: r.video.size_max_mb,
                 },
-                available: connectors::connector(p).is_some(),
-                replies: connectors::connector(p).is_some_and(|c| c.supports_replies()),
+                available: connector.is_some(),
+                replies: connector.is_some_and(|c| c.supports_replies()),
             }
         })
         .collect()

@@ -6,7 +6,6 @@
 //! The latest snapshot of each post is used: engagement *rate* settles within hours, so posts of
 //! different ages stay comparable, while raw counts would not.
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -127,24 +126,10 @@ pub fn record_scores(ctx: &Context, account_id: &str) -> ApiResult<usize> {
 /// The cached (or freshly measured) features of a library asset, render or file; `None` when
 /// the file is gone or unreadable (the post is then scored on its text and time).
 fn measured(ctx: &Context, media: &str) -> Option<studio_score::MediaFeatures> {
-    let (path, captions) = crate::score::resolve(ctx, media).ok()?;
-    let known = crate::assets::get(ctx, media).ok().map(|a| a.content_hash);
-    let (mut f, _) = crate::score::features(
-        ctx,
-        Path::new(&path),
-        known.as_deref(),
-        false,
-        &NoProgress,
-        &CancelToken::new(),
-    )
-    .map_err(
-        |e| tracing::info!(code = e.code.as_str(), error = %e.message, "scoring a published post without its video"),
-    )
-    .ok()?;
-    if f.format.has_captions.is_none() {
-        f.format.has_captions = captions;
-    }
-    Some(f)
+    crate::score::measure(ctx, media, false, &NoProgress, &CancelToken::new())
+        .map_err(|e| tracing::info!(code = e.code.as_str(), error = %e.message, "scoring a published post without its video"))
+        .ok()
+        .map(|(_, f, _)| f)
 }
 
 /// A published post's latest counters.
@@ -297,8 +282,7 @@ fn fit(ctx: &Context, account_id: &str, time_zone: &str) -> ApiResult<Fitted> {
     let outcomes = outcomes(ctx, account_id)?;
     let hist = history(&outcomes);
     let report = studio_score::learn(&profile, &hist, &LearnConfig::default());
-    let best = studio_score::best_times(&profile, &timed(&outcomes), time_zone, &BestTimeConfig::default())
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+    let best = best_from(&profile, &outcomes, time_zone)?;
     Ok(Fitted { platform, profile, report, best, n_posts: hist.len() })
 }
 
@@ -369,12 +353,14 @@ pub fn best_times(ctx: &Context, account_ids: &[String], time_zone: Option<&str>
         .map(|id| {
             let (_, platform) = account_platform(ctx, id)?;
             let profile = PlatformProfile::builtin(platform).map_err(internal)?;
-            let outcomes = outcomes(ctx, id)?;
-            let best = studio_score::best_times(profile, &timed(&outcomes), &zone, &BestTimeConfig::default())
-                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
-            best_view(id, &best)
+            best_view(id, &best_from(profile, &outcomes(ctx, id)?, &zone)?)
         })
         .collect()
+}
+
+fn best_from(profile: &PlatformProfile, outcomes: &[Outcome], zone: &str) -> ApiResult<BestTimes> {
+    studio_score::best_times(profile, &timed(outcomes), zone, &BestTimeConfig::default())
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
 }
 
 fn best_view(account_id: &str, b: &BestTimes) -> ApiResult<BestTimesView> {

@@ -120,6 +120,29 @@ pub fn features(
     Ok((f, false))
 }
 
+/// The features of an asset, render or file, with what its render request says about burned-in
+/// captions filled in. Library assets skip hashing (their content hash is known).
+pub(crate) fn measure(
+    ctx: &Context,
+    input: &str,
+    no_cache: bool,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> ApiResult<(PathBuf, MediaFeatures, bool)> {
+    let (path, captions) = resolve(ctx, input)?;
+    let known = crate::assets::get(ctx, input).ok().map(|a| a.content_hash);
+    let (mut f, cached) = features(ctx, &path, known.as_deref(), no_cache, progress, cancel)?;
+    if f.format.has_captions.is_none() {
+        f.format.has_captions = captions;
+    }
+    Ok((path, f, cached))
+}
+
+/// The IANA zone of a planned time, for best times.
+fn zone_of(planned_at: Option<&jiff::Zoned>) -> Option<String> {
+    planned_at.map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string())
+}
+
 /// Scores every input; the first input that cannot be read fails the call.
 pub fn score(
     ctx: &Context,
@@ -131,15 +154,11 @@ pub fn score(
     if req.inputs.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "nothing to score: give an asset, a render or a file"));
     }
-    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let zone = zone_of(planned_at.as_ref());
     let scorer = scorer_for(ctx, req.platform.as_deref(), req.account.as_deref(), zone.as_deref())?;
     let mut measured = Vec::with_capacity(req.inputs.len());
     for input in &req.inputs {
-        let (path, captions) = resolve(ctx, input)?;
-        let (mut features, cached) = features(ctx, &path, None, req.no_cache, progress, cancel)?;
-        if features.format.has_captions.is_none() {
-            features.format.has_captions = captions;
-        }
+        let (path, features, cached) = measure(ctx, input, req.no_cache, progress, cancel)?;
         measured.push((input.clone(), path, cached, features));
     }
     // Variants are told apart by position: the same input may be given twice.
@@ -302,7 +321,7 @@ pub fn score_asset(
 ) -> ApiResult<ScoreView> {
     let asset = crate::assets::get(ctx, &req.asset_id)?;
     let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(planned).transpose()?;
-    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let zone = zone_of(planned_at.as_ref());
     let platform = Some(req.platform.as_str()).filter(|p| !p.is_empty());
     let scorer = scorer_for(ctx, platform, req.account_id.as_deref(), zone.as_deref())?;
     let (features, cached) = if asset.kind == crate::assets::AssetKind::Image {
@@ -399,17 +418,12 @@ pub fn score_variants(
         ));
     }
     let planned_at = req.at.as_deref().filter(|a| !a.trim().is_empty()).map(planned).transpose()?;
-    let zone = planned_at.as_ref().map(|z| z.time_zone().iana_name().unwrap_or("UTC").to_string());
+    let zone = zone_of(planned_at.as_ref());
     let platform = Some(req.platform.as_str()).filter(|p| !p.is_empty());
     let scorer = scorer_for(ctx, platform, req.account_id.as_deref(), zone.as_deref())?;
     let mut media = Vec::with_capacity(req.inputs.len());
     for input in &req.inputs {
-        let (path, captions_burned) = resolve(ctx, input)?;
-        let known = crate::assets::get(ctx, input).ok().map(|a| a.content_hash);
-        let (mut f, cached) = features(ctx, &path, known.as_deref(), false, progress, cancel)?;
-        if f.format.has_captions.is_none() {
-            f.format.has_captions = captions_burned;
-        }
+        let (_, f, cached) = measure(ctx, input, false, progress, cancel)?;
         media.push((f, cached));
     }
     let mut slots = Vec::with_capacity(n);

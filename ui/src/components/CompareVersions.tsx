@@ -12,6 +12,7 @@ import { formatPoints, lastPlatform, rememberPlatform, scoreBand } from '../lib/
 import { usePresets, useRenders, useScorePlatforms } from '../queries';
 import { Dialog } from './Dialog';
 import { Factors } from './ScoreFactors';
+import { MeasureProgress } from './MeasureProgress';
 
 /** score.rs MAX_VARIANTS. */
 export const MAX_VARIANTS = 12;
@@ -230,7 +231,6 @@ export function CompareVersions({ asset, onClose }: { asset: Asset; onClose: () 
 }
 
 function Measuring({ progress, cancelling, onCancel }: { progress: ProgressEvent | null; cancelling: boolean; onCancel: () => void }) {
-  const percent = progress?.fraction == null ? null : Math.round(progress.fraction * 100);
   return (
     <div className="score-measuring" data-testid="compare-measuring">
       <p className="score-measuring-title">{cancelling ? 'Cancelling…' : 'Measuring the versions…'}</p>
@@ -239,16 +239,7 @@ function Measuring({ progress, cancelling, onCancel }: { progress: ProgressEvent
           {Math.min(progress.done + 1, progress.total)} of {progress.total} videos
         </p>
       )}
-      <div className={`progress ${percent === null ? 'is-indeterminate' : ''}`} role="progressbar" aria-label="Measuring progress" aria-valuemin={0}
-        aria-valuemax={100} aria-valuenow={percent ?? undefined} data-testid="compare-progress">
-        <div className="progress-fill" style={{ width: percent === null ? undefined : `${percent}%` }} />
-      </div>
-      <div className="score-measuring-actions">
-        <span className="muted">{percent === null ? '' : `${percent}%`}</span>
-        <button type="button" className="btn btn-small" onClick={onCancel} disabled={cancelling} data-testid="compare-cancel">
-          Cancel
-        </button>
-      </div>
+      <MeasureProgress progress={progress} cancelling={cancelling} onCancel={onCancel} testid="compare" />
     </div>
   );
 }

@@ -23,6 +23,7 @@ import {
 import { useDebounced } from '../lib/useDebounced';
 import { queryKeys, useScorePlatforms } from '../queries';
 import { Factors } from './ScoreFactors';
+import { MeasureProgress } from './MeasureProgress';
 
 const TYPING_DEBOUNCE_MS = 250;
 
@@ -174,7 +175,6 @@ export function ScorePanel({ asset, accountId = null }: { asset: Asset; accountI
 }
 
 function Measuring({ progress, cancelling, onCancel, kind }: { progress: ProgressEvent | null; cancelling: boolean; onCancel: () => void; kind: string }) {
-  const percent = progress?.fraction == null ? null : Math.round(progress.fraction * 100);
   const what = kind === 'audio' ? 'the audio' : 'the video';
   return (
     <div className="score-measuring" data-testid="score-measuring">
@@ -182,16 +182,7 @@ function Measuring({ progress, cancelling, onCancel, kind }: { progress: Progres
         {cancelling ? 'Cancelling…' : `Measuring ${what}…`}
       </p>
       <p className="muted">The first score looks at every frame; later ones are instant.</p>
-      <div className={`progress ${percent === null ? 'is-indeterminate' : ''}`} role="progressbar" aria-label="Measuring progress"
-        aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined} data-testid="score-progress">
-        <div className="progress-fill" style={{ width: percent === null ? undefined : `${percent}%` }} />
-      </div>
-      <div className="score-measuring-actions">
-        <span className="muted">{percent === null ? '' : `${percent}%`}</span>
-        <button type="button" className="btn btn-small" onClick={onCancel} disabled={cancelling} data-testid="score-cancel">
-          Cancel
-        </button>
-      </div>
+      <MeasureProgress progress={progress} cancelling={cancelling} onCancel={onCancel} testid="score" />
     </div>
   );
 }

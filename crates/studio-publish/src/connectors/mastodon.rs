@@ -113,14 +113,7 @@ impl Connector for Mastodon {
 
     fn find_post(&self, s_: &Session, _d: &Draft<'_>, st: &PublishState) -> Result<Option<Published>> {
         let Some(media_id) = st.media_id.as_deref() else { return Ok(None) };
-        let user = s_.user_id()?;
-        let req = s_.bearer(
-            s_.http
-                .client()
-                .get(s_.endpoints.api_url(&format!("/api/v1/accounts/{user}/statuses")))
-                .query(&[("limit", "40")]),
-        );
-        let statuses: Vec<Value> = s_.http.json(req, Step::Repeatable)?;
+        let statuses = own_statuses(s_)?;
         // A media attachment belongs to exactly one status: finding it is proof.
         Ok(statuses.iter().find_map(|status| {
             let attached = status.get("media_attachments")?.as_array()?;
@@ -154,14 +147,7 @@ impl Connector for Mastodon {
     }
 
     fn find_reply(&self, s_: &Session, r: &Reply<'_>) -> Result<Option<Published>> {
-        let user = s_.user_id()?;
-        let req = s_.bearer(
-            s_.http
-                .client()
-                .get(s_.endpoints.api_url(&format!("/api/v1/accounts/{user}/statuses")))
-                .query(&[("limit", "40")]),
-        );
-        let statuses: Vec<Value> = s_.http.json(req, Step::Repeatable)?;
+        let statuses = own_statuses(s_)?;
         // Our own status answering that parent with the same words: the thread part and the
         // first comment answer the same post, so the parent alone is not enough.
         let want = normalized(r.text);
@@ -183,6 +169,18 @@ impl Connector for Mastodon {
             ..Default::default()
         })
     }
+}
+
+/// The account's latest statuses, newest first: where an ambiguous create is looked for.
+fn own_statuses(s_: &Session) -> Result<Vec<Value>> {
+    let user = s_.user_id()?;
+    let req = s_.bearer(
+        s_.http
+            .client()
+            .get(s_.endpoints.api_url(&format!("/api/v1/accounts/{user}/statuses")))
+            .query(&[("limit", "40")]),
+    );
+    s_.http.json(req, Step::Repeatable)
 }
 
 /// A status's HTML `content` as the text that was posted: Mastodon wraps paragraphs in `<p>`,
