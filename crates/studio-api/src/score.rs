@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use studio_core::progress::{CancelToken, ProgressSink};
+use studio_core::progress::{CancelToken, Progress, ProgressSink};
 use studio_score::{MediaFeatures, Platform, ScoreInput, ScoreReport, FEATURES_VERSION};
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
@@ -422,10 +422,17 @@ pub fn score_variants(
     let platform = Some(req.platform.as_str()).filter(|p| !p.is_empty());
     let scorer = scorer_for(ctx, platform, req.account_id.as_deref(), zone.as_deref())?;
     let mut media = Vec::with_capacity(req.inputs.len());
-    for input in &req.inputs {
-        let (_, f, cached) = measure(ctx, input, false, progress, cancel)?;
+    let total = req.inputs.len() as u64;
+    for (k, input) in (0u64..).zip(&req.inputs) {
+        // One bar for the whole comparison: each video's own fraction becomes its share of it.
+        let overall = |p: Progress| {
+            let fraction = p.fraction.map(|f| (k as f64 + f) / total as f64);
+            progress.report(Progress { done: k, total, fraction, ..p })
+        };
+        let (_, f, cached) = measure(ctx, input, false, &overall, cancel)?;
         media.push((f, cached));
     }
+    progress.report(Progress { item: String::new(), stage: "analyzing", done: total, total, fraction: Some(1.0) });
     let mut slots = Vec::with_capacity(n);
     for (i, input) in req.inputs.iter().enumerate() {
         for caption in &captions {

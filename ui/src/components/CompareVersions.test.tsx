@@ -69,6 +69,7 @@ describe('Compare versions', () => {
     fireEvent.change(within(dialog).getByTestId('compare-caption'), { target: { value: HOOKY } });
     await user.click(within(dialog).getByTestId('compare-run'));
     expect(await within(dialog).findByTestId('compare-progress')).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).getByTestId('compare-label')).toHaveTextContent(/^Video [12] of 2 · \d+%$/));
     await user.click(within(dialog).getByTestId('compare-cancel'));
     const banner = await within(dialog).findByTestId('compare-error');
     expect(banner).toHaveAttribute('data-code', 'cancelled');

@@ -16,11 +16,19 @@ export function MeasureProgress({ progress, cancelling, onCancel, testid }: {
         <div className="progress-fill" style={{ width: percent === null ? undefined : `${percent}%` }} />
       </div>
       <div className="score-measuring-actions">
-        <span className="muted">{percent === null ? '' : `${percent}%`}</span>
+        <span className="muted" data-testid={`${testid}-label`}>{label(progress, percent)}</span>
         <button type="button" className="btn btn-small" onClick={onCancel} disabled={cancelling} data-testid={`${testid}-cancel`}>
           Cancel
         </button>
       </div>
     </>
   );
+}
+
+/** "Video 2 of 3 · 45%" while several videos are measured in turn, else just the percentage. */
+function label(progress: ProgressEvent | null, percent: number | null): string {
+  const pct = percent === null ? '' : `${percent}%`;
+  if (!progress || progress.total < 2) return pct;
+  const step = `Video ${Math.min(progress.done + 1, progress.total)} of ${progress.total}`;
+  return pct ? `${step} · ${pct}` : step;
 }
