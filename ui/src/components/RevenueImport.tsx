@@ -148,8 +148,8 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
 
   const current = STEPS.findIndex((s) => s.step === step);
   return (
-    <div className="import-steps">
-      <ol className="steps" aria-label="Import steps">
+    <div className="payout-steps">
+      <ol className="payout-step-list" aria-label="Import steps">
         {STEPS.map((s, i) => (
           <li key={s.step} className={i === current ? 'is-current' : i < current ? 'is-done' : undefined}
             aria-current={i === current ? 'step' : undefined}>
@@ -160,7 +160,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
 
       {step === 'preview' && (
         <section aria-label="Preview" data-testid="import-preview">
-          <p className="import-facts" data-testid="import-facts">
+          <p className="payout-facts" data-testid="import-facts">
             {rows(preview.total_rows)} · {preview.encoding} · separated by {DELIMITERS[preview.delimiter] ?? `“${preview.delimiter}”`}
           </p>
           <PreviewTable preview={preview} />
@@ -272,7 +272,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
 function PreviewTable({ preview }: { preview: RevenueImportPreview }) {
   const shown = preview.rows.slice(0, 8);
   return (
-    <div className="table-wrap import-preview-table">
+    <div className="table-wrap payout-preview-table">
       <table className="table table-compact">
         <caption className="sr-only">First rows of the file</caption>
         <thead>
@@ -306,14 +306,14 @@ export function ImportSummary({ report }: { report: RevenueImportReport }) {
   const headingId = useId();
   const bad = report.rejected.length;
   return (
-    <div className="import-summary" data-testid="import-summary">
-      <ul className="import-counts" role="status">
+    <div className="payout-summary" data-testid="import-summary">
+      <ul className="payout-counts" role="status">
         <li data-testid="import-good">
           {report.dry_run ? `${rows(report.imported)} ready to import` : `${rows(report.imported)} imported`}
         </li>
         {report.duplicates > 0 && <li data-testid="import-duplicates">{count.format(report.duplicates)} already imported</li>}
         {bad > 0 && (
-          <li className="import-bad" data-testid="import-bad">
+          <li className="payout-bad" data-testid="import-bad">
             {rows(bad)} with problems{report.dry_run ? ' (skipped)' : ' skipped'}
           </li>
         )}
