@@ -24,6 +24,7 @@ import type {
   RowProblem,
 } from './bindings';
 import { isValidDate } from '../lib/format';
+import { REVENUE_KINDS } from '../lib/money';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
@@ -92,7 +93,6 @@ export function formatAmount(minor: bigint, currency: string): string {
 
 // ---- entries (revenue.rs) --------------------------------------------------------------------
 
-export const REVENUE_KINDS = ['sponsorship', 'affiliate', 'payout', 'other', 'cost'] as const;
 const NOTE_MAX = 2_000;
 
 export function parseKind(kind: string): string {
