@@ -35,6 +35,16 @@ export type Seed = {
   notifications?: unknown[];
   /** Published posts with metrics per account (see src/backend/memoryLearning.ts; src/test/factories.ts fakeHistory makes some). */
   history?: unknown[];
+  /** Revenue and cost entries and exchange rates (see src/backend/memoryRevenue.ts). */
+  revenue?: unknown[];
+  rates?: unknown;
+  /** The fake file system: payout exports to import, by path. */
+  files?: Record<string, string>;
+  /** What the "open CSV" / "save as" dialogs return (null: cancelled). */
+  pickRevenueCsv?: string | null;
+  savePath?: string | null;
+  /** Folders where writing an export fails with `io`. */
+  readOnlyDirs?: string[];
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';

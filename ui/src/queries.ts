@@ -37,6 +37,13 @@ export const queryKeys = {
   schedulerStatus: ['scheduler-status'] as const,
   compliance: ['compliance'] as const,
   slots: (accountId: string) => ['slots', accountId] as const,
+  /** Entries and totals of every campaign; adding, deleting and importing invalidate it all. */
+  revenue: ['revenue'] as const,
+  revenueList: (campaignId: string) => ['revenue', 'list', campaignId] as const,
+  revenueSummary: (campaignId: string) => ['revenue', 'summary', campaignId] as const,
+  rates: ['revenue-rates'] as const,
+  /** Read fresh each time the import opens: the file may have changed on disk. */
+  revenueImportPreview: (path: string) => ['revenue-import-preview', path] as const,
 };
 
 /** After anything that changes a post: the calendar, the queue and the health panel refresh. */
@@ -184,4 +191,20 @@ export function useScoreModel(accountId: string, timeZone: string, enabled = tru
     retry: false,
     staleTime: 60_000,
   });
+}
+
+export function useRevenueList(campaignId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.revenueList(campaignId), queryFn: () => backend.revenueList(campaignId) });
+}
+
+/** Totals change with the rates too, so setting rates invalidates `['revenue']` as well. */
+export function useRevenueSummary(campaignId: string) {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.revenueSummary(campaignId), queryFn: () => backend.revenueSummary(campaignId) });
+}
+
+export function useRates() {
+  const backend = useBackend();
+  return useQuery({ queryKey: queryKeys.rates, queryFn: () => backend.revenueRatesGet() });
 }

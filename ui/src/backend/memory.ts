@@ -4,7 +4,7 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
@@ -13,6 +13,7 @@ import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
+import { createRevenueStore, type MemoryFile } from './memoryRevenue';
 import { createLearningStore, type HistoryPost } from './memoryLearning';
 import { createScoreStore, PRIOR_WEIGHTS } from './memoryScore';
 import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput } from './types';
@@ -59,6 +60,18 @@ export interface MemorySeed {
   /** The publisher's health as schedulerStatus reports it (default: this app holds a live lease). */
   scheduler?: SchedulerSeed;
   notifications?: NotificationView[];
+  /** Revenue and cost entries (see memoryRevenue.ts for the money rules). */
+  revenue?: RevenueEntry[];
+  /** Exchange rates (default: none set). */
+  rates?: RevenueRates | null;
+  /** The fake file system payout exports are read from and exports written to (default: one demo payout CSV). */
+  files?: Record<string, MemoryFile>;
+  /** What the fake "open CSV" dialog returns (null: cancelled); default: the demo payout CSV. */
+  pickRevenueCsv?: string | null;
+  /** What the fake "save as" dialog returns (null: cancelled); default: /home/demo/Documents/<suggested name>. */
+  savePath?: string | null;
+  /** Folders where writing an export or report fails with `io` (permission denied). */
+  readOnlyDirs?: string[];
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -77,6 +90,10 @@ export interface MemoryBackend extends Backend {
   dumpAccounts(): AccountView[];
   /** Every post with its targets' events (for tests). */
   dumpPosts(): PostView[];
+  /** Every revenue entry, soft-deleted ones included (for tests). */
+  dumpRevenue(): (RevenueEntry & { deleted: boolean })[];
+  /** What an export or report wrote to a path, if anything (for tests). */
+  readFile(path: string): MemoryFile | undefined;
   /** A rendered file disappears, as if deleted outside the app (for tests). */
   removeRenderFile(path: string): void;
   /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
@@ -205,6 +222,23 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     return `mem-${Date.now().toString(36)}-${counter.toString().padStart(4, '0')}`;
   };
 
+  const money = createRevenueStore({
+    entries: seed.revenue,
+    rates: seed.rates,
+    files: seed.files,
+    pickCsv: seed.pickRevenueCsv,
+    savePath: seed.savePath,
+    readOnlyDirs: seed.readOnlyDirs,
+    campaign: (id) => rows.find((r) => r.id === id && !r.deleted),
+    exportRows: (kind) => {
+      const all = posts.dumpPosts();
+      if (kind === 'posts') return all.length;
+      if (kind === 'targets') return all.reduce((n, p) => n + p.targets.length, 0);
+      return (seed.history ?? []).length;
+    },
+    newId,
+  });
+
   // Every call is async, may be delayed, and may fail once on request.
   async function call<T>(method: Method, body: () => T | Promise<T>): Promise<T> {
     if (seed.latencyMs) await new Promise((r) => setTimeout(r, seed.latencyMs));
@@ -289,7 +323,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
     pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
-    pickFile: (kind) => call('pickFile', () => renders.pickFile(kind)),
+    pickFile: (kind) => call('pickFile', () => (kind === 'revenue_csv' ? money.pickCsv() : renders.pickFile(kind))),
     // Render outputs play (half a second of silence); library files get their fake pictures.
     fileUrl: (path) => (renders.isOutput(path) ? silence() : library.fileUrl(path)),
 
@@ -345,5 +379,20 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     schedulerSetPaused: (paused) => call('schedulerSetPaused', () => posts.setPaused(paused)),
     notificationsRecent: (limit) => call('notificationsRecent', () => posts.notifications(limit)),
     notificationsMarkRead: (ids) => call('notificationsMarkRead', () => posts.markRead(ids)),
+  
+    dumpRevenue: money.dump,
+    readFile: money.file,
+    revenueRatesGet: () => call('revenueRatesGet', () => money.ratesGet()),
+    revenueRatesSet: (rates) => call('revenueRatesSet', () => money.ratesSet(rates)),
+    revenueAdd: (input) => call('revenueAdd', () => money.add(input)),
+    revenueList: (campaignId) => call('revenueList', () => money.list(campaignId)),
+    revenueDelete: (id) => call('revenueDelete', () => money.remove(id)),
+    revenueSummary: (campaignId) => call('revenueSummary', () => money.summary(campaignId)),
+    revenueImportPreview: (path) => call('revenueImportPreview', () => money.preview(path)),
+    revenueImport: (request) => call('revenueImport', () => money.import(request)),
+    exportCsv: (kind, path) => call('exportCsv', () => money.exportCsv(kind, path)),
+    reportHtml: (campaignId, path) => call('reportHtml', () => money.reportHtml(campaignId, path)),
+    reportCsv: (campaignId, path) => call('reportCsv', () => money.reportCsv(campaignId, path)),
+    pickSavePath: (request) => call('pickSavePath', () => money.pickSave(request.defaultName)),
   };
 }

@@ -1,5 +1,5 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AccountView, AppInfo, Asset, Campaign, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, RenderRecord, RevenueEntry } from './bindings';
 import { fakeAsset } from './memoryAssets';
 import type { HistoryPost } from './memoryLearning';
 import { fakeHistory } from '../test/factories';
@@ -269,5 +269,27 @@ export function demoNotifications(now = Date.now()): NotificationView[] {
   return [
     { id: 'demo-note-1', at: at(26 * 3_600_000), kind: 'published', title: 'Published on YouTube', body: 'Spring is here 🌸', target_id: 'demo-target-1', post_id: 'demo-post-published', read: true },
     { id: 'demo-note-2', at: at(50 * 3_600_000), kind: 'failed', title: 'Bluesky rejected a post', body: 'It is longer than 180 s', target_id: 'demo-target-3', post_id: 'demo-post-failed', read: false },
+  ];
+}
+
+/** Money of the demo's sponsored campaign: a fee, an affiliate payout in another currency, costs. */
+export function demoRevenue(): RevenueEntry[] {
+  const e = (id: string, kind: string, amount: string, currency: string, day: string, note: string | null): RevenueEntry => ({
+    id,
+    campaign_id: 'demo-spring-launch',
+    kind,
+    amount,
+    currency,
+    occurred_on: day,
+    note,
+    imported: false,
+    created_at: `${day}T10:00:00Z`,
+    version: 1,
+  });
+  return [
+    e('demo-rev-1', 'sponsorship', '2500.00', 'EUR', '2025-03-03', 'Sponsor fee, invoice 2025-014'),
+    e('demo-rev-2', 'cost', '600.00', 'EUR', '2025-03-05', 'Editor'),
+    e('demo-rev-3', 'cost', '400.00', 'EUR', '2025-03-12', 'Props and travel'),
+    e('demo-rev-4', 'affiliate', '182.40', 'USD', '2025-04-01', 'Gear links, March'),
   ];
 }

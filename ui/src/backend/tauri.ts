@@ -5,12 +5,12 @@
  */
 import { Channel, convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open, type DialogFilter } from '@tauri-apps/plugin-dialog';
+import { open, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { MEDIA_EXTENSIONS } from '../lib/media';
 import { commands, type Result } from './bindings';
 import type { ApiError, ProgressEvent, RenderProgress } from './bindings';
 import { toBackendError } from './errors';
-import type { Backend, PickKind } from './types';
+import type { Backend, PickKind, SaveRequest } from './types';
 
 async function unwrap<T>(call: Promise<Result<T, ApiError>>): Promise<T> {
   let result: Result<T, ApiError>;
@@ -50,7 +50,29 @@ const PICKERS: Record<PickKind, { title: string; filters: DialogFilter[] }> = {
       { name: 'All files', extensions: ['*'] },
     ],
   },
+  revenue_csv: {
+    title: 'Import a payout export',
+    filters: [
+      { name: 'CSV and text exports', extensions: ['csv', 'tsv', 'txt'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
 };
+
+const SAVE_FILTERS: Record<SaveRequest['format'], DialogFilter[]> = {
+  csv: [{ name: 'CSV (spreadsheets)', extensions: ['csv'] }],
+  html: [{ name: 'Web page (HTML)', extensions: ['html', 'htm'] }],
+};
+
+/** The whole-database analytics filter narrowed to one campaign (its own zone, all time). */
+const campaignFilter = (campaignId: string) => ({
+  campaign_id: campaignId,
+  account_id: null,
+  platform: null,
+  from: null,
+  to: null,
+  timezone: null,
+});
 
 export const tauriBackend: Backend = {
   kind: 'tauri',
@@ -171,4 +193,21 @@ export const tauriBackend: Backend = {
   notificationsMarkRead: async (ids) => {
     await unwrap(commands.notificationsMarkRead(ids));
   },
+
+  revenueRatesGet: () => unwrap(commands.revenueRatesGet()),
+  revenueRatesSet: (rates) => unwrap(commands.revenueRatesSet(rates)),
+  revenueAdd: (input) => unwrap(commands.revenueAdd(input)),
+  revenueList: (campaignId) => unwrap(commands.revenueList(campaignId)),
+  revenueDelete: async (id) => {
+    await unwrap(commands.revenueDelete(id));
+  },
+  // The money totals live in the analytics summary; Rust has no narrower command for them.
+  revenueSummary: async (campaignId) => (await unwrap(commands.analyticsGet(campaignFilter(campaignId)))).revenue,
+  revenueImportPreview: (path) => unwrap(commands.revenueImportPreview(path)),
+  revenueImport: (request) => unwrap(commands.revenueImport(request)),
+  exportCsv: (kind, path) => unwrap(commands.exportCsv(kind, path)),
+  reportHtml: (campaignId, path) => unwrap(commands.reportHtml(campaignId, path)),
+  reportCsv: (campaignId, path) => unwrap(commands.reportCsv(campaignId, path)),
+  pickSavePath: ({ title, defaultName, format }) =>
+    plugin(save({ title, defaultPath: defaultName, filters: SAVE_FILTERS[format] })),
 };

@@ -19,8 +19,13 @@ export type {
   Campaign,
   CampaignInput,
   CampaignPatch,
+  ColumnMapping,
   ConnectRequest,
+  ConvertedMoney,
+  CurrencyMoney,
   Disconnected,
+  ExportKind,
+  ExportReport,
   FactorView,
   ImportFailed,
   ImportOptions,
@@ -38,6 +43,15 @@ export type {
   RenderRecord,
   RenderRequest,
   RenderResult,
+  ReportFile,
+  RevenueEntry,
+  RevenueImportPreview,
+  RevenueImportReport,
+  RevenueImportRequest,
+  RevenueInput,
+  RevenueRates,
+  RevenueSummary,
+  RowProblem,
   ScorePlatform,
   ScoreView,
   VariantsRequest,
@@ -114,6 +128,16 @@ import type {
   RenderRecord,
   RenderRequest,
   RenderResult,
+  ReportFile,
+  RevenueEntry,
+  RevenueImportPreview,
+  RevenueImportReport,
+  RevenueImportRequest,
+  RevenueInput,
+  RevenueRates,
+  RevenueSummary,
+  ExportKind,
+  ExportReport,
   ScorePlatform,
   ScoreView,
   VariantsRequest,
@@ -121,7 +145,15 @@ import type {
 } from './bindings';
 
 /** What a single-file picker is for: it decides the dialog's title and file filters. */
-export type PickKind = 'captions' | 'music';
+export type PickKind = 'captions' | 'music' | 'revenue_csv';
+
+/** What a "save as" dialog is for: its title and file filter come from the format. */
+export interface SaveRequest {
+  title: string;
+  /** The file name the dialog starts with, e.g. "campaign-report.html". */
+  defaultName: string;
+  format: 'csv' | 'html';
+}
 
 /** Files dragged from the OS over the window (Tauri's webview drag-and-drop events). */
 export interface FileDropHandlers {
@@ -272,4 +304,36 @@ export interface Backend {
   schedulerSetPaused(paused: boolean): Promise<SchedulerStatus>;
   notificationsRecent(limit: number): Promise<NotificationView[]>;
   notificationsMarkRead(ids: string[]): Promise<void>;
+
+  /** Exchange rates to one base currency; null until the creator sets some. */
+  revenueRatesGet(): Promise<RevenueRates | null>;
+  /** Codes are normalized ("eur" → "EUR"); an unknown code is `invalid_currency`, a rate ≤ 0 `invalid_amount`. */
+  revenueRatesSet(rates: RevenueRates): Promise<RevenueRates>;
+  /**
+   * Records money earned or spent. Errors: `invalid_kind`, `invalid_currency`, `invalid_amount`
+   * (not a number, negative, more decimals than the currency has), `invalid_date`, `not_found`.
+   */
+  revenueAdd(input: RevenueInput): Promise<RevenueEntry>;
+  /** A campaign's live entries, newest date first. */
+  revenueList(campaignId: string): Promise<RevenueEntry[]>;
+  /** Soft delete; an imported row's key stays taken, so re-importing does not bring it back. */
+  revenueDelete(id: string): Promise<void>;
+  /** A campaign's revenue, cost and ROI per currency, converted when rates cover every currency. */
+  revenueSummary(campaignId: string): Promise<RevenueSummary>;
+  /** Reads a payout export: encoding, delimiter, headers, first rows and a suggested mapping. */
+  revenueImportPreview(path: string): Promise<RevenueImportPreview>;
+  /**
+   * Imports (or, with `dry_run`, only checks) a payout export. Bad rows come back in `rejected`
+   * with their line; good rows go in together; rows imported before count as `duplicates`.
+   * A bad mapping is `invalid_mapping`, an unreadable file `invalid_csv` or `io`.
+   */
+  revenueImport(request: RevenueImportRequest): Promise<RevenueImportReport>;
+  /** Writes a CSV of every posts / targets / metrics / revenue row; a failed write is `io`. */
+  exportCsv(kind: ExportKind, path: string): Promise<ExportReport>;
+  /** A self-contained HTML report of a campaign (reach, engagement, money, best posts). */
+  reportHtml(campaignId: string, path: string): Promise<ReportFile>;
+  /** The report's numbers as CSV (section, name, value, unit). */
+  reportCsv(campaignId: string, path: string): Promise<ExportReport>;
+  /** Native "save as" dialog; null when cancelled. */
+  pickSavePath(request: SaveRequest): Promise<string | null>;
 }

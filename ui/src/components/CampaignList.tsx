@@ -7,11 +7,13 @@ type Props = {
   onEdit: (c: Campaign) => void;
   onArchive: (c: Campaign) => void;
   onDelete: (c: Campaign) => void;
+  /** Opens the campaign's revenue, costs, ROI and reports. */
+  onMoney: (c: Campaign) => void;
   /** Disables a row's buttons while an action on it is running. */
   busyId?: string | null;
 };
 
-export function CampaignList({ campaigns, onEdit, onArchive, onDelete, busyId }: Props) {
+export function CampaignList({ campaigns, onEdit, onArchive, onDelete, onMoney, busyId }: Props) {
   return (
     <div className="table-wrap">
       <table className="table">
@@ -42,6 +44,9 @@ export function CampaignList({ campaigns, onEdit, onArchive, onDelete, busyId }:
               <td className="nowrap">{c.timezone}</td>
               <td className="nowrap num">{c.budget ? formatMoney(c.budget, c.currency) : <span className="muted">—</span>}</td>
               <td className="cell-actions">
+                <button type="button" className="btn btn-small" data-testid="campaign-money" onClick={() => onMoney(c)} aria-label={`Money and reports for ${c.name}`}>
+                  Money
+                </button>
                 <button type="button" className="btn btn-small" data-testid="campaign-edit" onClick={() => onEdit(c)} disabled={busyId === c.id}
                   aria-label={`Edit ${c.name}`}>
                   Edit

@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'react';
 import { toApiError, useBackend, type Campaign } from '../backend';
 import { CampaignForm } from '../components/CampaignForm';
 import { CampaignList, filterCampaigns } from '../components/CampaignList';
+import { CampaignMoney } from '../components/CampaignMoney';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -20,6 +21,7 @@ export function Campaigns() {
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Campaign | null>(null);
+  const [money, setMoney] = useState<Campaign | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const list = useCampaignList(showArchived);
   const filterId = useId();
@@ -113,6 +115,7 @@ export function Campaigns() {
           onEdit={(c) => setEditing({ mode: 'edit', campaign: c })}
           onArchive={(c) => archive.mutate(c)}
           onDelete={(c) => setDeleting(c)}
+          onMoney={(c) => setMoney(c)}
         />
       )}
 
@@ -123,6 +126,18 @@ export function Campaigns() {
             onSaved={() => setEditing(null)}
             onCancel={() => setEditing(null)}
           />
+        </Dialog>
+      )}
+
+      {money && (
+        <Dialog title={`Money · ${money.name}`} description="Revenue, costs and ROI; imports and the sponsor report." size="wide"
+          onClose={() => setMoney(null)} testId="money-dialog">
+          <CampaignMoney campaign={money} />
+          <footer className="dialog-footer">
+            <button type="button" className="btn btn-ghost" onClick={() => setMoney(null)} data-testid="money-close">
+              Close
+            </button>
+          </footer>
         </Dialog>
       )}
 

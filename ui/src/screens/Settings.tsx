@@ -1,6 +1,8 @@
 import { toApiError, useBackend } from '../backend';
 import { ComplianceSettings } from '../components/ComplianceSettings';
+import { DataExport } from '../components/DataExport';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { RatesSettings } from '../components/RatesSettings';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useAppInfo } from '../queries';
 import { useTheme, type ThemeChoice } from '../theme';
@@ -34,6 +36,8 @@ export function Settings() {
         </fieldset>
       </section>
       <ComplianceSettings />
+      <RatesSettings />
+      <DataExport />
       <section className="card" aria-labelledby="settings-about">
         <h2 id="settings-about">About</h2>
         {info.isPending ? (
