@@ -20,7 +20,7 @@ pub enum ValidationError {
     BadAmount(String),
     #[error("An amount cannot be negative (record money spent as a cost entry).")]
     NegativeAmount,
-    #[error("{currency} amounts have at most {max} decimal places.")]
+    #[error("{currency} amounts have {}.", decimal_places(*max))]
     TooManyDecimals { currency: String, max: u32 },
     #[error("The amount is too large.")]
     AmountTooLarge,
@@ -102,3 +102,12 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// "no decimal places" (JPY), "at most 1 decimal place", "at most 2 decimal places".
+fn decimal_places(max: u32) -> String {
+    match max {
+        0 => "no decimal places".into(),
+        1 => "at most 1 decimal place".into(),
+        n => format!("at most {n} decimal places"),
+    }
+}

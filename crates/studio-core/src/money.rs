@@ -99,6 +99,9 @@ mod tests {
         assert_eq!(parse_amount("-5", "USD"), Err(ValidationError::NegativeAmount));
         assert!(matches!(parse_amount("12.345", "USD"), Err(ValidationError::TooManyDecimals { .. })));
         assert!(matches!(parse_amount("1.5", "JPY"), Err(ValidationError::TooManyDecimals { .. })));
+        let said = |r: Result<i64, ValidationError>| r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(said(parse_amount("1.5", "JPY")), "JPY amounts have no decimal places.");
+        assert_eq!(said(parse_amount("1.2345", "KWD")), "KWD amounts have at most 3 decimal places.");
         for bad in ["", ".", "abc", "1e5", "1.2.3", "١٢"] {
             assert!(matches!(parse_amount(bad, "USD"), Err(ValidationError::BadAmount(_))), "{bad:?}");
         }

@@ -75,7 +75,7 @@ export function parseAmount(text: string, currency: string): bigint {
   if (whole === '' && fracRaw === '') bad();
   if (!/^[0-9]*$/.test(whole) || !/^[0-9]*$/.test(fracRaw)) bad();
   const frac = fracRaw.replace(/0+$/, '');
-  if (frac.length > exp) fail('invalid_amount', `${currency} amounts have at most ${exp} decimal places.`);
+  if (frac.length > exp) fail('invalid_amount', `${currency} amounts have ${exp === 0 ? 'no decimal places' : `at most ${exp} decimal place${exp === 1 ? '' : 's'}`}.`);
   const minor = BigInt(whole === '' ? '0' : whole) * 10n ** BigInt(exp) + BigInt(frac === '' ? '0' : frac.padEnd(exp, '0'));
   if (minor > I64_MAX) fail('invalid_amount', 'The amount is too large.');
   return minor;
