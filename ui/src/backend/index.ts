@@ -27,7 +27,7 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  const { demoAccounts, demoAssets, demoCampaigns, demoHistory, demoNotifications, demoPosts, demoRenders, demoScheduler, demoSlots } = await import('./memoryData');
+  const { demoAccounts, demoAssets, demoCampaigns, demoHistory, demoNotifications, demoPosts, demoRenders, demoRevenue, demoScheduler, demoSlots } = await import('./memoryData');
   const seed = window.__VIRAL_STUDIO_SEED__;
   // A plain-browser dev session gets demo data; the e2e build starts empty.
   const backend = createMemoryBackend(
@@ -36,7 +36,7 @@ export async function createBackend(): Promise<Backend> {
         ? {}
         : {
             campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), accounts: demoAccounts(), posts: demoPosts(), slots: demoSlots(),
-            scheduler: demoScheduler(), notifications: demoNotifications(), history: demoHistory(), latencyMs: 250, connectStepMs: 2_500,
+            scheduler: demoScheduler(), notifications: demoNotifications(), history: demoHistory(), revenue: demoRevenue(), latencyMs: 250, connectStepMs: 2_500,
           }),
   );
   window.__VIRAL_STUDIO_TEST__ = backend.simulateFileDrag;

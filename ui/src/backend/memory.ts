@@ -4,10 +4,11 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
+import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
@@ -59,6 +60,10 @@ export interface MemorySeed {
   /** The publisher's health as schedulerStatus reports it (default: this app holds a live lease). */
   scheduler?: SchedulerSeed;
   notifications?: NotificationView[];
+  /** Revenue and cost entries the analytics screen sums (see memoryAnalytics.ts). */
+  revenue?: RevenueEntry[];
+  /** Exchange rates for the analytics screen's converted totals (default: none set). */
+  revenueRates?: RevenueRates | null;
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
@@ -198,6 +203,23 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       if (render) return { kind: 'video', width: render.width, height: render.height, duration_s: render.duration_s, render: true };
       return undefined;
     },
+  });
+
+  const analytics = createAnalyticsStore({
+    history: learning.dumpHistory,
+    accounts: () => accounts.dumpAccounts(),
+    campaigns: () => rows.filter((r) => !r.deleted).map(publicCopy),
+    posts: posts.dumpPosts,
+    accountZone: (id) => {
+      // History may name an account that was disconnected since: it has no slots, so no zone.
+      try {
+        return posts.slotsGet(id)[0]?.timezone ?? null;
+      } catch {
+        return null;
+      }
+    },
+    revenue: () => seed.revenue ?? [],
+    rates: () => seed.revenueRates ?? null,
   });
 
   const newId = () => {
@@ -345,5 +367,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     schedulerSetPaused: (paused) => call('schedulerSetPaused', () => posts.setPaused(paused)),
     notificationsRecent: (limit) => call('notificationsRecent', () => posts.notifications(limit)),
     notificationsMarkRead: (ids) => call('notificationsMarkRead', () => posts.markRead(ids)),
+
+    analytics: (filter) => call('analytics', () => analytics.analytics(filter)),
   };
 }

@@ -1,8 +1,8 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AccountView, AppInfo, Asset, Campaign, RenderRecord } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, RenderRecord, RevenueEntry } from './bindings';
 import { fakeAsset } from './memoryAssets';
 import type { HistoryPost } from './memoryLearning';
-import { fakeHistory } from '../test/factories';
+import { fakeAnalyticsHistory } from '../test/factories';
 import type { SchedulerSeed } from './memoryPosts';
 import type { NotificationView, PostView, SlotsInput, TargetState, TargetView } from './types';
 import { emptyOverrides } from '../lib/posts';
@@ -235,9 +235,32 @@ export function demoPosts(now = Date.now()): PostView[] {
   ];
 }
 
-/** Published posts with metrics: YouTube has enough for a learned model, Bluesky not yet. */
+/**
+ * Published posts with metrics: YouTube has enough for a learned model, Bluesky not yet. Bluesky's
+ * posts are the first YouTube ones cross-posted (same post, two targets), so the analytics
+ * screen shows multi-platform posts too.
+ */
 export function demoHistory(now = Date.now()): HistoryPost[] {
-  return [...fakeHistory('demo-acct-yt', 34, { now }), ...fakeHistory('demo-acct-bsky', 8, { strong: [2, 4], strongHour: 12, now })];
+  const campaigns = ['demo-spring-launch', 'demo-behind-the-scenes', 'demo-holiday-recap'];
+  const yt = fakeAnalyticsHistory('demo-acct-yt', 34, { campaigns, now });
+  const bsky = fakeAnalyticsHistory('demo-acct-bsky', 8, { campaigns, strong: [2, 4], strongHour: 12, now }).map((r, i) => ({
+    ...r, post_id: yt[i]!.post_id, campaign_id: yt[i]!.campaign_id, caption: yt[i]!.caption, views: Math.round(r.views / 3),
+  }));
+  return [...yt, ...bsky];
+}
+
+/** A sponsored campaign that paid off in euros and a small payout in dollars (no exchange rates set). */
+export function demoRevenue(now = Date.now()): RevenueEntry[] {
+  const day = (n: number) => new Date(now - n * 86_400_000).toISOString().slice(0, 10);
+  const entry = (id: string, campaign_id: string, kind: string, amount: string, currency: string, occurred_on: string, note: string | null): RevenueEntry => ({
+    id, campaign_id, kind, amount, currency, occurred_on, note, imported: false, created_at: new Date(now).toISOString(), version: 1,
+  });
+  return [
+    entry('demo-rev-1', 'demo-spring-launch', 'sponsorship', '1500.00', 'EUR', day(40), 'Brand deal, 3 shorts'),
+    entry('demo-rev-2', 'demo-spring-launch', 'cost', '600.00', 'EUR', day(45), 'Editor and props'),
+    entry('demo-rev-3', 'demo-spring-launch', 'affiliate', '230.40', 'EUR', day(12), null),
+    entry('demo-rev-4', 'demo-behind-the-scenes', 'payout', '85.20', 'USD', day(20), 'Platform payout'),
+  ];
 }
 
 /** Weekly posting slots for the demo YouTube and Bluesky accounts. */

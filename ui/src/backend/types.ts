@@ -9,6 +9,8 @@
  */
 export type {
   AccountView,
+  Analytics,
+  AnalyticsFilter,
   AppInfo,
   Asset,
   AssetKind,
@@ -16,17 +18,23 @@ export type {
   AssetScoreRequest,
   BestSlotView,
   BestTimesView,
+  BreakdownRow,
   Campaign,
   CampaignInput,
   CampaignPatch,
   ConnectRequest,
+  ConvertedMoney,
+  CurrencyMoney,
+  DayPoint,
   Disconnected,
   FactorView,
+  HeatCell,
   ImportFailed,
   ImportOptions,
   ImportReport,
   ImportSkipped,
   LimitsView,
+  Metrics,
   ModelView,
   PlatformId,
   PlatformView,
@@ -34,11 +42,14 @@ export type {
   ProgressEvent,
   PublishedView,
   PublishNowRequest,
+  RankedPost,
   RenderProgress,
   RenderRecord,
   RenderRequest,
   RenderResult,
+  RevenueSummary,
   ScorePlatform,
+  ScoreVsActual,
   ScoreView,
   VariantsRequest,
   VariantView,
@@ -92,6 +103,8 @@ import type {
 } from './bindings';
 import type {
   AccountView,
+  Analytics,
+  AnalyticsFilter,
   AppInfo,
   Asset,
   AssetQuery,
@@ -272,4 +285,13 @@ export interface Backend {
   schedulerSetPaused(paused: boolean): Promise<SchedulerStatus>;
   notificationsRecent(limit: number): Promise<NotificationView[]>;
   notificationsMarkRead(ids: string[]): Promise<void>;
+
+  /**
+   * Totals, a per-day series (empty days as zeros), breakdowns by platform, account and campaign,
+   * best and worst posts, score vs actual, a publish-time heat map and revenue with ROI, for one
+   * filter (every field optional; dates are civil `YYYY-MM-DD` in the filter's zone, else the
+   * campaign's, else the machine's). Unknown campaign: `not_found`; bad dates: `invalid_date`,
+   * `invalid_date_range`; bad zone: `invalid_timezone`. No data is zeros, never an error.
+   */
+  analytics(filter: AnalyticsFilter): Promise<Analytics>;
 }
