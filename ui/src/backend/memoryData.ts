@@ -246,7 +246,44 @@ export function demoHistory(now = Date.now()): HistoryPost[] {
   const bsky = fakeAnalyticsHistory('demo-acct-bsky', 8, { campaigns, strong: [2, 4], strongHour: 12, now }).map((r, i) => ({
     ...r, post_id: yt[i]!.post_id, campaign_id: yt[i]!.campaign_id, caption: yt[i]!.caption, views: Math.round(r.views / 3),
   }));
-  return [...yt, ...bsky];
+  // The launch teaser demoPosts publishes a day ago, on both accounts: its caption comes from that post.
+  const teaser = (account_id: string, views: number, likes: number): HistoryPost => ({
+    account_id, published_at: new Date(now - 26 * 3_600_000).toISOString(), post_id: 'demo-post-published', views, likes,
+    comments: Math.round(likes / 6), shares: Math.round(likes / 10), saves: Math.round(likes / 9), score: 74, model_kind: 'learned',
+  });
+  return [...yt, ...bsky, teaser('demo-acct-yt', 5_400, 410), teaser('demo-acct-bsky', 900, 61)];
+}
+
+const DEMO_CAMPAIGN_NAMES: Record<string, string> = {
+  'demo-spring-launch': 'Spring launch', 'demo-behind-the-scenes': 'Behind the scenes', 'demo-holiday-recap': 'Holiday recap',
+};
+
+/** The published posts behind the demo history (the real database has a post for every metric). */
+export function demoPublishedPosts(history: HistoryPost[]): PostView[] {
+  const byPost = new Map<string, HistoryPost[]>();
+  for (const h of history) {
+    if (!h.post_id || h.post_id === 'demo-post-published') continue;
+    byPost.set(h.post_id, [...(byPost.get(h.post_id) ?? []), h]);
+  }
+  const accounts = Object.values(DEMO_TARGET_ACCOUNTS);
+  return [...byPost.entries()].map(([id, rows]) => {
+    const first = rows.reduce((a, b) => (b.published_at < a.published_at ? b : a));
+    const campaign = first.campaign_id ?? 'demo-spring-launch';
+    return {
+      id, campaign_id: campaign, campaign_name: DEMO_CAMPAIGN_NAMES[campaign] ?? campaign, caption: first.caption ?? '', title: null, media: null,
+      state: 'done', scheduled_at: first.published_at, scheduled_local: rfc3339InZone(Date.parse(first.published_at), 'Europe/Paris'),
+      timezone: 'Europe/Paris', recurrence: null, recurrence_of: null, compliance_override: null, version: 1,
+      targets: rows.map((h, i) => {
+        const who = accounts.find((a) => a.account_id === h.account_id) ?? DEMO_TARGET_ACCOUNTS.yt;
+        const url = who.platform === 'youtube' ? `https://www.youtube.com/watch?v=${id}` : `https://bsky.app/profile/democreator.bsky.social/post/${id}`;
+        return {
+          id: `${id}-t${i}`, ...who, media: null, overrides: emptyOverrides(), state: 'published' as const, upload_progress: null, attempts: 1,
+          next_attempt_at: null, post_url: url, platform_post_id: id, published_at: h.published_at, late_by_s: null, failure_code: null,
+          failure_message: null, attention: null, events: [{ at: h.published_at, state: 'published', detail: url }],
+        };
+      }),
+    };
+  });
 }
 
 /** A sponsored campaign that paid off in euros and a small payout in dollars (no exchange rates set). */
