@@ -35,6 +35,9 @@ export type Seed = {
   notifications?: unknown[];
   /** Published posts with metrics per account (see src/backend/memoryLearning.ts; src/test/factories.ts fakeHistory makes some). */
   history?: unknown[];
+  /** Revenue and cost entries the analytics screen sums; exchange rates for its converted total. */
+  revenue?: unknown[];
+  revenueRates?: unknown;
 };
 
 type DragHook = 'hover' | 'drop' | 'leave';

@@ -6,7 +6,7 @@
  * ResponsiveContainer measures its parent with ResizeObserver; where there is none (jsdom) it
  * keeps `initialDimension`, so the charts still render in Vitest.
  */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { ScoreVsActual } from '../backend';
 import { formatCompact, formatCount, formatRate, metricLabel, type MetricId } from '../lib/analytics';
 import { formatDate } from '../lib/format';
@@ -22,21 +22,27 @@ const TOOLTIP_STYLE = {
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const shortDay = (date: string) => dayFormat.format(new Date(`${date}T00:00:00Z`));
 
-export function SeriesChart({ points, metric, label }: { points: { date: string; value: number }[]; metric: MetricId; label: string }) {
+/** Counts per day are bars (days add up); the engagement rate is a line through the days that had views. */
+export function SeriesChart({ points, metric, label }: { points: { date: string; value: number | null }[]; metric: MetricId; label: string }) {
   const rate = metric === 'engagement_rate';
   const format = (v: number) => (rate ? formatRate(v) : formatCount(v));
   return (
     <figure className="analytics-chart" role="group" aria-label={label} data-testid="series-chart" data-points={points.length}>
       <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 720, height: 260 }}>
-        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
+        <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 4 }}>
           <CartesianGrid stroke="var(--border)" vertical={false} />
           <XAxis dataKey="date" tickFormatter={shortDay} minTickGap={24} stroke="var(--border-strong)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} />
           <YAxis width={56} tickFormatter={(v: number) => (rate ? formatRate(v) : formatCompact(v))} stroke="var(--border-strong)"
             tick={{ fill: 'var(--text-muted)', fontSize: 12 }} allowDecimals={rate} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(d) => formatDate(String(d))} formatter={(v) => [format(Number(v)), metricLabel(metric)]} />
-          <Line type="monotone" dataKey="value" name={metricLabel(metric)} stroke="var(--accent)" strokeWidth={2}
-            dot={points.length <= 31 ? { r: 2.5, fill: 'var(--accent)' } : false} activeDot={{ r: 4 }} isAnimationActive={false} />
-        </LineChart>
+          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(d) => formatDate(String(d))} formatter={(v) => [v === null || v === undefined ? 'no views' : format(Number(v)), metricLabel(metric)]}
+            cursor={{ fill: 'var(--surface-hover)' }} />
+          {rate ? (
+            <Line type="linear" dataKey="value" name={metricLabel(metric)} stroke="var(--accent)" strokeWidth={2} connectNulls
+              dot={{ r: 2.5, fill: 'var(--accent)' }} activeDot={{ r: 4 }} isAnimationActive={false} />
+          ) : (
+            <Bar dataKey="value" name={metricLabel(metric)} fill="var(--accent)" radius={[3, 3, 0, 0]} maxBarSize={28} isAnimationActive={false} />
+          )}
+        </ComposedChart>
       </ResponsiveContainer>
     </figure>
   );

@@ -122,13 +122,15 @@ export const formatRate = (r: number) => percentFormat.format(r);
 /** ROI 1.5 → "+150%"; no ROI (no cost) → "—". */
 export const formatRoi = (roi: number | null) => (roi === null ? '—' : signedPercent.format(roi));
 
+/** A day without views has no engagement rate ("—"), which is not the same as 0 %. */
 export function formatMetric(id: MetricId, m: Metrics): string {
-  return id === 'engagement_rate' ? formatRate(m.engagement_rate) : formatCount(m[id]);
+  if (id !== 'engagement_rate') return formatCount(m[id]);
+  return m.views > 0 ? formatRate(m.engagement_rate) : '—';
 }
 
-/** One chart/table point per day for one metric. */
-export function seriesOf(series: DayPoint[], id: MetricId): { date: string; value: number }[] {
-  return series.map((p) => ({ date: p.date, value: p.metrics[id] }));
+/** One chart point per day for one metric; the rate is null on days without views (a gap, not a dip to 0). */
+export function seriesOf(series: DayPoint[], id: MetricId): { date: string; value: number | null }[] {
+  return series.map((p) => ({ date: p.date, value: id === 'engagement_rate' && p.metrics.views === 0 ? null : p.metrics[id] }));
 }
 
 function ranks(xs: number[]): number[] {
