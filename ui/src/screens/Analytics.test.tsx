@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { AccountView, RevenueEntry } from '../backend';
+import type { AccountView, RevenueEntry } from '../backend/bindings';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { HistoryPost } from '../backend/memoryLearning';
 import { today } from '../lib/analytics';
