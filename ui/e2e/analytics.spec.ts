@@ -1,4 +1,4 @@
-import { fakeAnalyticsHistory, type AnalyticsRecord } from '../src/test/factories';
+import { fakeAnalyticsHistory, postBase, targetBase, type AnalyticsRecord } from '../src/test/factories';
 import { accountRecord, campaignRecord, expect, openApp, test, type Seed } from './fixtures';
 
 const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
@@ -99,18 +99,26 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
 
 test('analytics: ranking by views, opening a ranked post', async ({ page }) => {
   const s = seed();
-  await openApp(page, { hash: '#/analytics?range=all', seed: s });
+  const best = [...s.history].sort((a, b) => b.views - a.views)[0]!;
+  // The most viewed post as the posts store has it: published, with its link on the platform.
+  const url = 'https://x.com/democreator/status/1';
+  const published = {
+    ...postBase(best.post_id, best.campaign_id, best.published_at, [
+      targetBase('t-best', { account_id: best.account_id, state: 'published', published_at: best.published_at, post_url: url }),
+    ]),
+    state: 'done', caption: best.caption,
+  };
+  await openApp(page, { hash: '#/analytics?range=all', seed: { ...s, posts: [published] } });
   const top = page.getByTestId('top-posts').getByTestId('ranked-post');
   await expect(top).toHaveCount(10);
   await page.getByTestId('rank-by-views').check();
-  const best = [...s.history].sort((a, b) => b.views - a.views)[0]!;
   await expect(top.first()).toHaveAttribute('data-post-id', best.post_id);
   await expect(top.first()).toContainText(best.caption);
-  // The history's posts are not in the posts store of this seed: the dialog says the post is gone.
   await top.first().getByRole('button', { name: /^Open post/ }).click();
-  await expect(page.getByRole('dialog')).toBeVisible();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('target-link')).toHaveAttribute('href', url);
   await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(dialog).toHaveCount(0);
 });
 
 test('home: recent results compare the last 7 days with the 7 before and link to Analytics', async ({ page }) => {
@@ -122,3 +130,18 @@ test('home: recent results compare the last 7 days with the 7 before and link to
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Analytics');
   await expect(page.getByTestId('analytics-range-7')).toBeChecked();
 });
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`screenshots of Analytics and Home's recent results (${theme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.setViewportSize({ width: 1280, height: 3000 });
+    await openApp(page, { hash: '#/analytics', seed: seed() });
+    await expect(page.getByTestId('series-chart').locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(page.getByTestId('score-scatter').locator('.recharts-scatter-symbol').first()).toBeVisible();
+    await page.screenshot({ path: `test-results/analytics-${theme}.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByTestId('nav-home').click();
+    await expect(page.getByTestId('home-results-top')).toBeVisible();
+    await page.screenshot({ path: `test-results/home-${theme}.png` });
+  });
+}

@@ -3,13 +3,13 @@
  * assistive technology (each cell says e.g. "Tue 18:00, 92%"), laid out as a CSS grid.
  */
 import type { CSSProperties } from 'react';
-import type { BestTimesView } from '../backend';
+import type { BestSlotView, BestTimesView } from '../backend';
 import { cellLabel, DAY_NAMES } from '../lib/learning';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 type Props = {
-  view: Pick<BestTimesView, 'heat' | 'top' | 'time_zone'>;
+  view: Pick<BestTimesView, 'heat' | 'time_zone'> & { top: Pick<BestSlotView, 'weekday' | 'hour'>[] };
   label: string;
   /** What a cell says (default: "Tue 18:00, 92%"); weekday is Monday = 0. */
   describe?: (weekday: number, hour: number, heat: number) => string;

@@ -21,7 +21,7 @@ describe('Home: recent results', () => {
     expect(within(views).getByTestId('trend')).toHaveAttribute('data-direction', 'up');
     expect(within(views).getByTestId('trend')).toHaveTextContent('↑ +50% vs the 7 days before (1,000)');
     expect(within(screen.getByTestId('recent-engagements')).getByTestId('trend')).toHaveAttribute('data-direction', 'down');
-    expect(within(screen.getByTestId('recent-rate')).getByTestId('trend')).toHaveTextContent('-47%');
+    expect(within(screen.getByTestId('recent-rate')).getByTestId('trend')).toHaveTextContent('-9.3 pts vs the 7 days before (20.0%)');
     const top = within(screen.getByTestId('home-results-top')).getAllByRole('listitem');
     expect(top.map((li) => li.textContent?.split(' ·')[0])).toEqual(['Caption a', 'Caption b']);
     expect(screen.getByTestId('home-results-link')).toHaveAttribute('href', '#/analytics?range=7');

@@ -5,16 +5,18 @@
  */
 import { useMemo } from 'react';
 import { toApiError, type AnalyticsFilter, type Metrics } from '../backend';
-import { change, formatCount, formatRate, hashForFilter, lastDays, today, EMPTY_FILTER } from '../lib/analytics';
+import { change, changePoints, formatCount, formatRate, hashForFilter, lastDays, today, EMPTY_FILTER } from '../lib/analytics';
 import { addDaysToDate } from '../lib/zoned';
 import { useAnalytics } from '../queries';
 
 const ALL: Omit<AnalyticsFilter, 'from' | 'to'> = { campaign_id: null, account_id: null, platform: null, timezone: null };
 
-const STATS: { label: string; value: (m: Metrics) => number; format: (n: number) => string; testId: string }[] = [
-  { label: 'Views', value: (m) => m.views, format: formatCount, testId: 'recent-views' },
-  { label: 'Engagements', value: (m) => m.engagements, format: formatCount, testId: 'recent-engagements' },
-  { label: 'Engagement rate', value: (m) => m.engagement_rate, format: formatRate, testId: 'recent-rate' },
+type Stat = { label: string; value: (m: Metrics) => number; format: (n: number) => string; compare: typeof change; testId: string };
+
+const STATS: Stat[] = [
+  { label: 'Views', value: (m) => m.views, format: formatCount, compare: change, testId: 'recent-views' },
+  { label: 'Engagements', value: (m) => m.engagements, format: formatCount, compare: change, testId: 'recent-engagements' },
+  { label: 'Engagement rate', value: (m) => m.engagement_rate, format: formatRate, compare: changePoints, testId: 'recent-rate' },
 ];
 
 const ARROW = { up: '↑', down: '↓', same: '→' } as const;
@@ -61,7 +63,7 @@ export function RecentResults() {
       <>
         <dl className="home-results-stats">
           {STATS.map((s) => {
-            const c = change(s.value(now), s.value(then));
+            const c = s.compare(s.value(now), s.value(then));
             return (
               <div key={s.label} data-testid={s.testId}>
                 <dt className="stat-label">{s.label}</dt>

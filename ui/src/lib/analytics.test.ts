@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   change,
+  changePoints,
   customRangeProblem,
   EMPTY_FILTER,
   filterFromHash,
@@ -62,6 +63,8 @@ describe('analytics helpers', () => {
     expect(change(50, 100)).toEqual({ direction: 'down', text: '-50%' });
     expect(change(5, 0)).toEqual({ direction: 'up', text: 'new' });
     expect(change(3, 3)).toEqual({ direction: 'same', text: 'no change' });
+    expect(changePoints(0.082, 0.07)).toEqual({ direction: 'up', text: '+1.2 pts' });
+    expect(changePoints(0.0701, 0.07)).toEqual({ direction: 'same', text: 'no change' });
   });
 
   it('the heat grid is relative to the best slot, Monday first', () => {

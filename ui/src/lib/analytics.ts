@@ -204,3 +204,12 @@ export function change(current: number, previous: number): Change {
   if (previous === 0) return { direction, text: 'new' };
   return { direction, text: signedPercent.format((current - previous) / previous) };
 }
+
+const signedPoints = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+
+/** Rates move in percentage points ("+1.2 pts"): "+17%" of a 7% rate reads like a bigger jump than it is. */
+export function changePoints(current: number, previous: number): Change {
+  const diff = Math.round((current - previous) * 1000) / 10;
+  if (diff === 0) return { direction: 'same', text: 'no change' };
+  return { direction: diff > 0 ? 'up' : 'down', text: `${signedPoints.format(diff)} pts` };
+}

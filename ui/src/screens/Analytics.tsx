@@ -585,7 +585,7 @@ function BestTimesSection({ data: a }: { data: AnalyticsData }) {
         </p>
       ) : (
         <>
-          <HeatMap view={{ heat: grid.heat, top: grid.top.map((s) => ({ ...s, day: WEEKDAYS[s.weekday]!, heat: 1, posts: 0, next_at: '' })), time_zone: 'each account’s zone' }}
+          <HeatMap view={{ heat: grid.heat, top: grid.top, time_zone: 'each account’s zone' }}
             label="Mean engagement rate by publish weekday and hour" describe={describe} />
           <p className="muted heatmap-legend">
             Darker is a higher mean engagement rate ({formatRate(grid.max)} at the darkest); outlined cells are the five best slots. Hours are in each
