@@ -4,6 +4,7 @@ import { BackendError } from './errors';
 import { createMemoryBackend, type MemorySeed } from './memory';
 import { RANK_LIMIT } from './memoryAnalytics';
 import type { HistoryPost } from './memoryLearning';
+import { demoAccounts, demoCampaigns, demoHistory, demoPosts, demoPublishedPosts, demoRevenue } from './memoryData';
 import { campaignBase } from '../test/factories';
 
 const account = (id: string, platform: AccountView['platform']): AccountView => ({
@@ -181,6 +182,25 @@ describe('memory backend: analytics', () => {
     const m = await missing.analytics(ALL);
     expect(m.revenue.missing_rates).toEqual(['JPY']);
     expect(m.revenue.converted).toBeNull();
+  });
+
+  it('the dev demo has a realistic picture: posts with captions, two platforms, scores and revenue', async () => {
+    const history = demoHistory();
+    const b = createMemoryBackend({
+      campaigns: demoCampaigns(), accounts: demoAccounts(), history, posts: [...demoPosts(), ...demoPublishedPosts(history)], revenue: demoRevenue(),
+    });
+    const a = await b.analytics({ ...ALL, from: null });
+    expect(a.by_platform.map((r) => r.key).sort()).toEqual(['bluesky', 'youtube']);
+    expect(a.by_campaign.every((r) => r.label !== r.key)).toBe(true);
+    expect(a.top_by_views.every((p) => p.caption !== '')).toBe(true);
+    // The teaser's caption comes from the post demoPosts publishes.
+    expect(a.top_by_views.some((p) => p.post_id === 'demo-post-published' && p.caption.startsWith('Spring is here'))).toBe(true);
+    expect(a.score_vs_actual.length).toBe(history.length);
+    expect(a.revenue.currencies.map((c) => c.currency)).toEqual(['EUR', 'USD']);
+    expect(a.revenue.currencies[0]!.roi).toBeCloseTo((1730.4 - 600) / 600, 10);
+    expect(a.revenue.currencies[1]!.roi).toBeNull();
+    // Every demo post can be opened.
+    for (const p of a.top_by_engagement) await expect(b.postGet(p.post_id)).resolves.toMatchObject({ id: p.post_id });
   });
 
   it('rejects what the real one rejects, with its codes', async () => {
