@@ -244,7 +244,9 @@ export function demoHistory(now = Date.now()): HistoryPost[] {
   const campaigns = ['demo-spring-launch', 'demo-behind-the-scenes', 'demo-holiday-recap'];
   const yt = fakeAnalyticsHistory('demo-acct-yt', 34, { campaigns, now });
   const bsky = fakeAnalyticsHistory('demo-acct-bsky', 8, { campaigns, strong: [2, 4], strongHour: 12, now }).map((r, i) => ({
-    ...r, post_id: yt[i]!.post_id, campaign_id: yt[i]!.campaign_id, caption: yt[i]!.caption, views: Math.round(r.views / 3),
+    ...r, post_id: yt[i]!.post_id, campaign_id: yt[i]!.campaign_id, caption: yt[i]!.caption,
+    // A smaller audience there: every count a third, the rate about the same.
+    views: Math.round(r.views / 3), likes: Math.round(r.likes / 3), comments: Math.round(r.comments / 3), shares: Math.round(r.shares / 3), saves: Math.round(r.saves / 3),
   }));
   // The launch teaser demoPosts publishes a day ago, on both accounts: its caption comes from that post.
   const teaser = (account_id: string, views: number, likes: number): HistoryPost => ({
