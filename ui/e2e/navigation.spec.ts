@@ -56,12 +56,12 @@ test('skip link and sidebar work from the keyboard', async ({ page }) => {
   await expect(page.getByTestId('campaign-new')).toBeFocused();
 });
 
-test('unfinished screens say so plainly; Home counts active campaigns', async ({ page }) => {
+test('screens without data say so plainly; Home counts active campaigns', async ({ page }) => {
   await openApp(page, { seed: { campaigns: [] } });
   await expect(page.getByTestId('home-active-count')).toHaveText('0');
+  await expect(page.getByTestId('home-results-empty')).toBeVisible();
   await page.getByTestId('nav-analytics').click();
-  await expect(page.getByText('Not available yet')).toBeVisible();
-  await expect(page.getByText(/charts of views, engagement/i)).toBeVisible();
+  await expect(page.getByTestId('analytics-empty')).toContainText('No results in this range');
   await page.getByTestId('nav-home').click();
   await page.getByRole('link', { name: 'Go to Campaigns' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Campaigns');

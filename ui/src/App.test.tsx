@@ -21,11 +21,12 @@ describe('App shell', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveFocus();
   });
 
-  it('says plainly which features have not landed', async () => {
+  it('Analytics without published posts says so plainly instead of showing empty charts', async () => {
     const user = userEvent.setup();
     renderWithBackend(<App />);
     await user.click(screen.getByTestId('nav-analytics'));
-    await waitFor(() => expect(screen.getByText(/arrive with the metrics work/)).toBeInTheDocument());
+    expect(await screen.findByTestId('analytics-empty')).toHaveTextContent('No results in this range');
+    expect(screen.queryByTestId('series-chart')).not.toBeInTheDocument();
   });
 
   it('switches the theme and remembers it', async () => {

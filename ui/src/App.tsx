@@ -7,11 +7,11 @@ import { RenderProvider } from './components/RenderProvider';
 import { Sidebar } from './components/Sidebar';
 import { useScreen, type Screen } from './router';
 import { Accounts } from './screens/Accounts';
+import { Analytics } from './screens/Analytics';
 import { Campaigns } from './screens/Campaigns';
 import { Home } from './screens/Home';
 import { Library } from './screens/Library';
 import { Calendar } from './screens/Calendar';
-import { Analytics } from './screens/Placeholders';
 import { Settings } from './screens/Settings';
 import { useGlobalShortcuts } from './shortcuts';
 

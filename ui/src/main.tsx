@@ -19,6 +19,7 @@ import './styles/scheduling.css';
 import './styles/calendar.css';
 import './styles/learning.css';
 import './styles/money.css';
+import './styles/analytics.css';
 
 // Before the first paint, so there is no flash of the wrong theme.
 applyTheme();

@@ -6,7 +6,7 @@
  * visible. Nothing secret is ever part of a key or a cached value.
  */
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
-import { useBackend, type Asset, type AssetQuery, type PostQuery } from './backend';
+import { useBackend, type AnalyticsFilter, type Asset, type AssetQuery, type PostQuery } from './backend';
 
 /** How often scheduler views poll while visible (TanStack pauses intervals in the background). */
 export const SCHEDULER_POLL_MS = 2_000;
@@ -44,6 +44,8 @@ export const queryKeys = {
   rates: ['revenue-rates'] as const,
   /** Read fresh each time the import opens: the file may have changed on disk. */
   revenueImportPreview: (path: string) => ['revenue-import-preview', path] as const,
+  analytics: ['analytics'] as const,
+  analyticsFor: (filter: AnalyticsFilter) => ['analytics', filter] as const,
 };
 
 /** After anything that changes a post: the calendar, the queue and the health panel refresh. */
@@ -207,4 +209,30 @@ export function useRevenueSummary(campaignId: string) {
 export function useRates() {
   const backend = useBackend();
   return useQuery({ queryKey: queryKeys.rates, queryFn: () => backend.revenueRatesGet() });
+}
+
+/**
+ * The analytics screen's numbers for one filter. The previous filter's results stay on screen
+ * while the next loads (no flashing charts); metrics arrive in the background, so a minute's
+ * staleness is fine and a revisit refetches.
+ */
+export function useAnalytics(filter: AnalyticsFilter | null) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.analyticsFor(filter ?? EMPTY_ANALYTICS_FILTER),
+    queryFn: () => backend.analytics(filter ?? EMPTY_ANALYTICS_FILTER),
+    enabled: filter !== null,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+const EMPTY_ANALYTICS_FILTER: AnalyticsFilter = { campaign_id: null, account_id: null, platform: null, from: null, to: null, timezone: null };
+
+/** Money changed (an entry, an import, the rates): the money views and the analytics totals refresh. */
+export function invalidateMoney(queryClient: QueryClient): Promise<void> {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: queryKeys.revenue }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.analytics }),
+  ]).then(() => undefined);
 }

@@ -8,6 +8,7 @@ import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatc
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
+import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
@@ -217,6 +218,24 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     },
   });
 
+  const analytics = createAnalyticsStore({
+    history: learning.dumpHistory,
+    accounts: () => accounts.dumpAccounts(),
+    campaigns: () => rows.filter((r) => !r.deleted).map(publicCopy),
+    posts: posts.dumpPosts,
+    accountZone: (id) => {
+      // History may name an account that was disconnected since: it has no slots, so no zone.
+      try {
+        return posts.slotsGet(id)[0]?.timezone ?? null;
+      } catch {
+        return null;
+      }
+    },
+    // The money store's live entries and rates, so the screens agree after every edit.
+    revenue: () => money.dump().filter((e) => !e.deleted),
+    rates: () => money.ratesGet(),
+  });
+
   const newId = () => {
     counter += 1;
     return `mem-${Date.now().toString(36)}-${counter.toString().padStart(4, '0')}`;
@@ -394,5 +413,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     reportHtml: (campaignId, path) => call('reportHtml', () => money.reportHtml(campaignId, path)),
     reportCsv: (campaignId, path) => call('reportCsv', () => money.reportCsv(campaignId, path)),
     pickSavePath: (request) => call('pickSavePath', () => money.pickSave(request.defaultName)),
+
+
+    analytics: (filter) => call('analytics', () => analytics.analytics(filter)),
   };
 }

@@ -2,7 +2,7 @@
 import type { AccountView, AppInfo, Asset, Campaign, RenderRecord, RevenueEntry } from './bindings';
 import { fakeAsset } from './memoryAssets';
 import type { HistoryPost } from './memoryLearning';
-import { fakeHistory } from '../test/factories';
+import { fakeAnalyticsHistory } from '../test/factories';
 import type { SchedulerSeed } from './memoryPosts';
 import type { NotificationView, PostView, SlotsInput, TargetState, TargetView } from './types';
 import { emptyOverrides } from '../lib/posts';
@@ -235,9 +235,71 @@ export function demoPosts(now = Date.now()): PostView[] {
   ];
 }
 
-/** Published posts with metrics: YouTube has enough for a learned model, Bluesky not yet. */
+/**
+ * Published posts with metrics: YouTube has enough for a learned model, Bluesky not yet. Bluesky's
+ * posts are the first YouTube ones cross-posted (same post, two targets), so the analytics
+ * screen shows multi-platform posts too.
+ */
 export function demoHistory(now = Date.now()): HistoryPost[] {
-  return [...fakeHistory('demo-acct-yt', 34, { now }), ...fakeHistory('demo-acct-bsky', 8, { strong: [2, 4], strongHour: 12, now })];
+  const campaigns = ['demo-spring-launch', 'demo-behind-the-scenes', 'demo-holiday-recap'];
+  const yt = fakeAnalyticsHistory('demo-acct-yt', 34, { campaigns, now });
+  const bsky = fakeAnalyticsHistory('demo-acct-bsky', 8, { campaigns, strong: [2, 4], strongHour: 12, now }).map((r, i) => ({
+    ...r, post_id: yt[i]!.post_id, campaign_id: yt[i]!.campaign_id, caption: yt[i]!.caption,
+    // A smaller audience there: every count a third, the rate about the same.
+    views: Math.round(r.views / 3), likes: Math.round(r.likes / 3), comments: Math.round(r.comments / 3), shares: Math.round(r.shares / 3), saves: Math.round(r.saves / 3),
+  }));
+  // The launch teaser demoPosts publishes a day ago, on both accounts: its caption comes from that post.
+  const teaser = (account_id: string, views: number, likes: number): HistoryPost => ({
+    account_id, published_at: new Date(now - 26 * 3_600_000).toISOString(), post_id: 'demo-post-published', views, likes,
+    comments: Math.round(likes / 6), shares: Math.round(likes / 10), saves: Math.round(likes / 9), score: 74, model_kind: 'learned',
+  });
+  return [...yt, ...bsky, teaser('demo-acct-yt', 5_400, 410), teaser('demo-acct-bsky', 900, 61)];
+}
+
+const DEMO_CAMPAIGN_NAMES: Record<string, string> = {
+  'demo-spring-launch': 'Spring launch', 'demo-behind-the-scenes': 'Behind the scenes', 'demo-holiday-recap': 'Holiday recap',
+};
+
+/** The published posts behind the demo history (the real database has a post for every metric). */
+export function demoPublishedPosts(history: HistoryPost[]): PostView[] {
+  const byPost = new Map<string, HistoryPost[]>();
+  for (const h of history) {
+    if (!h.post_id || h.post_id === 'demo-post-published') continue;
+    byPost.set(h.post_id, [...(byPost.get(h.post_id) ?? []), h]);
+  }
+  const accounts = Object.values(DEMO_TARGET_ACCOUNTS);
+  return [...byPost.entries()].map(([id, rows]) => {
+    const first = rows.reduce((a, b) => (b.published_at < a.published_at ? b : a));
+    const campaign = first.campaign_id ?? 'demo-spring-launch';
+    return {
+      id, campaign_id: campaign, campaign_name: DEMO_CAMPAIGN_NAMES[campaign] ?? campaign, caption: first.caption ?? '', title: null, media: null,
+      state: 'done', scheduled_at: first.published_at, scheduled_local: rfc3339InZone(Date.parse(first.published_at), 'Europe/Paris'),
+      timezone: 'Europe/Paris', recurrence: null, recurrence_of: null, compliance_override: null, version: 1,
+      targets: rows.map((h, i) => {
+        const who = accounts.find((a) => a.account_id === h.account_id) ?? DEMO_TARGET_ACCOUNTS.yt;
+        const url = who.platform === 'youtube' ? `https://www.youtube.com/watch?v=${id}` : `https://bsky.app/profile/democreator.bsky.social/post/${id}`;
+        return {
+          id: `${id}-t${i}`, ...who, media: null, overrides: emptyOverrides(), state: 'published' as const, upload_progress: null, attempts: 1,
+          next_attempt_at: null, post_url: url, platform_post_id: id, published_at: h.published_at, late_by_s: null, failure_code: null,
+          failure_message: null, attention: null, events: [{ at: h.published_at, state: 'published', detail: url }],
+        };
+      }),
+    };
+  });
+}
+
+/** A sponsored campaign that paid off in euros and a small payout in dollars (no exchange rates set). */
+export function demoRevenue(now = Date.now()): RevenueEntry[] {
+  const day = (n: number) => new Date(now - n * 86_400_000).toISOString().slice(0, 10);
+  const entry = (id: string, campaign_id: string, kind: string, amount: string, currency: string, occurred_on: string, note: string | null): RevenueEntry => ({
+    id, campaign_id, kind, amount, currency, occurred_on, note, imported: false, created_at: new Date(now).toISOString(), version: 1,
+  });
+  return [
+    entry('demo-rev-1', 'demo-spring-launch', 'sponsorship', '1500.00', 'EUR', day(40), 'Brand deal, 3 shorts'),
+    entry('demo-rev-2', 'demo-spring-launch', 'cost', '600.00', 'EUR', day(45), 'Editor and props'),
+    entry('demo-rev-3', 'demo-spring-launch', 'affiliate', '230.40', 'EUR', day(12), null),
+    entry('demo-rev-4', 'demo-behind-the-scenes', 'payout', '85.20', 'USD', day(20), 'Platform payout'),
+  ];
 }
 
 /** Weekly posting slots for the demo YouTube and Bluesky accounts. */
@@ -269,27 +331,5 @@ export function demoNotifications(now = Date.now()): NotificationView[] {
   return [
     { id: 'demo-note-1', at: at(26 * 3_600_000), kind: 'published', title: 'Published on YouTube', body: 'Spring is here 🌸', target_id: 'demo-target-1', post_id: 'demo-post-published', read: true },
     { id: 'demo-note-2', at: at(50 * 3_600_000), kind: 'failed', title: 'Bluesky rejected a post', body: 'It is longer than 180 s', target_id: 'demo-target-3', post_id: 'demo-post-failed', read: false },
-  ];
-}
-
-/** Money of the demo's sponsored campaign: a fee, an affiliate payout in another currency, costs. */
-export function demoRevenue(): RevenueEntry[] {
-  const e = (id: string, kind: string, amount: string, currency: string, day: string, note: string | null): RevenueEntry => ({
-    id,
-    campaign_id: 'demo-spring-launch',
-    kind,
-    amount,
-    currency,
-    occurred_on: day,
-    note,
-    imported: false,
-    created_at: `${day}T10:00:00Z`,
-    version: 1,
-  });
-  return [
-    e('demo-rev-1', 'sponsorship', '2500.00', 'EUR', '2025-03-03', 'Sponsor fee, invoice 2025-014'),
-    e('demo-rev-2', 'cost', '600.00', 'EUR', '2025-03-05', 'Editor'),
-    e('demo-rev-3', 'cost', '400.00', 'EUR', '2025-03-12', 'Props and travel'),
-    e('demo-rev-4', 'affiliate', '182.40', 'USD', '2025-04-01', 'Gear links, March'),
   ];
 }

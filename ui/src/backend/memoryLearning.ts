@@ -31,6 +31,20 @@ export type HistoryPost = {
   comments: number;
   shares: number;
   saves: number;
+  // What the analytics screen also reads (memoryAnalytics.ts); learning needs none of it.
+  /** The post this target belongs to (a post in the `posts` seed lends its caption, campaign, media). */
+  post_id?: string;
+  target_id?: string;
+  campaign_id?: string;
+  /** The account's platform when the account is not connected any more. */
+  platform?: string;
+  caption?: string;
+  title?: string | null;
+  asset_id?: string | null;
+  watch_time_s?: number;
+  /** The 0–100 score predicted before publishing, and by which model ("prior" or "learned"). */
+  score?: number;
+  model_kind?: string;
 };
 
 /** Posts with metrics needed before learning is tried (LearnConfig::default().min_posts). */

@@ -9,6 +9,8 @@
  */
 export type {
   AccountView,
+  Analytics,
+  AnalyticsFilter,
   AppInfo,
   Asset,
   AssetKind,
@@ -16,6 +18,7 @@ export type {
   AssetScoreRequest,
   BestSlotView,
   BestTimesView,
+  BreakdownRow,
   Campaign,
   CampaignInput,
   CampaignPatch,
@@ -23,15 +26,18 @@ export type {
   ConnectRequest,
   ConvertedMoney,
   CurrencyMoney,
+  DayPoint,
   Disconnected,
   ExportKind,
   ExportReport,
   FactorView,
+  HeatCell,
   ImportFailed,
   ImportOptions,
   ImportReport,
   ImportSkipped,
   LimitsView,
+  Metrics,
   ModelView,
   PlatformId,
   PlatformView,
@@ -39,6 +45,7 @@ export type {
   ProgressEvent,
   PublishedView,
   PublishNowRequest,
+  RankedPost,
   RenderProgress,
   RenderRecord,
   RenderRequest,
@@ -53,6 +60,7 @@ export type {
   RevenueSummary,
   RowProblem,
   ScorePlatform,
+  ScoreVsActual,
   ScoreView,
   VariantsRequest,
   VariantView,
@@ -106,6 +114,8 @@ import type {
 } from './bindings';
 import type {
   AccountView,
+  Analytics,
+  AnalyticsFilter,
   AppInfo,
   Asset,
   AssetQuery,
@@ -336,4 +346,13 @@ export interface Backend {
   reportCsv(campaignId: string, path: string): Promise<ExportReport>;
   /** Native "save as" dialog; null when cancelled. */
   pickSavePath(request: SaveRequest): Promise<string | null>;
+
+  /**
+   * Totals, a per-day series (empty days as zeros), breakdowns by platform, account and campaign,
+   * best and worst posts, score vs actual, a publish-time heat map and revenue with ROI, for one
+   * filter (every field optional; dates are civil `YYYY-MM-DD` in the filter's zone, else the
+   * campaign's, else the machine's). Unknown campaign: `not_found`; bad dates: `invalid_date`,
+   * `invalid_date_range`; bad zone: `invalid_timezone`. No data is zeros, never an error.
+   */
+  analytics(filter: AnalyticsFilter): Promise<Analytics>;
 }

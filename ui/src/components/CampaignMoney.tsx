@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { toApiError, useBackend, type Campaign, type RevenueEntry } from '../backend';
 import { formatDate, formatMoney } from '../lib/format';
 import { formatKilobytes, kindLabel, rowCount, slug } from '../lib/money';
-import { queryKeys, useRevenueList, useRevenueSummary } from '../queries';
+import { invalidateMoney, useRevenueList, useRevenueSummary } from '../queries';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorBanner } from './ErrorBanner';
 import { MoneyTotals } from './MoneyTotals';
@@ -29,7 +29,7 @@ export function CampaignMoney({ campaign }: { campaign: Campaign }) {
   const [pickError, setPickError] = useState<string | null>(null);
   const report = useSaveFile();
 
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: queryKeys.revenue });
+  const invalidate = () => invalidateMoney(queryClient);
 
   const remove = useMutation({
     mutationFn: (e: RevenueEntry) => backend.revenueDelete(e.id),

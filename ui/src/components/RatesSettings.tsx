@@ -7,7 +7,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type RevenueRates } from '../backend';
-import { queryKeys, useRates } from '../queries';
+import { invalidateMoney, queryKeys, useRates } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 
@@ -71,7 +71,7 @@ function RatesForm({ initial }: { initial: RevenueRates | null }) {
     onSuccess: async (r) => {
       queryClient.setQueryData(queryKeys.rates, r);
       // Converted totals depend on the rates.
-      await queryClient.invalidateQueries({ queryKey: queryKeys.revenue });
+      await invalidateMoney(queryClient);
       setBase(r.base);
       setRows(rowsOf(r));
       setSaved(true);

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type ApiError, type Campaign, type ErrorCode, type RevenueEntry } from '../backend';
 import { COMMON_CURRENCIES, KIND_LABELS, REVENUE_KINDS, todayLocal } from '../lib/money';
-import { queryKeys } from '../queries';
+import { invalidateMoney } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 
@@ -53,7 +53,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
         note: v.note.trim() === '' ? null : v.note,
       }),
     onSuccess: async (entry) => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.revenue });
+      await invalidateMoney(queryClient);
       setValues((v) => ({ ...v, amount: '', note: '' }));
       setAdded(entry.kind === 'cost' ? 'Cost added.' : 'Revenue added.');
       onAdded?.(entry);

@@ -17,7 +17,7 @@ import {
   type RevenueImportRequest,
 } from '../backend';
 import { COMMON_CURRENCIES, KIND_LABELS, REVENUE_KINDS } from '../lib/money';
-import { queryKeys } from '../queries';
+import { invalidateMoney, queryKeys } from '../queries';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
@@ -134,7 +134,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
     onSuccess: async (r) => {
       setResult(r);
       setStep('done');
-      await queryClient.invalidateQueries({ queryKey: queryKeys.revenue });
+      await invalidateMoney(queryClient);
     },
   });
 

@@ -1,4 +1,5 @@
 import { toApiError } from '../backend';
+import { RecentResults } from '../components/RecentResults';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { TARGET_STATE_LABEL } from '../lib/posts';
 import { useCampaignList, useSchedulerStatus } from '../queries';
@@ -68,6 +69,7 @@ export function Home() {
             </p>
           )}
         </section>
+        <RecentResults />
       </div>
     </>
   );

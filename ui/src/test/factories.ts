@@ -156,3 +156,42 @@ export function fakeHistory(accountId: string, n: number, opts: { strong?: numbe
   }
   return out;
 }
+
+/** A history row with what the analytics screen also reads (see memoryLearning.ts `HistoryPost`). */
+export type AnalyticsRecord = HistoryRecord & { post_id: string; campaign_id: string; caption: string; score: number; model_kind: string; watch_time_s: number };
+
+const CAPTIONS = [
+  'Three tips for better shorts',
+  'Behind the scenes of the spring shoot',
+  'What I learned from 100 edits',
+  'Before / after: colour grading in 30 s',
+  'The one mic setting I always change',
+  'Q&A: how I plan a week of posts',
+  'Studio tour, part 2',
+  'Why I stopped using trending sounds',
+];
+
+/**
+ * `fakeHistory` where each row is its own post (`<accountId>-post-<i>`) of one of `campaigns` in
+ * turn, with a caption and the score it got before publishing. The score loosely follows how the
+ * post did (plus noise), as a useful score would; tests assert on the aggregation, not on it.
+ */
+export function fakeAnalyticsHistory(
+  accountId: string,
+  n: number,
+  opts: { campaigns: string[]; strong?: number[]; strongHour?: number; now?: number },
+): AnalyticsRecord[] {
+  return fakeHistory(accountId, n, opts).map((r, i) => {
+    const h = fnv(`${accountId}@${i}`);
+    const rate = (r.likes + r.comments + r.shares + r.saves) / r.views;
+    return {
+      ...r,
+      post_id: `${accountId}-post-${i}`,
+      campaign_id: opts.campaigns[i % opts.campaigns.length]!,
+      caption: `${CAPTIONS[h % CAPTIONS.length]!} #${i + 1}`,
+      score: Math.max(5, Math.min(98, Math.round(35 + rate * 600 + (h % 21) - 10))),
+      model_kind: i < n / 2 ? 'learned' : 'prior',
+      watch_time_s: Math.round(r.views * (6 + (h % 9))),
+    };
+  });
+}
