@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountView, RevenueEntry } from '../backend/bindings';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { HistoryPost } from '../backend/memoryLearning';
@@ -51,6 +51,11 @@ function show(b = backend(), hash = '#/analytics') {
 
 const tile = (testId: string) => within(screen.getByTestId(testId)).getByRole('definition');
 
+
+// The charts are a lazily loaded chunk; load it once up front so each test waits only for React.
+beforeAll(async () => {
+  await import('../components/AnalyticsCharts');
+});
 describe('Analytics screen', () => {
   it('shows totals, revenue with ROI, breakdowns, ranked posts and how the score held up', async () => {
     show();

@@ -1,6 +1,11 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// `findBy…` waits 1 s by default. CI runs these suites on 2 cores next to a Rust build, where a
+// lazily loaded chunk (the charts) can take longer than that to arrive; a real regression still
+// fails, only later.
+configure({ asyncUtilTimeout: 5_000 });
 
 // Testing Library only auto-cleans when test globals are on; we import explicitly.
 afterEach(() => {
