@@ -145,8 +145,13 @@ INSERT INTO post_targets (id, post_id, account_id, state, idempotency_key, publi
   const first = rows.nth(0);
   assert.match(await first.locator("td.caption").textContent(), /^<script>window\.__pwned = true<\/script><img src=x onerror=/);
   assert.deepEqual((await first.locator("td.n").allTextContents()).map(nb), ["12 000", "1 050", "8.75 %"]);
+  // Platforms by name and times on the campaign's clock (UTC here), as a sponsor reads them.
+  assert.match(await first.locator("td.caption .muted").textContent(), /^TikTok · 2026-03-10 18:00$/);
   assert.match(await rows.nth(1).locator("td.caption").textContent(), /^Behind the scenes/);
   assert.match(await rows.nth(2).locator("td.caption").textContent(), /^Unboxing, part 2/);
+
+  const platforms = page.locator("h2", { hasText: "By platform" }).locator("xpath=following-sibling::table[1]");
+  assert.deepEqual(await platforms.locator("tbody tr td:first-child").allTextContents(), ["TikTok", "YouTube"]);
 
   assert.equal(await page.evaluate(() => window.__pwned), undefined, "the caption's script must not run");
   assert.equal(await page.locator("script, img:not(.thumb)").count(), 0, "no markup came from a caption");

@@ -8,8 +8,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use base64::Engine as _;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use studio_core::clock::{now_ms, rfc3339};
+use studio_publish::rules::rules;
+use studio_publish::PlatformId;
 
 use crate::analytics::{self, Analytics, AnalyticsFilter, RankedPost};
 use crate::campaigns::{self, Campaign};
@@ -40,6 +43,19 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// "TikTok" for "tiktok"; an id this build does not know stays as it is.
+fn platform_name(id: &str) -> String {
+    PlatformId::parse(id).map_or_else(|| id.to_string(), |p| rules(p).name.clone())
+}
+
+/// An RFC 3339 instant as the campaign's wall clock ("2026-03-10 18:00"), which is how a sponsor
+/// reads a posting time; unreadable input is shown as it is.
+fn local_time(at: &str, zone: &TimeZone) -> String {
+    at.parse::<jiff::Timestamp>()
+        .map(|t| t.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_string())
 }
 
 fn pct(rate: f64) -> String {
@@ -117,7 +133,7 @@ fn card(out: &mut String, k: &str, v: &str) {
     );
 }
 
-fn post_row(ctx: &Context, out: &mut String, p: &RankedPost) {
+fn post_row(ctx: &Context, out: &mut String, p: &RankedPost, zone: &TimeZone) {
     let img = thumbnail(ctx, p.asset_id.as_deref()).map_or_else(
         || "<div class=\"thumb\"></div>".to_string(),
         |uri| format!("<img class=\"thumb\" alt=\"\" src=\"{uri}\">"),
@@ -129,8 +145,8 @@ fn post_row(ctx: &Context, out: &mut String, p: &RankedPost) {
         "<tr><td>{img}</td><td class=\"caption\">{}<div class=\"muted\">{} · {}</div></td>\
          <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         escape(&short),
-        escape(&p.platforms.join(", ")),
-        escape(&p.published_at),
+        escape(&p.platforms.iter().map(|id| platform_name(id)).collect::<Vec<_>>().join(", ")),
+        escape(&local_time(&p.published_at, zone)),
         count(p.metrics.views),
         count(p.metrics.engagements),
         pct(p.metrics.engagement_rate)
@@ -140,6 +156,8 @@ fn post_row(ctx: &Context, out: &mut String, p: &RankedPost) {
 /// The report as an HTML document.
 pub fn render_html(ctx: &Context, campaign_id: &str) -> ApiResult<String> {
     let (c, a) = data(ctx, campaign_id)?;
+    // The campaign's zone was checked when it was saved; UTC only if the system lost it since.
+    let zone = TimeZone::get(&c.timezone).unwrap_or(TimeZone::UTC);
     let mut h = String::with_capacity(64 * 1024);
     let dates = match (&c.starts_on, &c.ends_on) {
         (None, None) => String::new(),
@@ -154,7 +172,7 @@ pub fn render_html(ctx: &Context, campaign_id: &str) -> ApiResult<String> {
         name = escape(&c.name),
         dates = escape(&dates),
         zone = escape(&c.timezone),
-        at = escape(&rfc3339(now_ms())),
+        at = escape(&local_time(&rfc3339(now_ms()), &zone)),
     );
     if let Some(goal) = &c.goal {
         let _ = write!(h, "<p>{}</p>", escape(goal));
@@ -211,7 +229,7 @@ pub fn render_html(ctx: &Context, campaign_id: &str) -> ApiResult<String> {
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&b.label),
+                escape(&platform_name(&b.key)),
                 count(f64::from(b.metrics.published_targets)),
                 count(b.metrics.views),
                 count(b.metrics.engagements),
@@ -227,7 +245,7 @@ pub fn render_html(ctx: &Context, campaign_id: &str) -> ApiResult<String> {
     } else {
         h.push_str("<table><thead><tr><th></th><th>Post</th><th class=\"n\">Views</th><th class=\"n\">Engagements</th><th class=\"n\">Rate</th></tr></thead><tbody>");
         for p in a.top_by_engagement.iter().take(BEST_POSTS) {
-            post_row(ctx, &mut h, p);
+            post_row(ctx, &mut h, p, &zone);
         }
         h.push_str("</tbody></table>");
     }
