@@ -204,6 +204,8 @@ pub enum PostCmd {
     },
     /// Check a post against its platforms' rules and the compliance checks.
     Check { id: String },
+    /// A published post's metrics over time, per platform.
+    Results { id: String },
     /// Try a failed, unconfirmed or missed target again (now).
     Retry { target: String },
     /// Cancel a target that has not started.

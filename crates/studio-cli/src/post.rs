@@ -2,6 +2,7 @@
 //! `studio status`.
 use std::sync::Arc;
 
+use studio_api::post_results::{self, PostResults};
 use studio_api::posts::{self, PostInput, PostQuery, PostView, TargetInput, TargetOverrides};
 use studio_api::publisher::{self, Config, SystemClock};
 use studio_api::schedule::{self, ScheduleRequest, SlotTime, SlotsInput};
@@ -81,6 +82,32 @@ fn show(p: &PostView) -> String {
     lines.join("\n")
 }
 
+/// Latest counts per target and how many times they were read.
+fn results(r: &PostResults) -> String {
+    if r.targets.is_empty() {
+        return "Not published anywhere yet.".into();
+    }
+    let n = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.0}"));
+    let rows: Vec<Vec<String>> = r
+        .targets
+        .iter()
+        .map(|t| {
+            let last = t.points.last();
+            vec![
+                format!("{} {}", t.platform, t.handle),
+                last.map_or_else(|| "not read yet".into(), |p| p.at.clone()),
+                n(last.and_then(|p| p.views)),
+                n(last.and_then(|p| p.likes)),
+                n(last.and_then(|p| p.comments)),
+                n(last.and_then(|p| p.shares)),
+                n(last.and_then(|p| p.saves)),
+                t.points.len().to_string(),
+            ]
+        })
+        .collect();
+    table(&["ACCOUNT", "READ AT", "VIEWS", "LIKES", "COMMENTS", "SHARES", "SAVES", "READS"], &rows)
+}
+
 pub fn run(ctx: &Context, cmd: PostCmd, out: &Out) -> Result<(), ApiError> {
     match cmd {
         PostCmd::Create(a) => {
@@ -90,6 +117,10 @@ pub fn run(ctx: &Context, cmd: PostCmd, out: &Out) -> Result<(), ApiError> {
         PostCmd::Show { id } => {
             let p = posts::get(ctx, &id)?;
             out.value(&p, || show(&p))
+        }
+        PostCmd::Results { id } => {
+            let r = post_results::get(ctx, &id)?;
+            out.value(&r, || results(&r))
         }
         PostCmd::List { from, to, campaign, drafts } => {
             let list = posts::list(ctx, PostQuery { from, to, campaign_id: campaign, drafts })?;

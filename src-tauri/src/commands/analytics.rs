@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use studio_api::analytics::{self, Analytics, AnalyticsFilter, RevenueRates};
 use studio_api::export::{self, ExportKind, ExportReport};
+use studio_api::post_results::{self, PostResults};
 use studio_api::report::{self, ReportFile};
 use studio_api::revenue::{self, RevenueEntry, RevenueInput};
 use studio_api::revenue_import::{self, RevenueImportPreview, RevenueImportReport, RevenueImportRequest};
@@ -16,6 +17,14 @@ use crate::state::{blocking, AppState};
 pub async fn analytics_get(state: State<'_, AppState>, filter: AnalyticsFilter) -> Result<Analytics, ApiError> {
     let ctx = state.ctx()?;
     blocking(move || analytics::overview(&ctx, &filter)).await
+}
+
+/// One post's metric snapshots per target, for its results chart.
+#[tauri::command]
+#[specta::specta]
+pub async fn post_results(state: State<'_, AppState>, post_id: String) -> Result<PostResults, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || post_results::get(&ctx, &post_id)).await
 }
 
 #[tauri::command]

@@ -438,6 +438,17 @@ async analyticsGet(filter: AnalyticsFilter) : Promise<Result<Analytics, ApiError
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * One post's metric snapshots per target, for its results chart.
+ */
+async postResults(postId: string) : Promise<Result<PostResults, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_results", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async revenueRatesGet() : Promise<Result<RevenueRates | null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("revenue_rates_get") };
@@ -825,6 +836,15 @@ aspect: string | null; required_aspect: string | null; aspect_ok: boolean;
  * The preset scheduling renders for this platform (the video's shape does not fit it).
  */
 render_preset: string | null }
+export type MetricPoint = { 
+/**
+ * When the platform was asked (RFC 3339).
+ */
+at: string; 
+/**
+ * `null` where the platform does not report the count.
+ */
+views: number | null; likes: number | null; comments: number | null; shares: number | null; saves: number | null }
 export type Metrics = { 
 /**
  * Posts with at least one published target in the filter.
@@ -904,6 +924,11 @@ from: string | null; to: string | null; campaign_id: string | null;
  * Also list drafts without a time.
  */
 drafts: boolean }
+export type PostResults = { post_id: string; 
+/**
+ * Targets that are published or have metrics, by platform and handle.
+ */
+targets: TargetResults[] }
 export type PostState = "draft" | "scheduled" | "publishing" | "done" | "cancelled"
 export type PostView = { id: string; campaign_id: string; campaign_name: string; caption: string; title: string | null; media: string | null; state: PostState; 
 /**
@@ -1228,6 +1253,11 @@ privacy: string | null;
  * Platform options: board_id, alt_text, branded_content=true, …
  */
 options: Partial<{ [key in string]: string }> }
+export type TargetResults = { target_id: string; platform: string; handle: string; published_at: string | null; post_url: string | null; 
+/**
+ * Oldest first.
+ */
+points: MetricPoint[] }
 export type TargetState = "draft" | "queued" | "uploading" | "processing" | "published" | "failed" | "unconfirmed" | "needs_reconnect" | "cancelled" | 
 /**
  * Missed while the machine was off or asleep, too late to publish without asking.
