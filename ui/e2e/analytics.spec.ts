@@ -108,7 +108,13 @@ test('analytics: ranking by views, opening a ranked post', async ({ page }) => {
     ]),
     state: 'done', caption: best.caption,
   };
-  await openApp(page, { hash: '#/analytics?range=all', seed: { ...s, posts: [published] } });
+  // Its metrics as the publisher read them after 1 h, 6 h and a day, ending at the history's numbers.
+  const read = (h: number, share: number) => ({
+    at: new Date(Date.parse(best.published_at) + h * 3_600_000).toISOString(), views: Math.round(best.views * share), likes: Math.round(best.likes * share),
+    comments: Math.round(best.comments * share), shares: Math.round(best.shares * share), saves: Math.round(best.saves * share),
+  });
+  const snapshots = { 't-best': [read(1, 0.2), read(6, 0.55), read(24, 1)] };
+  await openApp(page, { hash: '#/analytics?range=all', seed: { ...s, posts: [published], snapshots } });
   const top = page.getByTestId('top-posts').getByTestId('ranked-post');
   await expect(top).toHaveCount(10);
   await page.getByTestId('rank-by-views').check();
@@ -117,6 +123,26 @@ test('analytics: ranking by views, opening a ranked post', async ({ page }) => {
   await top.first().getByRole('button', { name: /^Open post/ }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('target-link')).toHaveAttribute('href', url);
+
+  // Its results over time: a line through the three reads and the latest numbers beside it.
+  const results = dialog.getByTestId('post-results');
+  const chart = results.getByTestId('post-results-chart');
+  await expect(chart.locator('.recharts-line-curve')).toBeVisible();
+  await expect(chart.locator('.recharts-line-dot')).toHaveCount(3);
+  const latest = results.getByTestId('post-results-row');
+  await expect(latest).toHaveCount(1);
+  expect(digits(await latest.locator('td[data-metric="views"]').textContent())).toBe(best.views);
+  await expect(latest).toContainText('24 h after publishing');
+  await results.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/post-results.png' });
+
+  // Keyboard: the metric picker switches the chart to the engagement rate.
+  await results.getByTestId('post-results-metric').focus();
+  await page.keyboard.press('End');
+  await expect(chart).toHaveAttribute('data-metric', 'engagement_rate');
+  await results.getByText('Show engagement rate over time as a table').click();
+  await expect(results.getByTestId('post-results-series-row')).toHaveCount(3);
+  await expect(results.getByTestId('post-results-series')).toContainText('%');
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 });

@@ -35,6 +35,8 @@ export type Seed = {
   notifications?: unknown[];
   /** Published posts with metrics per account (see src/backend/memoryLearning.ts; src/test/factories.ts fakeHistory makes some). */
   history?: unknown[];
+  /** Metric snapshots per target id, for a post's results chart ({ at, views, likes, comments, shares, saves }). */
+  snapshots?: Record<string, unknown[]>;
   /** Revenue and cost entries and exchange rates (see src/backend/memoryRevenue.ts). */
   revenue?: unknown[];
   rates?: unknown;

@@ -46,6 +46,8 @@ export const queryKeys = {
   revenueImportPreview: (path: string) => ['revenue-import-preview', path] as const,
   analytics: ['analytics'] as const,
   analyticsFor: (filter: AnalyticsFilter) => ['analytics', filter] as const,
+  /** One post's snapshots; its own key, so a post's actions refresh it without the whole screen. */
+  postResults: (postId: string) => ['post-results', postId] as const,
 };
 
 /** After anything that changes a post: the calendar, the queue and the health panel refresh. */
@@ -223,6 +225,20 @@ export function useAnalytics(filter: AnalyticsFilter | null) {
     queryFn: () => backend.analytics(filter ?? EMPTY_ANALYTICS_FILTER),
     enabled: filter !== null,
     placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+/**
+ * One post's metrics over time. Like the analytics numbers they arrive in the background hours
+ * apart, so a minute's staleness is fine; asked for only while the post has something published.
+ */
+export function usePostResults(postId: string, enabled = true) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.postResults(postId),
+    queryFn: () => backend.postResults(postId),
+    enabled,
     staleTime: 60_000,
   });
 }

@@ -27,17 +27,21 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  const { demoAccounts, demoAssets, demoCampaigns, demoHistory, demoNotifications, demoPosts, demoPublishedPosts, demoRenders, demoRevenue, demoScheduler, demoSlots } = await import('./memoryData');
+  const { demoAccounts, demoAssets, demoCampaigns, demoHistory, demoNotifications, demoPosts, demoPublishedPosts, demoRenders, demoRevenue, demoScheduler, demoSlots, demoSnapshots } =
+    await import('./memoryData');
   const seed = window.__VIRAL_STUDIO_SEED__;
-  const history = seed || import.meta.env.MODE === 'e2e' ? [] : demoHistory();
+  const demo = !seed && import.meta.env.MODE !== 'e2e';
+  const history = demo ? demoHistory() : [];
+  const posts = demo ? [...demoPosts(), ...demoPublishedPosts(history)] : [];
   // A plain-browser dev session gets demo data; the e2e build starts empty.
   const backend = createMemoryBackend(
     seed ??
       (import.meta.env.MODE === 'e2e'
         ? {}
         : {
-            campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), accounts: demoAccounts(), posts: [...demoPosts(), ...demoPublishedPosts(history)], slots: demoSlots(),
-            scheduler: demoScheduler(), notifications: demoNotifications(), history, revenue: demoRevenue(), latencyMs: 250, connectStepMs: 2_500,
+            campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), accounts: demoAccounts(), posts, slots: demoSlots(),
+            scheduler: demoScheduler(), notifications: demoNotifications(), history, snapshots: demoSnapshots(history, posts), revenue: demoRevenue(),
+            latencyMs: 250, connectStepMs: 2_500,
           }),
   );
   window.__VIRAL_STUDIO_TEST__ = backend.simulateFileDrag;

@@ -4,7 +4,7 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, MetricPoint, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
@@ -48,6 +48,11 @@ export interface MemorySeed {
    * best times come from (see memoryLearning.ts; test/factories.ts `fakeHistory` makes some).
    */
   history?: HistoryPost[];
+  /**
+   * Every metric snapshot per target id, oldest first, for a post's results chart; a published
+   * target without any shows its `history` row as one point (see memoryAnalytics.ts).
+   */
+  snapshots?: Record<string, MetricPoint[]>;
   /** Connected accounts (see memoryAccounts.ts for the fake sign-in rules). */
   accounts?: AccountView[];
   /** How long a fake sign-in waits for the browser (or checks a password), and each publish upload tick (default: latencyMs). */
@@ -234,6 +239,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     // The money store's live entries and rates, so the screens agree after every edit.
     revenue: () => money.dump().filter((e) => !e.deleted),
     rates: () => money.ratesGet(),
+    snapshots: seed.snapshots,
+    post: (id) => posts.get(id),
   });
 
   const newId = () => {
@@ -416,5 +423,6 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
 
 
     analytics: (filter) => call('analytics', () => analytics.analytics(filter)),
+    postResults: (postId) => call('postResults', () => analytics.postResults(postId)),
   };
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AccountView, AnalyticsFilter, RevenueEntry } from './bindings';
 import { BackendError } from './errors';
 import { createMemoryBackend, type MemorySeed } from './memory';
-import { RANK_LIMIT } from './memoryAnalytics';
+import { METRIC_READS_MS, RANK_LIMIT } from './memoryAnalytics';
 import type { HistoryPost } from './memoryLearning';
-import { demoAccounts, demoCampaigns, demoHistory, demoPosts, demoPublishedPosts, demoRevenue } from './memoryData';
-import { campaignBase } from '../test/factories';
+import { demoAccounts, demoCampaigns, demoHistory, demoPosts, demoPublishedPosts, demoRevenue, demoSnapshots } from './memoryData';
+import { campaignBase, postBase, targetBase } from '../test/factories';
 
 const account = (id: string, platform: AccountView['platform']): AccountView => ({
   id, platform, platform_name: platform, instance_url: null, handle: `@${id}`, display_name: null, status: 'connected', auth_mode: 'oauth',
@@ -224,5 +224,64 @@ describe('memory backend: analytics', () => {
     expect(await code({ from: '2026-11-05', to: '2026-11-01' })).toBe('invalid_date_range');
     expect(await code({ timezone: 'Mars/Olympus' })).toBe('invalid_timezone');
     expect(await code({ campaign_id: '  ', platform: '' })).toBe('ok');
+  });
+});
+
+describe('memory backend: one post’s results', () => {
+  const HOUR = 3_600_000;
+  const now = Date.now();
+  const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+  const tt = (over = {}) => targetBase('t-tt', { account_id: 'tt1', platform: 'tiktok', platform_name: 'TikTok', handle: '@tt1', state: 'published', published_at: at(30 * HOUR), ...over });
+  const yt = (over = {}) => targetBase('t-yt', { account_id: 'yt1', platform: 'youtube', platform_name: 'YouTube', handle: '@yt1', state: 'published', published_at: at(30 * HOUR), ...over });
+  const post = (targets = [yt(), tt()]) => ({ ...postBase('p1', 'c1', at(30 * HOUR), targets), state: 'done' as const });
+
+  it('gives a published target with only its latest metrics one point, read at the last check that has passed', async () => {
+    const b = backend([row('tt1', at(30 * HOUR), { post_id: 'p1', views: 4200, likes: 300, comments: 41, shares: 12, saves: 9 })], { posts: [post()] });
+    const r = await b.postResults('p1');
+    expect(r.post_id).toBe('p1');
+    // By platform: TikTok before YouTube whatever the post's order.
+    expect(r.targets.map((t) => t.target_id)).toEqual(['t-tt', 't-yt']);
+    const [tiktok, youtube] = r.targets;
+    expect(tiktok!.points).toEqual([{ at: new Date(Date.parse(tiktok!.published_at!) + METRIC_READS_MS[2]!).toISOString(), views: 4200, likes: 300, comments: 41, shares: 12, saves: 9 }]);
+    expect(tiktok).toMatchObject({ platform: 'tiktok', handle: '@tt1' });
+    // Published, but no metrics read yet: listed without points.
+    expect(youtube!.points).toEqual([]);
+  });
+
+  it('returns seeded snapshots oldest first, in place of the history row, and lists unpublished targets that have some', async () => {
+    const snap = (h: number, views: number | null) => ({ at: new Date(now - 30 * HOUR + h * HOUR).toISOString(), views, likes: 10 * h, comments: 1, shares: null, saves: 0 });
+    const b = backend([row('tt1', at(30 * HOUR), { post_id: 'p1', views: 9999 })], {
+      posts: [post([tt(), yt({ state: 'unconfirmed', published_at: null }), targetBase('t-x', { account_id: 'x1', state: 'queued' })])],
+      snapshots: { 't-tt': [snap(24, 3000), snap(1, 200), snap(6, null)], 't-yt': [snap(1, 50)] },
+    });
+    const r = await b.postResults('p1');
+    expect(r.targets.map((t) => t.target_id)).toEqual(['t-tt', 't-yt']);
+    expect(r.targets[0]!.points.map((p) => p.views)).toEqual([200, null, 3000]);
+    expect(r.targets[0]!.points[2]).toMatchObject({ likes: 240, shares: null });
+    expect(r.targets[1]).toMatchObject({ published_at: null, points: [{ views: 50 }] });
+  });
+
+  it('is not_found for an unknown or deleted post, and empty for a post published nowhere', async () => {
+    const draft = postBase('p2', 'c1', null, [targetBase('t-d', { account_id: 'tt1', state: 'draft' })]);
+    const b = backend([], { posts: [post(), draft] });
+    await expect(b.postResults('nope')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(b.postResults('p2')).resolves.toEqual({ post_id: 'p2', targets: [] });
+    await b.postDelete('p2');
+    await expect(b.postResults('p2')).rejects.toBeInstanceOf(BackendError);
+  });
+
+  it('demo snapshots grow to the numbers the analytics screen shows', async () => {
+    const history = demoHistory(now);
+    const posts = [...demoPosts(now), ...demoPublishedPosts(history)];
+    const b = createMemoryBackend({ accounts: demoAccounts(now), campaigns: demoCampaigns(), posts, history, snapshots: demoSnapshots(history, posts, now) });
+    const r = await b.postResults('demo-post-published');
+    expect(r.targets.map((t) => t.platform)).toEqual(['bluesky', 'youtube']);
+    const youtube = r.targets[1]!;
+    // Published 26 h ago: read after 1 h, 6 h and 24 h, always growing, ending at the history's count.
+    expect(youtube.points).toHaveLength(3);
+    const views = youtube.points.map((p) => p.views!);
+    expect(views).toEqual([...views].sort((a, b) => a - b));
+    expect(views[0]).toBeLessThan(views[2]!);
+    expect(youtube.points[2]).toMatchObject({ views: 5_400, likes: 410 });
   });
 });

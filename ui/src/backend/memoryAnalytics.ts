@@ -16,6 +16,12 @@
  *   platform filters do not narrow it); currencies are never added up without rates;
  * - an unknown campaign is `not_found`, an unknown account matches nothing, a bad zone is
  *   `invalid_timezone`, a bad date `invalid_date`, `to` before `from` `invalid_date_range`.
+ *
+ * One post's results (crates/studio-api/src/post_results.rs) come from the same rows: the real
+ * database keeps every metric snapshot, a history row only the latest, so a target gets its seeded
+ * `snapshots` when there are some, else one point from its history row, dated at the last metric
+ * read of the publisher's schedule that has passed. Targets are listed when published or with
+ * metrics, by platform, then handle; an unknown post is `not_found`.
  */
 import type {
   AccountView,
@@ -27,13 +33,16 @@ import type {
   CurrencyMoney,
   DayPoint,
   HeatCell,
+  MetricPoint,
   Metrics,
+  PostResults,
   PostView,
   RankedPost,
   RevenueEntry,
   RevenueRates,
   RevenueSummary,
   ScoreVsActual,
+  TargetResults,
 } from './bindings';
 import { BackendError } from './errors';
 import type { HistoryPost } from './memoryLearning';
@@ -45,6 +54,8 @@ export const RANK_LIMIT = 10;
 /** Score/actual pairs returned at most, the newest (PAIRS_LIMIT). */
 export const PAIRS_LIMIT = 500;
 const MAX_SERIES_DAYS = 3_660;
+/** When the publisher reads a target's metrics, after it was published (publisher Config::metric_offsets). */
+export const METRIC_READS_MS: readonly number[] = [1, 6, 24, 48, 168].map((h) => h * 3_600_000);
 
 export interface AnalyticsStoreOptions {
   history: () => HistoryPost[];
@@ -57,6 +68,10 @@ export interface AnalyticsStoreOptions {
   accountZone: (accountId: string) => string | null;
   revenue: () => RevenueEntry[];
   rates: () => RevenueRates | null;
+  /** Every metric snapshot per target id (the `snapshots` seed); targets without any use their history row. */
+  snapshots?: Readonly<Record<string, readonly MetricPoint[]>>;
+  /** A stored post, or a `not_found` throw (the posts store's lookup). */
+  post: (id: string) => PostView;
 }
 
 /** One published target as analytics_targets holds it. */
@@ -362,5 +377,38 @@ export function createAnalyticsStore(opts: AnalyticsStoreOptions) {
     };
   }
 
-  return { analytics };
+  /** The single point a history row stands for: its counts, read at the last check that has passed. */
+  function latestPoint(h: HistoryPost, publishedAt: string, now: number): MetricPoint {
+    const published = Date.parse(publishedAt);
+    const elapsed = now - published;
+    const offset = [...METRIC_READS_MS].reverse().find((o) => o <= elapsed);
+    const at = Number.isNaN(published) || offset === undefined ? now : published + offset;
+    return { at: new Date(at).toISOString(), views: h.views, likes: h.likes, comments: h.comments, shares: h.shares, saves: h.saves };
+  }
+
+  function postResults(postId: string, now = Date.now()): PostResults {
+    const post = opts.post(postId);
+    const history = opts.history();
+    const targets: TargetResults[] = [];
+    for (const t of post.targets) {
+      const seeded = opts.snapshots?.[t.id];
+      // A row names its target, or (the learning seed's shape) its post and account.
+      const row = history.filter((h) => h.target_id === t.id || (h.target_id === undefined && h.post_id === post.id && h.account_id === t.account_id)).at(-1);
+      const points = seeded && seeded.length > 0
+        ? [...seeded].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((p) => ({ ...p }))
+        : row
+          ? [latestPoint(row, t.published_at ?? row.published_at, now)]
+          : [];
+      if (t.state !== 'published' && points.length === 0) continue;
+      targets.push({
+        target_id: t.id, platform: t.platform, handle: t.handle, published_at: t.published_at ?? row?.published_at ?? null, post_url: t.post_url, points,
+      });
+    }
+    // Byte order, as SQLite's ORDER BY a.platform, a.handle, t.id.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    targets.sort((a, b) => cmp(a.platform, b.platform) || cmp(a.handle, b.handle) || cmp(a.target_id, b.target_id));
+    return { post_id: post.id, targets };
+  }
+
+  return { analytics, postResults };
 }

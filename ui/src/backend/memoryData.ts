@@ -1,5 +1,7 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AccountView, AppInfo, Asset, Campaign, RenderRecord, RevenueEntry } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, MetricPoint, RenderRecord, RevenueEntry } from './bindings';
+import { METRIC_READS_MS } from './memoryAnalytics';
+import { hashOf } from './memoryMedia';
 import { fakeAsset } from './memoryAssets';
 import type { HistoryPost } from './memoryLearning';
 import { fakeAnalyticsHistory } from '../test/factories';
@@ -286,6 +288,52 @@ export function demoPublishedPosts(history: HistoryPost[]): PostView[] {
       }),
     };
   });
+}
+
+/**
+ * Share of the 7-day count reached at each metric read (1 h, 6 h, 24 h, 48 h, 7 d): views come
+ * fast, shares and saves trail them (people pass a post on and keep it after watching it).
+ */
+const GROWTH: Record<'views' | 'likes' | 'comments' | 'shares' | 'saves', readonly number[]> = {
+  views: [0.14, 0.41, 0.74, 0.88, 1],
+  likes: [0.16, 0.45, 0.77, 0.9, 1],
+  comments: [0.2, 0.5, 0.8, 0.92, 1],
+  shares: [0.08, 0.3, 0.66, 0.85, 1],
+  saves: [0.06, 0.26, 0.62, 0.83, 1],
+};
+
+/**
+ * Metric snapshots for every published demo target with a history row: one per read the
+ * publisher has made by `now`, growing to the row's counts (so the chart ends where Analytics'
+ * numbers are). Each post grows a little faster or slower than the curve, so lines differ.
+ */
+export function demoSnapshots(history: HistoryPost[], posts: PostView[], now = Date.now()): Record<string, MetricPoint[]> {
+  const out: Record<string, MetricPoint[]> = {};
+  for (const p of posts) {
+    for (const t of p.targets) {
+      if (t.state !== 'published' || t.published_at === null) continue;
+      const row = history.find((h) => h.post_id === p.id && h.account_id === t.account_id);
+      if (!row) continue;
+      const published = Date.parse(t.published_at);
+      const h = hashOf(t.id);
+      // The publisher gets to each read within a few minutes of it; reads still ahead are not taken.
+      const reads = METRIC_READS_MS.map((o, i) => published + o + ((h >>> (i * 3)) % 7) * 60_000).filter((ms) => ms <= now);
+      if (reads.length === 0) continue;
+      // Early reach 0.8–1.2× the curve's, never past the last count.
+      const pace = 0.8 + (h % 41) / 100;
+      const last = reads.length - 1;
+      const count = (metric: keyof typeof GROWTH, i: number) => {
+        const curve = GROWTH[metric];
+        const share = i === last ? 1 : Math.min(1, (curve[i]! * pace) / curve[last]!);
+        return Math.round(row[metric] * share);
+      };
+      out[t.id] = reads.map((ms, i) => ({
+        at: new Date(ms).toISOString(),
+        views: count('views', i), likes: count('likes', i), comments: count('comments', i), shares: count('shares', i), saves: count('saves', i),
+      }));
+    }
+  }
+  return out;
 }
 
 /** A sponsored campaign that paid off in euros and a small payout in dollars (no exchange rates set). */

@@ -153,6 +153,7 @@ export const tauriBackend: Backend = {
   scoreModel: (accountId, timeZone) => unwrap(commands.scoreModel(accountId, timeZone)),
   bestTimes: (accountIds, timeZone) => unwrap(commands.bestTimes(accountIds, timeZone)),
   analytics: (filter) => unwrap(commands.analyticsGet(filter)),
+  postResults: (postId) => unwrap(commands.postResults(postId)),
 
   accountPlatforms: () => unwrap(commands.accountPlatforms()),
   accountList: () => unwrap(commands.accountList()),

@@ -37,10 +37,12 @@ export type {
   ImportReport,
   ImportSkipped,
   LimitsView,
+  MetricPoint,
   Metrics,
   ModelView,
   PlatformId,
   PlatformView,
+  PostResults,
   PresetInfo,
   ProgressEvent,
   PublishedView,
@@ -62,6 +64,7 @@ export type {
   ScorePlatform,
   ScoreVsActual,
   ScoreView,
+  TargetResults,
   VariantsRequest,
   VariantView,
   WeightView,
@@ -130,6 +133,7 @@ import type {
   ImportReport,
   ModelView,
   PlatformView,
+  PostResults,
   PresetInfo,
   ProgressEvent,
   PublishedView,
@@ -355,4 +359,11 @@ export interface Backend {
    * `invalid_date_range`; bad zone: `invalid_timezone`. No data is zeros, never an error.
    */
   analytics(filter: AnalyticsFilter): Promise<Analytics>;
+  /**
+   * One post's results over time: per target that is published or has metrics (by platform, then
+   * handle), every metric snapshot oldest first (the publisher reads them about 1 h, 6 h, 24 h,
+   * 48 h and 7 d after publishing; a count the platform does not report is null). A post published
+   * nowhere yet has no targets; an unknown or deleted post is `not_found`.
+   */
+  postResults(postId: string): Promise<PostResults>;
 }

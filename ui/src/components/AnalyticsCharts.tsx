@@ -1,14 +1,14 @@
 /**
- * The Analytics screen's charts, drawn with Recharts. Colours come from the theme's CSS variables
+ * The Analytics screen's charts (and a post's results over time), drawn with Recharts. Colours come from the theme's CSS variables
  * (SVG attributes accept var()), so dark and light themes need nothing extra. Each chart is a
  * figure with a title for assistive technology; the numbers are also in tables next to them.
  *
  * ResponsiveContainer measures its parent with ResizeObserver; where there is none (jsdom) it
  * keeps `initialDimension`, so the charts still render in Vitest.
  */
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { ScoreVsActual } from '../backend';
-import { formatCompact, formatCount, formatRate, metricLabel, type MetricId } from '../lib/analytics';
+import { formatCompact, formatCount, formatRate, metricLabel, sinceLabel, type MetricId, type ResultLine } from '../lib/analytics';
 import { formatDate } from '../lib/format';
 
 const TOOLTIP_STYLE = {
@@ -73,6 +73,46 @@ export function ScoreScatter({ pairs, label }: { pairs: ScoreVsActual[]; label: 
           {learned.length > 0 && <Scatter name="Learned model" data={learned} fill="var(--accent)" isAnimationActive={false} />}
           {prior.length > 0 && <Scatter name="Platform prior" data={prior} fill="var(--kind-image)" shape="diamond" isAnimationActive={false} />}
         </ScatterChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** Theme colours for a post's targets, and dashes so lines differ without colour too. */
+const LINE_COLOURS = ['var(--accent)', 'var(--kind-image)', 'var(--kind-audio)', 'var(--success)', 'var(--warning)', 'var(--danger)'];
+const LINE_DASHES = [undefined, '6 3', '2 3', '8 3 2 3'];
+/** The publisher's reads (1 h, 6 h, 1 d, 2 d, 7 d), then weeks: where a time axis is worth a tick. */
+const HOUR_TICKS = [0, 1, 6, 24, 48, 168, 336, 504, 720];
+
+/**
+ * A post's metric against time since publishing, one line per target. The square-root axis gives
+ * the first hours (where most growth happens) room next to a week-long tail.
+ */
+export function ResultsChart({ lines, metric, label }: { lines: ResultLine[]; metric: MetricId; label: string }) {
+  const rate = metric === 'engagement_rate';
+  const format = (v: number) => (rate ? formatRate(v) : formatCount(v));
+  const maxHours = Math.max(1, ...lines.flatMap((l) => l.points.map((p) => p.hours)));
+  const ticks = HOUR_TICKS.filter((h) => h <= maxHours * 1.05);
+  return (
+    <figure className="analytics-chart" role="group" aria-label={label} data-testid="post-results-chart" data-metric={metric} data-lines={lines.length}
+      data-points={lines.reduce((n, l) => n + l.points.filter((p) => p.value !== null).length, 0)}>
+      <ResponsiveContainer width="100%" height={240} initialDimension={{ width: 640, height: 240 }}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 4 }}>
+          <CartesianGrid stroke="var(--border)" vertical={false} />
+          <XAxis type="number" dataKey="hours" scale="sqrt" domain={[0, 'dataMax']} ticks={ticks} tickFormatter={(h: number) => (h === 0 ? '0' : sinceLabel(h))}
+            stroke="var(--border-strong)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }}
+            label={{ value: 'Time since publishing', position: 'insideBottom', offset: -10, fill: 'var(--text-muted)', fontSize: 12 }} />
+          <YAxis width={56} tickFormatter={(v: number) => (rate ? formatRate(v) : formatCompact(v))} stroke="var(--border-strong)"
+            tick={{ fill: 'var(--text-muted)', fontSize: 12 }} allowDecimals={rate} />
+          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(h) => `${sinceLabel(Number(h))} after publishing`}
+            formatter={(v, name) => [v === null || v === undefined ? 'not reported' : format(Number(v)), name]} />
+          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12, color: 'var(--text-muted)' }} />
+          {lines.map((l, i) => (
+            <Line key={l.targetId} data={l.points} dataKey="value" name={l.label} type="monotone" connectNulls isAnimationActive={false}
+              stroke={LINE_COLOURS[i % LINE_COLOURS.length]} strokeDasharray={LINE_DASHES[i % LINE_DASHES.length]} strokeWidth={2}
+              dot={{ r: 3, fill: LINE_COLOURS[i % LINE_COLOURS.length] }} activeDot={{ r: 5 }} />
+          ))}
+        </LineChart>
       </ResponsiveContainer>
     </figure>
   );

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountView, PostView } from '../backend';
-import { createMemoryBackend } from '../backend/memory';
+import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import { postBase, targetBase } from '../test/factories';
 import { campaign, renderWithBackend } from '../test/render';
 import { PostDetail } from './PostDetail';
@@ -14,9 +14,11 @@ const acct = (id: string, platform: AccountView['platform'], platform_name: stri
 const soon = new Date(Date.now() + 86_400_000).toISOString();
 const ev = (state: string, detail: string | null = null) => ({ at: '2026-11-18T10:00:00Z', state, detail });
 
-function open(p: PostView) {
+function open(p: PostView, seed: Pick<MemorySeed, 'history' | 'snapshots'> = {}) {
   const user = userEvent.setup();
-  const backend = createMemoryBackend({ campaigns: [campaign({ id: 'c1' })], accounts: [acct('x1', 'x', 'X'), acct('bs1', 'bluesky', 'Bluesky'), acct('yt1', 'youtube', 'YouTube')], posts: [p] });
+  const backend = createMemoryBackend({
+    campaigns: [campaign({ id: 'c1' })], accounts: [acct('x1', 'x', 'X'), acct('bs1', 'bluesky', 'Bluesky'), acct('yt1', 'youtube', 'YouTube')], posts: [p], ...seed,
+  });
   const onClose = vi.fn();
   const onEdit = vi.fn();
   renderWithBackend(<PostDetail postId={p.id} onClose={onClose} onEdit={onEdit} />, backend);
@@ -25,6 +27,11 @@ function open(p: PostView) {
 
 const target = (id: string) => screen.getAllByTestId('target-card').find((c) => c.dataset.targetId === id)!;
 
+
+// The charts are a lazily loaded chunk; load it once up front so each test waits only for React.
+beforeAll(async () => {
+  await import('../components/AnalyticsCharts');
+});
 describe('Post detail', () => {
   it('shows each account’s timeline and live upload progress; retries, marks as posted and cancels', async () => {
     const p: PostView = {
@@ -93,5 +100,94 @@ describe('Post detail', () => {
     await user.click(screen.getByTestId('post-delete-confirm'));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(backend.dumpPosts()).toHaveLength(0);
+  });
+});
+
+describe('Post detail: results over time', () => {
+  const HOUR = 3_600_000;
+  const publishedAt = new Date(Date.now() - 50 * HOUR).toISOString();
+  const after = (h: number) => new Date(Date.parse(publishedAt) + h * HOUR).toISOString();
+  const published = (targets = [
+    targetBase('t-yt', { account_id: 'yt1', platform: 'youtube', platform_name: 'YouTube', handle: '@yt1', state: 'published', published_at: publishedAt, post_url: 'https://youtu.be/1' }),
+    targetBase('t-bs', { account_id: 'bs1', platform: 'bluesky', platform_name: 'Bluesky', handle: '@bs1', state: 'published', published_at: publishedAt }),
+  ]): PostView => ({ ...postBase('p1', 'c1', publishedAt, targets), state: 'done' });
+  const snapshots = {
+    't-yt': [
+      { at: after(1), views: 400, likes: 20, comments: 2, shares: 1, saves: 1 },
+      { at: after(6), views: 1_500, likes: 90, comments: 9, shares: 4, saves: 2 },
+      { at: after(24), views: 4_000, likes: 250, comments: 30, shares: 12, saves: 8 },
+      { at: after(48), views: 5_000, likes: 330, comments: 40, shares: 20, saves: 10 },
+    ],
+    't-bs': [
+      { at: after(1), views: 90, likes: 9, comments: 1, shares: 3, saves: null },
+      { at: after(6), views: 300, likes: 24, comments: 3, shares: 6, saves: null },
+    ],
+  };
+  const row = (id: string) => screen.getAllByTestId('post-results-row').find((r) => r.dataset.targetId === id)!;
+  const cell = (id: string, metric: string) => row(id).querySelector(`td[data-metric="${metric}"]`)!;
+  const seriesValues = (id: string) =>
+    screen.getAllByTestId('post-results-series-row').filter((r) => r.dataset.targetId === id).map((r) => r.querySelector('td.num')!.textContent);
+
+  it('says when metrics will arrive while a published post has none yet', async () => {
+    open(published());
+    expect(await screen.findByTestId('post-results-empty')).toHaveTextContent('Metrics arrive about an hour after publishing');
+    expect(screen.queryByTestId('post-results-chart')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('post-results-metric')).not.toBeInTheDocument();
+  });
+
+  it('is not there for a post that has not been published anywhere', async () => {
+    const backend = open(postBase('p1', 'c1', soon, [targetBase('t1', { account_id: 'x1' })])).backend;
+    const spy = vi.spyOn(backend, 'postResults');
+    await screen.findAllByTestId('target-card');
+    expect(screen.queryByTestId('post-results')).not.toBeInTheDocument();
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('charts each account’s line and lists its latest numbers; the metric choice changes the chart and the series table', async () => {
+    const { user } = open(published(), { snapshots });
+    const chart = await screen.findByTestId('post-results-chart');
+    expect(chart).toHaveAttribute('data-metric', 'views');
+    expect(chart).toHaveAttribute('data-lines', '2');
+    expect(chart).toHaveAttribute('data-points', '6');
+    expect(within(chart).getByText('YouTube · @yt1')).toBeInTheDocument();
+
+    // Latest numbers, by platform: Bluesky first; a count the platform does not report is "—".
+    expect(screen.getAllByTestId('post-results-row').map((r) => r.dataset.targetId)).toEqual(['t-bs', 't-yt']);
+    expect(cell('t-yt', 'views')).toHaveTextContent(/^5,?000$/);
+    expect(cell('t-yt', 'engagement_rate')).toHaveTextContent('8.0%');
+    expect(cell('t-bs', 'saves')).toHaveTextContent('—');
+    expect(within(row('t-yt')).getByRole('link', { name: 'YouTube · @yt1' })).toHaveAttribute('href', 'https://youtu.be/1');
+    expect(row('t-yt')).toHaveTextContent('2 d after publishing');
+    expect(seriesValues('t-bs')).toEqual(['90', '300']);
+    expect(cell('t-yt', 'views')).toHaveClass('is-selected');
+
+    await user.selectOptions(screen.getByTestId('post-results-metric'), 'likes');
+    expect(screen.getByTestId('post-results-chart')).toHaveAttribute('data-metric', 'likes');
+    expect(seriesValues('t-bs')).toEqual(['9', '24']);
+    expect(cell('t-yt', 'likes')).toHaveClass('is-selected');
+    expect(cell('t-yt', 'views')).not.toHaveClass('is-selected');
+
+    // (9 + 1 + 3) / 90 and (24 + 3 + 6) / 300, saves not reported.
+    await user.selectOptions(screen.getByTestId('post-results-metric'), 'engagement_rate');
+    expect(seriesValues('t-bs')).toEqual(['14.4%', '11.0%']);
+    expect(screen.getByTestId('post-results-chart')).toHaveAttribute('data-points', '6');
+  });
+
+  it('shows one point from the latest metrics when no snapshots were kept', async () => {
+    open(published(), { history: [{ account_id: 'yt1', post_id: 'p1', published_at: publishedAt, views: 1_234, likes: 100, comments: 0, shares: 0, saves: 0 }] });
+    const chart = await screen.findByTestId('post-results-chart');
+    expect(chart).toHaveAttribute('data-points', '1');
+    expect(cell('t-yt', 'views')).toHaveTextContent(/^1,?234$/);
+    expect(row('t-bs')).toHaveTextContent('No metrics yet');
+  });
+
+  it('shows a failure to load with a retry that works', async () => {
+    const { user, backend } = open(published(), { snapshots });
+    backend.failNext('postResults', 'database_busy', 'The database is busy.');
+    const banner = await screen.findByTestId('error-banner');
+    expect(banner).toHaveTextContent('Could not load the results: The database is busy.');
+    await user.click(within(banner).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('post-results-chart')).toBeInTheDocument();
+    expect(screen.queryByTestId('error-banner')).not.toBeInTheDocument();
   });
 });

@@ -3,7 +3,8 @@
  * timeline of what happened (queued, uploading x%, processing, published with its link, failed
  * with the reason) with the actions that state allows: Retry, Cancel, Mark as posted. The post
  * itself can be edited or unscheduled while it has not started, and deleted (after asking).
- * It polls, so an upload's progress moves while it is open.
+ * It polls, so an upload's progress moves while it is open. Once something is published, its
+ * results over time follow (PostResults).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -14,6 +15,7 @@ import { invalidateScheduling, queryKeys, usePost } from '../queries';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
+import { hasResults, PostResults } from './PostResults';
 
 type Props = { postId: string; onClose: () => void; onEdit: (post: PostView) => void };
 
@@ -28,7 +30,8 @@ export function PostDetail({ postId, onClose, onEdit }: Props) {
 
   const done = async (p: PostView, text: string) => {
     queryClient.setQueryData(queryKeys.post(p.id), p);
-    await invalidateScheduling(queryClient);
+    // Marking a target as posted (or retrying one) changes which targets have results.
+    await Promise.all([invalidateScheduling(queryClient), queryClient.invalidateQueries({ queryKey: queryKeys.postResults(p.id) })]);
     setNotice(text);
   };
 
@@ -48,6 +51,7 @@ export function PostDetail({ postId, onClose, onEdit }: Props) {
     mutationFn: (id: string) => backend.postDelete(id),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: queryKeys.post(postId) });
+      queryClient.removeQueries({ queryKey: queryKeys.postResults(postId) });
       await invalidateScheduling(queryClient);
       onClose();
     },
@@ -110,6 +114,7 @@ export function PostDetail({ postId, onClose, onEdit }: Props) {
                   <TargetCard key={t.id} target={t} busy={busy} onAction={(action) => act.mutate({ target: t, action })} />
                 ))}
               </section>
+              {hasResults(p) && <PostResults post={p} />}
             </div>
             <footer className="dialog-footer">
               {canDelete(p) && (

@@ -10,7 +10,10 @@ import {
   hashForFilter,
   heatGrid,
   lastDays,
+  pointValue,
+  resultLines,
   seriesOf,
+  sinceLabel,
   spearman,
   toBackendFilter,
 } from './analytics';
@@ -77,5 +80,35 @@ describe('analytics helpers', () => {
     expect(g.heat[0]![9]).toBe(0.5);
     expect(g.heat[6]![23]).toBe(1);
     expect(g.top).toEqual([{ weekday: 6, hour: 23 }, { weekday: 0, hour: 9 }]);
+  });
+});
+
+describe('a post’s results over time', () => {
+  const pt = (at: string, views: number | null, likes: number | null, saves: number | null = 0) => ({ at, views, likes, comments: 1, shares: 0, saves });
+
+  it('rates engagement per view, skipping counts the platform does not report, and has no rate without views', () => {
+    expect(pointValue(pt('2026-01-01T01:00:00Z', 100, 9, null), 'engagement_rate')).toBeCloseTo(0.1);
+    expect(pointValue(pt('2026-01-01T01:00:00Z', 0, 9), 'engagement_rate')).toBeNull();
+    expect(pointValue(pt('2026-01-01T01:00:00Z', null, 9), 'engagement_rate')).toBeNull();
+    expect(pointValue(pt('2026-01-01T01:00:00Z', 100, null), 'likes')).toBeNull();
+  });
+
+  it('places each read at its time since publishing (the first read for a target never marked published)', () => {
+    const lines = resultLines(
+      [
+        { target_id: 'a', platform: 'x', handle: '@a', published_at: '2026-01-01T00:00:00Z', post_url: null, points: [pt('2026-01-01T06:00:00Z', 50, 5)] },
+        { target_id: 'b', platform: 'x', handle: '@b', published_at: null, post_url: null, points: [pt('2026-01-02T00:00:00Z', 10, 1), pt('2026-01-03T00:00:00Z', 30, 2)] },
+      ],
+      'views',
+      (t) => t.handle,
+    );
+    expect(lines.map((l) => [l.label, l.points.map((p) => [p.hours, p.value])])).toEqual([
+      ['@a', [[6, 50]]],
+      ['@b', [[0, 10], [24, 30]]],
+    ]);
+  });
+
+  it('says how long after publishing in minutes, hours, then days', () => {
+    expect([sinceLabel(0.25), sinceLabel(6), sinceLabel(47.6), sinceLabel(48), sinceLabel(168), sinceLabel(24 * 30)]).toEqual(['15 min', '6 h', '48 h', '2 d', '7 d', '30 d']);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Pure helpers for the Analytics screen and Home's recent results: date presets, the filter as a
- * hash query, metric labels and formats, Spearman's ρ and period-over-period comparison.
+ * hash query, metric labels and formats, Spearman's ρ, period-over-period comparison, and one
+ * post's results over time.
  */
-import type { AnalyticsFilter, DayPoint, HeatCell, Metrics } from '../backend';
+import type { AnalyticsFilter, DayPoint, HeatCell, MetricPoint, Metrics, TargetResults } from '../backend';
 import { isValidDate } from './format';
 import { addDaysToDate, dateOf, viewerZone, wallClock } from './zoned';
 
@@ -212,4 +213,51 @@ export function changePoints(current: number, previous: number): Change {
   const diff = Math.round((current - previous) * 1000) / 10;
   if (diff === 0) return { direction: 'same', text: 'no change' };
   return { direction: diff > 0 ? 'up' : 'down', text: `${signedPoints.format(diff)} pts` };
+}
+
+/** One metric of one snapshot; the engagement rate needs views (else null, a gap rather than 0 %). */
+export function pointValue(p: MetricPoint, id: MetricId): number | null {
+  if (id !== 'engagement_rate') return p[id];
+  const known = [p.likes, p.comments, p.shares, p.saves].filter((v): v is number => v !== null);
+  if (p.views === null || p.views <= 0 || known.length === 0) return null;
+  // A count the platform does not report adds nothing, as in the analytics totals.
+  return known.reduce((a, b) => a + b, 0) / p.views;
+}
+
+/** A metric's value for tables: "—" where the platform gave nothing (or there were no views). */
+export function formatPointValue(p: MetricPoint, id: MetricId): string {
+  const v = pointValue(p, id);
+  if (v === null) return '—';
+  return id === 'engagement_rate' ? formatRate(v) : formatCount(v);
+}
+
+export type ResultLine = {
+  targetId: string;
+  label: string;
+  /** Hours since the target was published, and the metric then; oldest first. */
+  points: { hours: number; at: string; value: number | null }[];
+};
+
+/**
+ * One line per target for a post's results chart, against time since publishing. A target that
+ * was never marked published (metrics only) counts from its first snapshot.
+ */
+export function resultLines(targets: TargetResults[], id: MetricId, label: (t: TargetResults) => string): ResultLine[] {
+  return targets.map((t) => {
+    const first = t.points[0];
+    const origin = Date.parse(t.published_at ?? first?.at ?? '');
+    return {
+      targetId: t.target_id,
+      label: label(t),
+      points: t.points.map((p) => ({ hours: Math.max(0, (Date.parse(p.at) - origin) / 3_600_000), at: p.at, value: pointValue(p, id) })),
+    };
+  });
+}
+
+/** 0.5 → "30 min", 6 → "6 h", 168 → "7 d": how long after publishing a number was read. */
+export function sinceLabel(hours: number): string {
+  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
+  if (hours < 48) return `${Math.round(hours)} h`;
+  const days = hours / 24;
+  return `${days < 10 ? Math.round(days * 10) / 10 : Math.round(days)} d`;
 }
