@@ -9,6 +9,7 @@ import { lazy, Suspense, useId, useMemo, useState, type ReactNode } from 'react'
 import { toApiError, type AccountView, type Analytics as AnalyticsData, type BreakdownRow, type RankedPost, type RevenueSummary } from '../backend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { HeatMap } from '../components/HeatMap';
+import { MoneyTable, type MoneyTableIds } from '../components/MoneyTotals';
 import { PostDetail } from '../components/PostDetail';
 import { ScreenHeader } from '../components/ScreenHeader';
 import {
@@ -275,6 +276,8 @@ function Totals({ data: a }: { data: AnalyticsData }) {
   );
 }
 
+const REVENUE_IDS: MoneyTableIds = { row: 'revenue-row', roi: 'revenue-roi', converted: 'revenue-converted' };
+
 function Revenue({ revenue: r }: { revenue: RevenueSummary }) {
   if (r.currencies.length === 0) {
     return (
@@ -287,40 +290,8 @@ function Revenue({ revenue: r }: { revenue: RevenueSummary }) {
     <div className="analytics-revenue" data-testid="revenue">
       <h3 className="analytics-subtitle">Revenue and ROI</h3>
       <div className="table-wrap">
-        <table className="table">
-          <caption className="sr-only">Revenue, cost, net and return on investment per currency</caption>
-          <thead>
-            <tr>
-              <th scope="col">Currency</th>
-              <th scope="col" className="num">Revenue</th>
-              <th scope="col" className="num">Cost</th>
-              <th scope="col" className="num">Net</th>
-              <th scope="col" className="num" title="(revenue − cost) ÷ cost">ROI</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.currencies.map((c) => (
-              <tr key={c.currency} data-testid="revenue-row" data-currency={c.currency}>
-                <th scope="row">{c.currency}</th>
-                <td className="num">{formatMoney(c.revenue, c.currency)}</td>
-                <td className="num">{formatMoney(c.cost, c.currency)}</td>
-                <td className="num">{formatMoney(c.net, c.currency)}</td>
-                <td className="num" data-testid="revenue-roi" title={c.roi === null ? 'No costs recorded: ROI needs a cost' : undefined}>
-                  {formatRoi(c.roi)}
-                </td>
-              </tr>
-            ))}
-            {r.converted && r.currencies.length > 1 && (
-              <tr className="analytics-converted" data-testid="revenue-converted">
-                <th scope="row">All in {r.converted.base}</th>
-                <td className="num">{formatMoney(r.converted.revenue, r.converted.base)}</td>
-                <td className="num">{formatMoney(r.converted.cost, r.converted.base)}</td>
-                <td className="num">{formatMoney(r.converted.net, r.converted.base)}</td>
-                <td className="num">{formatRoi(r.converted.roi)}</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+        <MoneyTable summary={r} caption="Revenue, cost, net and return on investment per currency" testIds={REVENUE_IDS}
+          noCostTitle="No costs recorded: ROI needs a cost" />
       </div>
       {r.missing_rates.length > 0 && (
         <p className="muted" data-testid="revenue-missing-rates">

@@ -62,11 +62,7 @@ pub fn extract_with(
         _ => Vec::new(),
     };
     // One span per core keeps the cores busy; frame threads inside a span would only wait.
-    let threads = if later.is_empty() {
-        0
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).div_ceil(later.len() + 1)
-    };
+    let threads = if later.is_empty() { 0 } else { segments::cores().div_ceil(later.len() + 1) };
     let first_end = later.first().map(|s| (s.start_pts, s.start_s));
     let mut video = match vidx {
         Some(i) => {

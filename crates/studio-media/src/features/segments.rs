@@ -28,13 +28,15 @@ pub enum Split {
     Spans(usize),
 }
 
+/// Cores this process may use (1 when the system will not say).
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 impl Split {
     fn count(self, duration: f64) -> usize {
         match self {
-            Split::Auto => {
-                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-                cores.min(MAX_SPANS).min((duration / AUTO_SPAN_S) as usize).max(1)
-            }
+            Split::Auto => cores().min(MAX_SPANS).min((duration / AUTO_SPAN_S) as usize).max(1),
             Split::Spans(n) => n.max(1),
         }
     }

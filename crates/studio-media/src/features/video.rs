@@ -216,7 +216,7 @@ impl VideoStats {
         let mut all = VideoStats::default();
         for mut part in parts {
             if let (Some(prev), Some(first), Some(s)) = (&all.last, &part.first, part.samples.first_mut()) {
-                (s.diff, s.changed, s.cut) = compare(prev, first);
+                (s.diff, s.changed, s.cut) = compare(prev, &first.0, &first.1);
             }
             if all.first.is_none() {
                 all.first = part.first.take();
@@ -266,7 +266,7 @@ impl VideoStats {
         let colourfulness = (rg_v + yb_v).sqrt() + 0.3 * (rg_m * rg_m + yb_m * yb_m).sqrt();
         let hist = counts.map(|c| f64::from(c) / n);
         let (diff, changed, cut) = match &self.last {
-            Some(prev) => compare(prev, &(luma.clone(), hist)),
+            Some(prev) => compare(prev, &luma, &hist),
             None => (0.0, 0.0, false),
         };
         let (brightness, contrast) = (mean / 255.0, std / 255.0);
@@ -316,8 +316,7 @@ impl VideoStats {
 }
 
 /// (mean absolute luma difference, share of changed pixels, is it a cut) between two samples.
-fn compare(prev: &Look, cur: &Look) -> (f64, f64, bool) {
-    let ((p, ph), (luma, hist)) = (prev, cur);
+fn compare((p, ph): &Look, luma: &[u8], hist: &[f64; 16]) -> (f64, f64, bool) {
     if p.len() != luma.len() || luma.is_empty() {
         return (0.0, 0.0, false);
     }
