@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use studio_core::analytics::{self as store, Accounts, Dimension, Filter, Offsets, Rank, Sums};
+use studio_core::analytics::{self as store, Clocks, Dimension, Filter, Offsets, Rank, Summary, Sums};
 use studio_core::civil::{canonical_timezone, parse_date, system_timezone};
 use studio_core::clock::rfc3339;
 use studio_core::error::ValidationError;
@@ -267,9 +267,37 @@ pub fn resolve(conn: &Connection, f: &AnalyticsFilter) -> ApiResult<Resolved> {
     })
 }
 
-/// The zone's offsets over the filtered rows' span.
-pub fn offsets(conn: &Connection, r: &Resolved, tz: &TimeZone) -> ApiResult<Offsets> {
-    Ok(store::offsets(conn, &r.store, tz)?)
+/// Everything that adds up over the filter's rows, computed once per screen.
+pub struct Loaded {
+    pub summary: Summary,
+}
+
+/// How many threads the analytics pass may use: the machine's cores, at most four (beyond that
+/// the read is no longer what takes the time).
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+}
+
+/// Reads and sums the filter's rows, on `helpers` as well as `conn` when there are many.
+pub fn load(conn: &Connection, helpers: &mut [Connection], r: &Resolved) -> ApiResult<Loaded> {
+    let span = store::time_span(conn)?;
+    // The heat map places each account's targets on its own zone's clock (its queue slots'
+    // zone) where the creator gave one; every other target, and the series, on the report's.
+    let mut by_name: BTreeMap<String, Offsets> = BTreeMap::new();
+    let mut accounts = Vec::new();
+    for (account, zone) in store::account_zones(conn)? {
+        if zone == r.zone_name {
+            continue;
+        }
+        let offsets = by_name.entry(zone).or_insert_with_key(|zone| {
+            // A zone stored by an older build that this one no longer knows: the report's.
+            let tz = TimeZone::get(zone).unwrap_or_else(|_| r.zone.clone());
+            Offsets::over(span, &tz)
+        });
+        accounts.push((account, offsets.clone()));
+    }
+    let clocks = Clocks::new(Offsets::over(span, &r.zone), accounts);
+    Ok(Loaded { summary: store::summarize(conn, helpers, &r.store, &clocks)? })
 }
 
 fn date_of_day(n: i64) -> Option<Date> {
@@ -280,37 +308,34 @@ fn day_number(d: Date) -> i64 {
     i64::from(d.since(jiff::civil::date(1970, 1, 1)).map_or(0, |s| s.get_days()))
 }
 
-pub fn totals(conn: &Connection, r: &Resolved) -> ApiResult<Metrics> {
-    Ok(store::totals(conn, &r.store)?.into())
-}
-
 /// One point per day from `from` (or the first day with data) to `to` (or the last), zeros
 /// included, so charts need no gap filling.
-pub fn series(conn: &Connection, r: &Resolved) -> ApiResult<Vec<DayPoint>> {
-    let offs = offsets(conn, r, &r.zone)?;
-    let rows = store::daily(conn, &r.store, &offs)?;
+pub fn series(r: &Resolved, l: &Loaded) -> Vec<DayPoint> {
+    let rows = &l.summary.daily;
     let first = r.from.map(day_number).or_else(|| rows.first().map(|x| x.0));
     let last = r.to.map(day_number).or_else(|| rows.last().map(|x| x.0));
-    let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+    let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
     let last = last.min(first + MAX_SERIES_DAYS);
-    let by_day: BTreeMap<i64, Sums> = rows.into_iter().collect();
-    Ok((first..=last)
+    let by_day: BTreeMap<i64, Sums> = rows.iter().copied().collect();
+    (first..=last)
         .filter_map(|n| {
             let date = date_of_day(n)?;
             Some(DayPoint { date: date.to_string(), metrics: by_day.get(&n).copied().unwrap_or_default().into() })
         })
-        .collect())
+        .collect()
 }
 
-pub fn breakdown(conn: &Connection, r: &Resolved, by: Dimension) -> ApiResult<Vec<BreakdownRow>> {
-    Ok(store::breakdown(conn, &r.store, by)?
+pub fn breakdown(conn: &Connection, l: &Loaded, by: Dimension) -> ApiResult<Vec<BreakdownRow>> {
+    Ok(l.summary
+        .breakdown(conn, by)?
         .into_iter()
         .map(|g| BreakdownRow { key: g.key, label: g.label, metrics: g.sums.into() })
         .collect())
 }
 
-pub fn ranked(conn: &Connection, r: &Resolved, rank: Rank, best: bool) -> ApiResult<Vec<RankedPost>> {
-    Ok(store::ranked_posts(conn, &r.store, rank, best, RANK_LIMIT)?
+pub fn ranked(conn: &Connection, l: &Loaded, rank: Rank, best: bool) -> ApiResult<Vec<RankedPost>> {
+    Ok(l.summary
+        .ranked_posts(conn, rank, best, RANK_LIMIT)?
         .into_iter()
         .map(|p| RankedPost {
             post_id: p.post_id,
@@ -341,44 +366,17 @@ pub fn score_vs_actual(conn: &Connection, r: &Resolved) -> ApiResult<Vec<ScoreVs
 }
 
 /// Hour × weekday of publish in each account's zone (its queue slots' zone, else the report's).
-pub fn heatmap(conn: &Connection, r: &Resolved) -> ApiResult<Vec<HeatCell>> {
-    let mut by_zone: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (account, zone) in store::account_zones(conn)? {
-        if zone != r.zone_name {
-            by_zone.entry(zone).or_default().push(account);
-        }
-    }
-    let elsewhere: Vec<String> = by_zone.values().flatten().cloned().collect();
-    let mut cells: BTreeMap<(u8, u8), store::HeatCell> = BTreeMap::new();
-    let mut add = |found: Vec<store::HeatCell>| {
-        for c in found {
-            let e = cells.entry((c.weekday, c.hour)).or_insert(store::HeatCell {
-                weekday: c.weekday,
-                hour: c.hour,
-                ..Default::default()
-            });
-            e.targets += c.targets;
-            e.rated += c.rated;
-            e.rate_sum += c.rate_sum;
-        }
-    };
-    let offs = offsets(conn, r, &r.zone)?;
-    add(store::heatmap(conn, &r.store, Accounts::Except(&elsewhere), &offs)?);
-    for (zone, accounts) in &by_zone {
-        // A zone stored by an older build that this one no longer knows: fall back to the report's.
-        let tz = TimeZone::get(zone).unwrap_or_else(|_| r.zone.clone());
-        let offs = offsets(conn, r, &tz)?;
-        add(store::heatmap(conn, &r.store, Accounts::Only(accounts), &offs)?);
-    }
-    Ok(cells
-        .into_values()
+pub fn heatmap(l: &Loaded) -> Vec<HeatCell> {
+    l.summary
+        .heat
+        .iter()
         .map(|c| HeatCell {
             weekday: c.weekday + 1,
             hour: c.hour,
             posts: u32::try_from(c.targets).unwrap_or(u32::MAX),
             mean_engagement_rate: if c.rated > 0 { c.rate_sum / c.rated as f64 } else { 0.0 },
         })
-        .collect())
+        .collect()
 }
 
 fn roi(revenue: f64, cost: f64) -> Option<f64> {
@@ -470,27 +468,73 @@ pub fn set_rates(ctx: &Context, rates: RevenueRates) -> ApiResult<RevenueRates> 
 /// Everything the analytics screen shows, for one filter.
 pub fn overview(ctx: &Context, filter: &AnalyticsFilter) -> ApiResult<Analytics> {
     let rates = rates(ctx)?;
-    let db = ctx.db();
-    db.read(|conn| Ok(compute(conn, filter, rates.as_ref())))?
+    let mut db = ctx.db();
+    db.read_split(threads(), |conn, helpers| Ok(compute(conn, helpers, filter, rates.as_ref())))?
 }
 
-fn compute(conn: &Connection, filter: &AnalyticsFilter, rates: Option<&RevenueRates>) -> ApiResult<Analytics> {
+fn compute(
+    conn: &Connection,
+    helpers: &mut [Connection],
+    filter: &AnalyticsFilter,
+    rates: Option<&RevenueRates>,
+) -> ApiResult<Analytics> {
     let r = resolve(conn, filter)?;
+    let l = load(conn, helpers, &r)?;
+    // Score vs actual and revenue are queries of their own, not part of the pass: a helper
+    // connection runs them while this thread ranks posts and labels breakdowns.
+    let side = |c: &Connection| -> ApiResult<(Vec<ScoreVsActual>, RevenueSummary)> {
+        Ok((score_vs_actual(c, &r)?, revenue(c, &r, rates)?))
+    };
+    let ((score_vs_actual, revenue), lists) = match helpers.first_mut() {
+        Some(h) => std::thread::scope(|s| {
+            let side = &side;
+            let other = s.spawn(move || side(h));
+            let lists = lists(conn, &l);
+            let other = other
+                .join()
+                .unwrap_or_else(|_| Err(ApiError::new(ErrorCode::Internal, "Score vs actual failed unexpectedly.")));
+            Ok::<_, ApiError>((other?, lists?))
+        })?,
+        None => (side(conn)?, lists(conn, &l)?),
+    };
     Ok(Analytics {
         timezone: r.zone_name.clone(),
         from: r.from.map(|d| d.to_string()),
         to: r.to.map(|d| d.to_string()),
-        totals: totals(conn, &r)?,
-        series: series(conn, &r)?,
-        by_platform: breakdown(conn, &r, Dimension::Platform)?,
-        by_account: breakdown(conn, &r, Dimension::Account)?,
-        by_campaign: breakdown(conn, &r, Dimension::Campaign)?,
-        top_by_engagement: ranked(conn, &r, Rank::EngagementRate, true)?,
-        bottom_by_engagement: ranked(conn, &r, Rank::EngagementRate, false)?,
-        top_by_views: ranked(conn, &r, Rank::Views, true)?,
-        bottom_by_views: ranked(conn, &r, Rank::Views, false)?,
-        score_vs_actual: score_vs_actual(conn, &r)?,
-        heatmap: heatmap(conn, &r)?,
-        revenue: revenue(conn, &r, rates)?,
+        totals: l.summary.totals.into(),
+        series: series(&r, &l),
+        heatmap: heatmap(&l),
+        score_vs_actual,
+        revenue,
+        by_platform: lists.by_platform,
+        by_account: lists.by_account,
+        by_campaign: lists.by_campaign,
+        top_by_engagement: lists.top_by_engagement,
+        bottom_by_engagement: lists.bottom_by_engagement,
+        top_by_views: lists.top_by_views,
+        bottom_by_views: lists.bottom_by_views,
+    })
+}
+
+/// The breakdowns and rankings: from the pass, with a few lookups for names and captions.
+struct Lists {
+    by_platform: Vec<BreakdownRow>,
+    by_account: Vec<BreakdownRow>,
+    by_campaign: Vec<BreakdownRow>,
+    top_by_engagement: Vec<RankedPost>,
+    bottom_by_engagement: Vec<RankedPost>,
+    top_by_views: Vec<RankedPost>,
+    bottom_by_views: Vec<RankedPost>,
+}
+
+fn lists(conn: &Connection, l: &Loaded) -> ApiResult<Lists> {
+    Ok(Lists {
+        by_platform: breakdown(conn, l, Dimension::Platform)?,
+        by_account: breakdown(conn, l, Dimension::Account)?,
+        by_campaign: breakdown(conn, l, Dimension::Campaign)?,
+        top_by_engagement: ranked(conn, l, Rank::EngagementRate, true)?,
+        bottom_by_engagement: ranked(conn, l, Rank::EngagementRate, false)?,
+        top_by_views: ranked(conn, l, Rank::Views, true)?,
+        bottom_by_views: ranked(conn, l, Rank::Views, false)?,
     })
 }

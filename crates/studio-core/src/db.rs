@@ -12,11 +12,17 @@ use crate::error::{Result, StoreError};
 use crate::migrate::{self, Migration};
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+/// 32 MiB of page cache (negative: KiB) instead of SQLite's 2 MiB: the analytics screens read
+/// the whole analytics rollup (~10 MB at 100k published targets) and should not re-read it from
+/// the OS for every chart.
+const CACHE_KIB: i64 = -32_768;
 
 pub struct Db {
     conn: Connection,
     path: PathBuf,
     schema_version: u32,
+    /// Read-only connections for work split across cores ([`Db::read_split`]), kept once opened.
+    helpers: Vec<Connection>,
 }
 
 impl std::fmt::Debug for Db {
@@ -41,7 +47,7 @@ impl Db {
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| with_path(e.into()))?;
         configure(&conn).map_err(with_path)?;
         let schema_version = migrate::apply(&mut conn, path, migrations).map_err(with_path)?;
-        Ok(Self { conn, path: path.to_path_buf(), schema_version })
+        Ok(Self { conn, path: path.to_path_buf(), schema_version, helpers: Vec::new() })
     }
 
     pub fn path(&self) -> &Path {
@@ -57,6 +63,28 @@ impl Db {
         f(&self.conn).map_err(|e| at_path(e, &self.path))
     }
 
+    /// Runs read-only work that may be split across threads: `f` gets this handle's connection
+    /// and up to `threads - 1` read-only connections to the same file, one per extra thread. A
+    /// helper that cannot be opened is logged and done without (the work then uses fewer threads).
+    pub fn read_split<T>(
+        &mut self,
+        threads: usize,
+        f: impl FnOnce(&Connection, &mut [Connection]) -> Result<T>,
+    ) -> Result<T> {
+        let wanted = threads.saturating_sub(1);
+        while self.helpers.len() < wanted {
+            match open_helper(&self.path) {
+                Ok(c) => self.helpers.push(c),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not open a read connection; splitting less");
+                    break;
+                }
+            }
+        }
+        let n = wanted.min(self.helpers.len());
+        f(&self.conn, &mut self.helpers[..n]).map_err(|e| at_path(e, &self.path))
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed or none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
@@ -70,6 +98,14 @@ impl Db {
     }
 }
 
+fn open_helper(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+    Ok(conn)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // The first statement touches the file header: a non-database file fails here, clearly.
@@ -81,10 +117,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // NORMAL under WAL survives application crashes (kill -9); only an OS crash can lose the
     // last commits, and never corrupts the file.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    // 32 MiB of page cache instead of SQLite's 2 MiB: the analytics screens scan the whole
-    // analytics rollup (~10 MB at 100k published targets) and should not re-read it from the OS
-    // for every chart.
-    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     Ok(())
 }
 
