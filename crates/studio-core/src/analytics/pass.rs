@@ -4,13 +4,15 @@ use std::sync::Mutex;
 
 use rusqlite::Connection;
 
-use super::rows::{post_keys, Reader};
+use super::rows::{estimate, post_keys, Reader};
 use super::summary::Partial;
 use super::{Clocks, Filter, Summary};
 use crate::error::Result;
 
 /// Selections up to this many targets are read on one thread through the filter's own index
-/// (at 100,000 rows that is about 4 ms); larger ones are split by post key across connections.
+/// (under 10 ms here) and grouped by post in memory. Larger ones are read in post order, split by
+/// post key across connections. That walks the post index over all rows, so it only pays for
+/// large selections.
 const ONE_THREAD_UP_TO: usize = 20_000;
 /// Pieces per connection: post keys are not spread evenly over the filter (a date range picks
 /// the posts of one period), so the work is cut finer than the threads and shared out.
@@ -23,7 +25,8 @@ const PIECES_PER_THREAD: i64 = 4;
 pub fn summarize(conn: &Connection, helpers: &mut [Connection], f: &Filter, clocks: &Clocks) -> Result<Summary> {
     let reader = Reader::new(conn, f)?;
     let keys = post_keys(conn)?;
-    let many = !helpers.is_empty() && reader.count(conn)? > ONE_THREAD_UP_TO;
+    // Large selections go by post even on one thread: rows arrive grouped, with nothing to sort.
+    let many = estimate(conn, f)? > ONE_THREAD_UP_TO;
     let partial = match keys {
         Some((lo, hi)) if many => split(conn, helpers, &reader, clocks, lo, hi)?,
         _ => {

@@ -104,13 +104,6 @@ impl Reader {
         format!("{head} FROM analytics_targets {index} {w}")
     }
 
-    /// How many rows the filter selects (counted in the filter's own index).
-    pub fn count(&self, conn: &Connection) -> Result<usize> {
-        let n: i64 =
-            conn.query_row(&self.sql("SELECT count(*)", "", &[]), params_from_iter(&self.vals), |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
-
     /// Every selected post's rows, through whichever index SQLite picks for the filter.
     pub fn posts(&self, conn: &Connection, mut each: impl FnMut(&[Row])) -> Result<()> {
         let mut rows = Vec::new();
@@ -189,6 +182,15 @@ fn real(v: ValueRef<'_>) -> f64 {
 /// Only indexed columns: every analytics index covers them, so reads never touch the table.
 const COLUMNS: &str =
     "SELECT post_k, campaign_k, account_k, published_at, views, likes, comments, shares, saves, watch_time_s";
+
+/// At least as many rows as `f` selects: counted in the index its campaign, account or dates
+/// pick. The platform is left out, as no index leads with it and counting it walks every row.
+pub(super) fn estimate(conn: &Connection, f: &Filter) -> Result<usize> {
+    let (w, vals) = Filter { platform: None, ..f.clone() }.clause(conn)?;
+    let n: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM analytics_targets {w}"), params_from_iter(vals), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
 
 /// The range of post keys among all rows (from the post index: two lookups).
 pub(super) fn post_keys(conn: &Connection) -> Result<Option<(i64, i64)>> {
