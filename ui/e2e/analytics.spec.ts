@@ -47,6 +47,9 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
   // Score vs actual: dots and a labelled Spearman.
   await expect(page.getByTestId('score-scatter').locator('.recharts-scatter-symbol').first()).toBeVisible();
   await expect(page.getByTestId('score-spearman')).toContainText('Spearman’s ρ =');
+  // …and the same pairs as a table, one row per dot.
+  await page.getByText('Show the scores as a table').click();
+  await expect(page.getByTestId('score-row')).toHaveCount(Number(await page.getByTestId('score-scatter').getAttribute('data-points')));
   await expect(page.getByTestId('analytics-heat').getByTestId('heatmap')).toBeVisible();
 
   // The content scrolls inside <main>: a tall window shows the whole screen in one picture.

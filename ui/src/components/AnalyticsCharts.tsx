@@ -1,14 +1,14 @@
 /**
  * The Analytics screen's charts (and a post's results over time), drawn with Recharts. Colours come from the theme's CSS variables
  * (SVG attributes accept var()), so dark and light themes need nothing extra. Each chart is a
- * figure with a title for assistive technology; the numbers are also in tables next to them.
+ * figure with a title for assistive technology; the numbers are also in tables next to them (TableToggle).
  *
  * ResponsiveContainer measures its parent with ResizeObserver; where there is none (jsdom) it
  * keeps `initialDimension`, so the charts still render in Vitest.
  */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { ScoreVsActual } from '../backend';
-import { formatCompact, formatCount, formatRate, metricLabel, sinceLabel, type MetricId, type ResultLine } from '../lib/analytics';
+import { formatCompact, formatCount, formatRate, metricLabel, modelKindLabel, sinceLabel, type MetricId, type ResultLine } from '../lib/analytics';
 import { formatDate } from '../lib/format';
 
 const TOOLTIP_STYLE = {
@@ -70,8 +70,8 @@ export function ScoreScatter({ pairs, label }: { pairs: ScoreVsActual[]; label: 
           <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ strokeDasharray: '3 3' }}
             formatter={(v, name) => [name === 'Engagement rate' ? formatRate(Number(v)) : formatCount(Number(v)), name]} />
           <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12, color: 'var(--text-muted)' }} />
-          {learned.length > 0 && <Scatter name="Learned model" data={learned} fill="var(--accent)" isAnimationActive={false} />}
-          {prior.length > 0 && <Scatter name="Platform prior" data={prior} fill="var(--kind-image)" shape="diamond" isAnimationActive={false} />}
+          {learned.length > 0 && <Scatter name={modelKindLabel('learned')} data={learned} fill="var(--accent)" isAnimationActive={false} />}
+          {prior.length > 0 && <Scatter name={modelKindLabel('prior')} data={prior} fill="var(--kind-image)" shape="diamond" isAnimationActive={false} />}
         </ScatterChart>
       </ResponsiveContainer>
     </figure>

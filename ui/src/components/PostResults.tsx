@@ -10,6 +10,7 @@ import { toApiError, type PostView, type TargetResults } from '../backend';
 import { formatPointValue, METRICS, metricLabel, resultLines, sinceLabel, type MetricId } from '../lib/analytics';
 import { queryKeys, usePostResults } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
+import { TableToggle } from './TableToggle';
 
 // Recharts loads with the first chart, not with the dialog (as on the Analytics screen).
 const ResultsChart = lazy(() => import('./AnalyticsCharts').then((m) => ({ default: m.ResultsChart })));
@@ -86,43 +87,40 @@ export function PostResults({ post: p }: { post: PostView }) {
             <ResultsChart lines={lines} metric={metric} label={`${metricName} over time since publishing, one line per account`} />
           </Suspense>
           <LatestTable targets={targets} label={labelOf} metric={metric} />
-          <details className="analytics-details">
-            <summary>Show {metricName.toLowerCase()} over time as a table</summary>
-            <div className="table-wrap analytics-scroll">
-              <table className="table" data-testid="post-results-series">
-                <caption className="sr-only">{metricName} at each metric read, per account</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Read</th>
-                    <th scope="col">After</th>
-                    <th scope="col" className="num">
-                      {metricName}
-                    </th>
-                  </tr>
-                </thead>
-                {/* A body per account, so its name heads the rows of its reads. */}
-                {targets.map((t) => (
-                  <tbody key={t.target_id}>
-                    {t.points.map((pt, i) => (
-                      <tr key={i} data-testid="post-results-series-row" data-target-id={t.target_id}>
-                        {i === 0 && (
-                          <th scope="rowgroup" rowSpan={t.points.length}>
-                            {labelOf(t)}
-                          </th>
-                        )}
-                        <td>
-                          <time dateTime={pt.at}>{whenFormat.format(new Date(pt.at))}</time>
-                        </td>
-                        <td>{sinceLabel(Math.max(0, hoursSince(t, pt.at)))}</td>
-                        <td className="num">{formatPointValue(pt, metric)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                ))}
-              </table>
-            </div>
-          </details>
+          <TableToggle summary={`Show ${metricName.toLowerCase()} over time as a table`}>
+            <table className="table" data-testid="post-results-series">
+              <caption className="sr-only">{metricName} at each metric read, per account</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col">Read</th>
+                  <th scope="col">After</th>
+                  <th scope="col" className="num">
+                    {metricName}
+                  </th>
+                </tr>
+              </thead>
+              {/* A body per account, so its name heads the rows of its reads. */}
+              {targets.map((t) => (
+                <tbody key={t.target_id}>
+                  {t.points.map((pt, i) => (
+                    <tr key={i} data-testid="post-results-series-row" data-target-id={t.target_id}>
+                      {i === 0 && (
+                        <th scope="rowgroup" rowSpan={t.points.length}>
+                          {labelOf(t)}
+                        </th>
+                      )}
+                      <td>
+                        <time dateTime={pt.at}>{whenFormat.format(new Date(pt.at))}</time>
+                      </td>
+                      <td>{sinceLabel(Math.max(0, hoursSince(t, pt.at)))}</td>
+                      <td className="num">{formatPointValue(pt, metric)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              ))}
+            </table>
+          </TableToggle>
         </>
       )}
     </section>

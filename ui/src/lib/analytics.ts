@@ -3,7 +3,7 @@
  * hash query, metric labels and formats, Spearman's ρ, period-over-period comparison, and one
  * post's results over time.
  */
-import type { AnalyticsFilter, DayPoint, HeatCell, MetricPoint, Metrics, TargetResults } from '../backend';
+import type { AnalyticsFilter, DayPoint, HeatCell, MetricPoint, Metrics, ScoreVsActual, TargetResults } from '../backend';
 import { isValidDate } from './format';
 import { addDaysToDate, dateOf, viewerZone, wallClock } from './zoned';
 
@@ -174,6 +174,14 @@ export function correlationWords(rho: number): string {
   const strength = a >= 0.6 ? 'strong' : a >= 0.35 ? 'moderate' : a >= 0.15 ? 'weak' : 'no clear';
   if (strength === 'no clear') return 'no clear relation';
   return `${strength} ${rho > 0 ? 'positive' : 'negative'} relation`;
+}
+
+/** A score-vs-actual pair's model: "learned" is the creator's learned model, anything else the platform prior (as the scatter draws it). */
+export const modelKindLabel = (kind: string) => (kind === 'learned' ? 'Learned model' : 'Platform prior');
+
+/** The score-vs-actual pairs for their table: highest score first, ties by engagement rate, then views. */
+export function pairsByScore(pairs: ScoreVsActual[]): ScoreVsActual[] {
+  return [...pairs].sort((a, b) => b.score - a.score || b.engagement_rate - a.engagement_rate || b.views - a.views);
 }
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

@@ -101,6 +101,25 @@ describe('Analytics screen', () => {
     expect(rows[89]).toHaveTextContent('—');
   });
 
+  it('has the score against engagement as a table too, highest score first', async () => {
+    const history = [...HISTORY, post('p5', 'bs1', 'c1', 1, 0, 0, { score: 90, model_kind: 'learned' })];
+    const { user } = show(backend({ history }));
+    expect(await screen.findByTestId('score-scatter')).toHaveAttribute('data-points', '4');
+    await user.click(screen.getByText('Show the scores as a table'));
+    const table = screen.getByRole('table', { name: /Predicted score and actual engagement, one row per published post/ });
+    expect(table).toBe(screen.getByTestId('score-table'));
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Platform', 'Score', 'Engagement rate', 'Views', 'Model']);
+    const rows = within(table).getAllByTestId('score-row');
+    // The backend sends the newest first (p5, p1, p2, p3); the table goes by score.
+    expect(rows.map((r) => r.dataset.postId)).toEqual(['p5', 'p1', 'p3', 'p2']);
+    expect(rows.map((r) => Array.from(r.querySelectorAll('th, td'), (c) => c.textContent))).toEqual([
+      ['Bluesky', '90', '—', '0', 'Learned model'],
+      ['X', '80', '12.0%', '1,000', 'Platform prior'],
+      ['Bluesky', '70', '8.0%', '500', 'Platform prior'],
+      ['X', '40', '3.0%', '2,000', 'Platform prior'],
+    ]);
+  });
+
   it('asks the backend for what the filters say and keeps them in the hash', async () => {
     const b = backend();
     const spy = vi.spyOn(b, 'analytics');

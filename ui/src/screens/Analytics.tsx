@@ -12,6 +12,7 @@ import { HeatMap } from '../components/HeatMap';
 import { MoneyTable, type MoneyTableIds } from '../components/MoneyTotals';
 import { PostDetail } from '../components/PostDetail';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { TableToggle } from '../components/TableToggle';
 import {
   correlationWords,
   customRangeProblem,
@@ -24,6 +25,8 @@ import {
   heatGrid,
   METRICS,
   metricLabel,
+  modelKindLabel,
+  pairsByScore,
   RANGE_PRESETS,
   seriesOf,
   spearman,
@@ -139,7 +142,7 @@ function Results({ query, filter, onFilter, platformName, onOpenPost }: {
           <Breakdowns data={a} filter={filter} onFilter={onFilter} platformName={platformName} />
           <RankedPosts data={a} platformName={platformName} onOpenPost={onOpenPost} />
           <div className="analytics-pair">
-            <ScoreVsActualSection data={a} />
+            <ScoreVsActualSection data={a} platformName={platformName} />
             <BestTimesSection data={a} />
           </div>
         </>
@@ -332,30 +335,27 @@ function OverTime({ data: a }: { data: AnalyticsData }) {
             <SeriesChart points={points} metric={metric} label={`${label}, by day of publishing`} />
           </Suspense>
           <p className="muted analytics-note">Each day counts the posts published that day, with their latest metrics.</p>
-          <details className="analytics-details">
-            <summary>Show as a table</summary>
-            <div className="table-wrap analytics-scroll">
-              <table className="table" data-testid="series-table">
-                <caption className="sr-only">{label}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Day</th>
-                    <th scope="col" className="num">Posts</th>
-                    <th scope="col" className="num">{metricLabel(metric)}</th>
+          <TableToggle>
+            <table className="table" data-testid="series-table">
+              <caption className="sr-only">{label}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col" className="num">Posts</th>
+                  <th scope="col" className="num">{metricLabel(metric)}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {a.series.map((p) => (
+                  <tr key={p.date}>
+                    <th scope="row">{formatDate(p.date)}</th>
+                    <td className="num">{formatCount(p.metrics.posts)}</td>
+                    <td className="num">{formatMetric(metric, p.metrics)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {a.series.map((p) => (
-                    <tr key={p.date}>
-                      <th scope="row">{formatDate(p.date)}</th>
-                      <td className="num">{formatCount(p.metrics.posts)}</td>
-                      <td className="num">{formatMetric(metric, p.metrics)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+                ))}
+              </tbody>
+            </table>
+          </TableToggle>
         </>
       ) : (
         <p className="muted" data-testid="series-empty">
@@ -502,7 +502,7 @@ function PostList({ title, posts, testId, platformName, onOpenPost }: {
   );
 }
 
-function ScoreVsActualSection({ data: a }: { data: AnalyticsData }) {
+function ScoreVsActualSection({ data: a, platformName }: { data: AnalyticsData; platformName: (id: string) => string }) {
   const id = useId();
   const pairs = a.score_vs_actual;
   const rated = pairs.filter((p) => p.views > 0);
@@ -532,6 +532,31 @@ function ScoreVsActualSection({ data: a }: { data: AnalyticsData }) {
               </>
             )}
           </p>
+          <TableToggle summary="Show the scores as a table">
+            <table className="table table-compact" data-testid="score-table">
+              <caption className="sr-only">Predicted score and actual engagement, one row per published post, highest score first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Platform</th>
+                  <th scope="col" className="num">Score</th>
+                  <th scope="col" className="num">Engagement rate</th>
+                  <th scope="col" className="num">Views</th>
+                  <th scope="col">Model</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pairsByScore(pairs).map((p) => (
+                  <tr key={p.target_id} data-testid="score-row" data-post-id={p.post_id}>
+                    <th scope="row">{platformName(p.platform)}</th>
+                    <td className="num">{Math.round(p.score)}</td>
+                    <td className="num">{p.views > 0 ? formatRate(p.engagement_rate) : '—'}</td>
+                    <td className="num">{formatCount(p.views)}</td>
+                    <td>{modelKindLabel(p.model_kind)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableToggle>
         </>
       )}
     </Section>
