@@ -60,6 +60,7 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
   // The engagement rate is a line through the days with views; the table says "—" on the others.
   await page.getByTestId('analytics-metric').selectOption('engagement_rate');
   await expect(chart.locator('.recharts-line-curve')).toBeVisible();
+  await expect(page).toHaveURL(/#\/analytics\?metric=engagement_rate$/);
   await page.getByText('Show as a table').click();
   await expect(page.getByTestId('series-table')).toContainText('%');
   await expect(page.getByTestId('series-table')).toContainText('—');
@@ -68,7 +69,7 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
   const diaryViews = s.history.filter((h) => h.campaign_id === 'c2').reduce((t, h) => t + h.views, 0);
   await page.getByTestId('breakdown-campaign').getByRole('button', { name: 'Diary' }).click();
   await expect(page.getByTestId('analytics-campaign')).toHaveValue('c2');
-  await expect(page).toHaveURL(/#\/analytics\?campaign=c2$/);
+  await expect(page).toHaveURL(/#\/analytics\?campaign=c2&metric=engagement_rate$/);
   await expect.poll(async () => digits(await page.getByTestId('total-views').locator('dd').textContent())).toBe(diaryViews);
   await expect(page.getByTestId('breakdown-platform').getByTestId('breakdown-row')).toHaveCount(1);
 
@@ -78,7 +79,7 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
   await page.getByTestId('analytics-show-all').click();
   await expect(page.getByTestId('analytics-range-all')).toBeChecked();
   await expect(page.getByTestId('analytics-campaign')).toHaveValue('');
-  await expect(page).toHaveURL(/#\/analytics\?range=all$/);
+  await expect(page).toHaveURL(/#\/analytics\?range=all&metric=engagement_rate$/);
   await expect.poll(async () => digits(await page.getByTestId('total-views').locator('dd').textContent())).toBe(views);
 
   // Keyboard: the 7-day preset is a radio in the range group.
@@ -86,12 +87,13 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('analytics-range-90')).toBeChecked();
   await page.getByTestId('analytics-range-7').check();
-  await expect(page).toHaveURL(/range=7$/);
+  await expect(page).toHaveURL(/range=7&metric=engagement_rate$/);
   await expect.poll(async () => Number(await page.getByTestId('series-chart').getAttribute('data-points'))).toBe(7);
 
-  // The filter survives a reload (it lives in the hash).
+  // The filter and the metric survive a reload (they live in the hash).
   await page.reload();
   await expect(page.getByTestId('analytics-range-7')).toBeChecked();
+  await expect(page.getByTestId('analytics-metric')).toHaveValue('engagement_rate');
 
   // A custom range that ends before it starts is refused in place, without asking the backend.
   await page.getByTestId('analytics-range-custom').check();

@@ -43,6 +43,16 @@ describe('analytics helpers', () => {
     expect(filterFromHash('#/analytics?range=bogus&campaign=')).toEqual(EMPTY_FILTER);
   });
 
+  it('keeps the chart metric in the hash, but not the default and not an unknown one', () => {
+    const f = { ...EMPTY_FILTER, range: '30' as const, campaign: 'c1', metric: 'engagement_rate' as const };
+    expect(hashForFilter(f)).toBe('#/analytics?range=30&campaign=c1&metric=engagement_rate');
+    expect(filterFromHash(hashForFilter(f))).toEqual(f);
+    expect(filterFromHash('#/analytics?metric=likes').metric).toBe('likes');
+    expect(hashForFilter({ ...EMPTY_FILTER, metric: 'views' })).toBe('#/analytics');
+    expect(filterFromHash('#/analytics?metric=bogus')).toEqual(EMPTY_FILTER);
+    expect(filterFromHash('#/analytics?metric=toString')).toEqual(EMPTY_FILTER);
+  });
+
   it('Spearman: same order 1, reversed −1, ties averaged, too few points null', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 400])).toBeCloseTo(1, 10);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 10);

@@ -19,7 +19,10 @@ export const RANGE_PRESETS: { id: RangePreset; label: string }[] = [
 
 export const DEFAULT_RANGE: RangePreset = '90';
 
-/** What the screen's controls hold; `from`/`to` only matter for the custom range. */
+/**
+ * What the screen's controls hold; `from`/`to` only matter for the custom range. `metric` is the
+ * chart's, not a filter, but it is kept in the hash with them so a view links as it was seen.
+ */
 export type FilterState = {
   range: RangePreset;
   from: string;
@@ -27,9 +30,12 @@ export type FilterState = {
   campaign: string | null;
   account: string | null;
   platform: string | null;
+  metric: MetricId;
 };
 
-export const EMPTY_FILTER: FilterState = { range: DEFAULT_RANGE, from: '', to: '', campaign: null, account: null, platform: null };
+export const DEFAULT_METRIC: MetricId = 'views';
+
+export const EMPTY_FILTER: FilterState = { range: DEFAULT_RANGE, from: '', to: '', campaign: null, account: null, platform: null, metric: DEFAULT_METRIC };
 
 /** Today's date on the viewer's wall clock (presets count back from it). */
 export function today(now = Date.now(), tz = viewerZone()): string {
@@ -63,7 +69,7 @@ export function toBackendFilter(s: FilterState, end = today()): AnalyticsFilter 
 
 const PRESET_IDS = new Set<string>(RANGE_PRESETS.map((p) => p.id));
 
-/** Reads the filter from a hash like "#/analytics?range=30&campaign=c1". */
+/** Reads the filter from a hash like "#/analytics?range=30&campaign=c1&metric=likes"; unknown values fall back to the defaults. */
 export function filterFromHash(hash: string): FilterState {
   const q = hash.indexOf('?');
   const params = new URLSearchParams(q >= 0 ? hash.slice(q + 1) : '');
@@ -72,6 +78,7 @@ export function filterFromHash(hash: string): FilterState {
     return v ? v : null;
   };
   const range = text('range');
+  const metric = text('metric');
   return {
     range: range !== null && PRESET_IDS.has(range) ? (range as RangePreset) : DEFAULT_RANGE,
     from: text('from') ?? '',
@@ -79,6 +86,7 @@ export function filterFromHash(hash: string): FilterState {
     campaign: text('campaign'),
     account: text('account'),
     platform: text('platform'),
+    metric: metric !== null && isMetric(metric) ? metric : DEFAULT_METRIC,
   };
 }
 
@@ -93,6 +101,7 @@ export function hashForFilter(s: FilterState): string {
   if (s.campaign) params.set('campaign', s.campaign);
   if (s.account) params.set('account', s.account);
   if (s.platform) params.set('platform', s.platform);
+  if (s.metric !== DEFAULT_METRIC) params.set('metric', s.metric);
   const q = params.toString();
   return q ? `#/analytics?${q}` : '#/analytics';
 }
@@ -109,6 +118,9 @@ export const METRICS: { id: MetricId; label: string }[] = [
 ];
 
 export const metricLabel = (id: MetricId) => METRICS.find((m) => m.id === id)?.label ?? id;
+
+const METRIC_IDS = new Set<string>(METRICS.map((m) => m.id));
+export const isMetric = (value: string): value is MetricId => METRIC_IDS.has(value);
 
 const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const compactFormat = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });

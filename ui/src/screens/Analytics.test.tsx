@@ -160,6 +160,28 @@ describe('Analytics screen', () => {
     await waitFor(() => expect(tile('total-views')).toHaveTextContent('3,000'));
   });
 
+  it('keeps the chart metric in the hash with the filters, leaving out the default', async () => {
+    const { user } = show(backend(), '#/analytics?range=30&metric=likes');
+    const metric = await screen.findByTestId('analytics-metric');
+    expect(metric).toHaveValue('likes');
+    expect(screen.getByRole('table', { name: 'Likes per day' })).toBeInTheDocument();
+
+    await user.selectOptions(metric, 'engagement_rate');
+    expect(window.location.hash).toBe('#/analytics?range=30&metric=engagement_rate');
+    // Other filters keep it.
+    await user.selectOptions(screen.getByTestId('analytics-campaign'), 'c1');
+    expect(window.location.hash).toBe('#/analytics?range=30&campaign=c1&metric=engagement_rate');
+    expect(screen.getByTestId('analytics-metric')).toHaveValue('engagement_rate');
+    await user.selectOptions(screen.getByTestId('analytics-metric'), 'views');
+    expect(window.location.hash).toBe('#/analytics?range=30&campaign=c1');
+  });
+
+  it('falls back to views for a metric it does not know', async () => {
+    show(backend(), '#/analytics?metric=followers');
+    expect(await screen.findByTestId('analytics-metric')).toHaveValue('views');
+    expect(screen.getByRole('table', { name: 'Views per day' })).toBeInTheDocument();
+  });
+
   it('without data says so and offers a wider look instead of empty charts', async () => {
     const { user } = show(backend({ history: [], revenue: [] }));
     expect(await screen.findByTestId('analytics-empty')).toHaveTextContent('No results in this range');

@@ -2,8 +2,9 @@
  * Analytics: how published posts did, for a date range and optionally one campaign, account or
  * platform. Totals with revenue and ROI, a metric over time, breakdowns (click one to filter),
  * best and worst posts, the score against real engagement, and when posting worked best.
- * The filter lives in the hash query (#/analytics?range=30&campaign=…) so a view can be
- * bookmarked or linked from Home; it is written with replaceState, so it adds no history entries.
+ * The filter and the chart's metric live in the hash query (#/analytics?range=30&campaign=…&metric=likes)
+ * so a view can be bookmarked or linked from Home; it is written with replaceState, so it adds no
+ * history entries.
  */
 import { lazy, Suspense, useId, useMemo, useState, type ReactNode } from 'react';
 import { toApiError, type AccountView, type Analytics as AnalyticsData, type BreakdownRow, type RankedPost, type RevenueSummary } from '../backend';
@@ -138,7 +139,7 @@ function Results({ query, filter, onFilter, platformName, onOpenPost }: {
       ) : (
         <>
           <Totals data={a} />
-          <OverTime data={a} />
+          <OverTime data={a} metric={filter.metric} onMetric={(metric) => onFilter({ metric })} />
           <Breakdowns data={a} filter={filter} onFilter={onFilter} platformName={platformName} />
           <RankedPosts data={a} platformName={platformName} onOpenPost={onOpenPost} />
           <div className="analytics-pair">
@@ -309,9 +310,8 @@ function Revenue({ revenue: r }: { revenue: RevenueSummary }) {
   );
 }
 
-function OverTime({ data: a }: { data: AnalyticsData }) {
+function OverTime({ data: a, metric, onMetric }: { data: AnalyticsData; metric: MetricId; onMetric: (m: MetricId) => void }) {
   const id = useId();
-  const [metric, setMetric] = useState<MetricId>('views');
   const points = seriesOf(a.series, metric);
   const label = `${metricLabel(metric)} per day`;
   const anything = a.series.some((p) => p.metrics.published_targets > 0);
@@ -320,7 +320,7 @@ function OverTime({ data: a }: { data: AnalyticsData }) {
       actions={
         <span className="analytics-control">
           <label htmlFor={`${id}-metric`}>Metric</label>
-          <select id={`${id}-metric`} className="select" value={metric} onChange={(e) => setMetric(e.target.value as MetricId)} data-testid="analytics-metric">
+          <select id={`${id}-metric`} className="select" value={metric} onChange={(e) => onMetric(e.target.value as MetricId)} data-testid="analytics-metric">
             {METRICS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.label}
