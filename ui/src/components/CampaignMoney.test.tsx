@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RevenueEntry, RevenueSummary } from '../backend';
@@ -26,12 +26,15 @@ const entry = (over: Partial<RevenueEntry>): RevenueEntry => ({
   ...over,
 });
 
-function setup(seed: MemorySeed = {}) {
-  const backend = createMemoryBackend({ campaigns: [SPRING], ...seed });
+function setup(seed: MemorySeed = {}, c = SPRING) {
+  const backend = createMemoryBackend({ campaigns: [c], ...seed });
   const user = userEvent.setup();
-  renderWithBackend(<CampaignMoney campaign={SPRING} />, backend);
+  renderWithBackend(<CampaignMoney campaign={c} />, backend);
   return { backend, user };
 }
+
+/** Spring without a budget, so without a budget currency. */
+const NO_BUDGET = { ...SPRING, currency: null, budget: null };
 
 describe('formatRoi', () => {
   it('signs percentages and shows a dash without a cost', () => {
@@ -69,6 +72,43 @@ describe('CampaignMoney', () => {
     expect(screen.queryByTestId('error-revenue-amount')).not.toBeInTheDocument();
     expect(screen.queryByTestId('error-banner')).not.toBeInTheDocument();
     expect(backend.dumpRevenue()).toHaveLength(0);
+  });
+
+  it('starts the currency from the most recent entry; the user can still change it', async () => {
+    const { user, backend } = setup(
+      {
+        revenue: [
+          // Entered last, but dated before the JPY payout: the list (newest first) puts JPY on top.
+          entry({ currency: 'USD', occurred_on: '2026-03-02', created_at: '2026-03-09T00:00:00Z' }),
+          entry({ kind: 'payout', amount: '3000', currency: 'JPY', occurred_on: '2026-03-05', created_at: '2026-03-05T00:00:00Z' }),
+        ],
+      },
+      NO_BUDGET,
+    );
+    await waitFor(() => expect(screen.getByLabelText(/^Currency/)).toHaveValue('JPY'));
+    await user.clear(screen.getByLabelText(/^Currency/));
+    await user.type(screen.getByLabelText(/^Currency/), 'gbp');
+    await user.type(screen.getByLabelText(/^Amount/), '12');
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(await screen.findByText('Revenue added.')).toBeInTheDocument();
+    expect(backend.dumpRevenue().map((e) => e.currency)).toEqual(['USD', 'JPY', 'GBP']);
+    // What the user chose stays for the next entry.
+    expect(screen.getByLabelText(/^Currency/)).toHaveValue('GBP');
+  });
+
+  it('an entry’s currency wins over the budget currency', async () => {
+    setup({ revenue: [entry({ currency: 'CHF' })] });
+    await waitFor(() => expect(screen.getByLabelText(/^Currency/)).toHaveValue('CHF'));
+  });
+
+  it('without entries the currency is the budget currency, or empty without a budget', async () => {
+    setup();
+    expect(await screen.findByTestId('revenue-empty')).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Currency/)).toHaveValue('EUR');
+    cleanup();
+    setup({}, NO_BUDGET);
+    expect(await screen.findByTestId('revenue-empty')).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Currency/)).toHaveValue('');
   });
 
   it('shows a campaign-level failure above the form, not at a field', async () => {

@@ -1,12 +1,15 @@
 /**
  * Adds one revenue or cost entry to a campaign. Like the campaign form, validation is the
  * backend's job: the error comes back with a stable code and is placed at its field.
+ *
+ * The currency starts as the one of the campaign's most recent entry (the list is newest first),
+ * else the campaign's budget currency, else empty. It follows the list until the user edits it.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type ApiError, type Campaign, type ErrorCode, type RevenueEntry } from '../backend';
 import { COMMON_CURRENCIES, KIND_LABELS, REVENUE_KINDS, todayLocal } from '../lib/money';
-import { invalidateMoney } from '../queries';
+import { invalidateMoney, useRevenueList } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 
@@ -31,13 +34,17 @@ type Props = {
 export function RevenueForm({ campaign, onAdded }: Props) {
   const backend = useBackend();
   const queryClient = useQueryClient();
+  const entries = useRevenueList(campaign.id);
   const [values, setValues] = useState<Values>(() => ({
     kind: 'sponsorship',
     amount: '',
-    currency: campaign.currency ?? '',
+    currency: '',
     date: todayLocal(),
     note: '',
   }));
+  // Until the user types a currency, it is the suggested one (which may arrive with the entries).
+  const [currencyEdited, setCurrencyEdited] = useState(false);
+  const currency = currencyEdited ? values.currency : (entries.data?.[0]?.currency ?? campaign.currency ?? '');
   const [error, setError] = useState<{ field: FieldName | null; error: ApiError } | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -75,6 +82,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
   const set = (f: FieldName) => (e: { target: { value: string } }) => {
     const value = f === 'currency' ? e.target.value.toUpperCase() : e.target.value;
     setValues((v) => ({ ...v, [f]: value }));
+    if (f === 'currency') setCurrencyEdited(true);
     setAdded(null);
     if (error?.field === f) setError(null);
   };
@@ -84,7 +92,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
     if (pending) return;
     setError(null);
     setAdded(null);
-    add.mutate(values);
+    add.mutate({ ...values, currency });
   };
 
   return (
@@ -116,7 +124,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
           {({ id, describedBy, invalid }) => (
             <>
               <input id={id} type="text" list={`${id}-list`} maxLength={3} data-field="currency" data-testid="revenue-currency"
-                value={values.currency} onChange={set('currency')} aria-required="true" aria-invalid={invalid}
+                value={currency} onChange={set('currency')} aria-required="true" aria-invalid={invalid}
                 aria-describedby={describedBy} autoComplete="off" spellCheck={false} />
               <datalist id={`${id}-list`}>
                 {COMMON_CURRENCIES.map((c) => (
