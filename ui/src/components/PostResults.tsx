@@ -10,6 +10,7 @@ import { toApiError, type PostView, type TargetResults } from '../backend';
 import { formatPointValue, METRICS, metricLabel, resultLines, sinceLabel, type MetricId } from '../lib/analytics';
 import { queryKeys, usePostResults } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
+import { MetricSelect } from './MetricSelect';
 import { TableToggle } from './TableToggle';
 
 // Recharts loads with the first chart, not with the dialog (as on the Analytics screen).
@@ -54,16 +55,7 @@ export function PostResults({ post: p }: { post: PostView }) {
           Results
         </h3>
         {anyPoints && (
-          <span className="analytics-control">
-            <label htmlFor={`${id}-metric`}>Metric</label>
-            <select id={`${id}-metric`} className="select" value={metric} onChange={(e) => setMetric(e.target.value as MetricId)} data-testid="post-results-metric">
-              {METRICS.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </span>
+          <MetricSelect id={`${id}-metric`} value={metric} onChange={setMetric} testId="post-results-metric" />
         )}
       </div>
       {results.isPending ? (

@@ -8,10 +8,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toApiError, useBackend, type ApiError, type Campaign, type ErrorCode, type RevenueEntry } from '../backend';
-import { COMMON_CURRENCIES, KIND_LABELS, REVENUE_KINDS, todayLocal } from '../lib/money';
+import { todayLocal } from '../lib/money';
 import { invalidateMoney, useRevenueList } from '../queries';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
+import { CurrencyList, KindOptions } from './MoneyOptions';
 
 type FieldName = 'kind' | 'amount' | 'currency' | 'date' | 'note';
 
@@ -105,11 +106,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
           {({ id, describedBy, invalid }) => (
             <select id={id} className="select" data-field="kind" data-testid="revenue-kind" value={values.kind} onChange={set('kind')}
               aria-invalid={invalid} aria-describedby={describedBy}>
-              {REVENUE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_LABELS[k]}
-                </option>
-              ))}
+              <KindOptions />
             </select>
           )}
         </Field>
@@ -126,11 +123,7 @@ export function RevenueForm({ campaign, onAdded }: Props) {
               <input id={id} type="text" list={`${id}-list`} maxLength={3} data-field="currency" data-testid="revenue-currency"
                 value={currency} onChange={set('currency')} aria-required="true" aria-invalid={invalid}
                 aria-describedby={describedBy} autoComplete="off" spellCheck={false} />
-              <datalist id={`${id}-list`}>
-                {COMMON_CURRENCIES.map((c) => (
-                  <option key={c} value={c} />
-                ))}
-              </datalist>
+              <CurrencyList id={`${id}-list`} />
             </>
           )}
         </Field>

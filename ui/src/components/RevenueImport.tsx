@@ -16,11 +16,11 @@ import {
   type RevenueImportReport,
   type RevenueImportRequest,
 } from '../backend';
-import { COMMON_CURRENCIES, KIND_LABELS, REVENUE_KINDS } from '../lib/money';
 import { invalidateMoney, queryKeys } from '../queries';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
+import { CurrencyList, KindOptions } from './MoneyOptions';
 
 export const IMPORT_FIELDS = [
   { field: 'amount', label: 'Amount', required: true },
@@ -205,11 +205,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
                     <input id={id} type="text" maxLength={3} list={`${id}-list`} data-testid="import-currency" value={currency}
                       onChange={(e) => setCurrency(e.target.value.toUpperCase())} aria-invalid={invalid} aria-describedby={describedBy}
                       autoComplete="off" spellCheck={false} />
-                    <datalist id={`${id}-list`}>
-                      {COMMON_CURRENCIES.map((c) => (
-                        <option key={c} value={c} />
-                      ))}
-                    </datalist>
+                    <CurrencyList id={`${id}-list`} />
                   </>
                 )}
               </Field>
@@ -218,11 +214,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
               <Field label="Kind of every row" name="import-kind">
                 {({ id }) => (
                   <select id={id} className="select" data-testid="import-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-                    {REVENUE_KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {KIND_LABELS[k]}
-                      </option>
-                    ))}
+                    <KindOptions />
                   </select>
                 )}
               </Field>

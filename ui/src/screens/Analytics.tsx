@@ -10,6 +10,7 @@ import { lazy, Suspense, useId, useMemo, useState, type ReactNode } from 'react'
 import { toApiError, type AccountView, type Analytics as AnalyticsData, type BreakdownRow, type RankedPost, type RevenueSummary } from '../backend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { HeatMap } from '../components/HeatMap';
+import { MetricSelect } from '../components/MetricSelect';
 import { MoneyTable, type MoneyTableIds } from '../components/MoneyTotals';
 import { PostDetail } from '../components/PostDetail';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -24,7 +25,6 @@ import {
   formatRoi,
   hashForFilter,
   heatGrid,
-  METRICS,
   metricLabel,
   modelKindLabel,
   pairsByScore,
@@ -318,16 +318,7 @@ function OverTime({ data: a, metric, onMetric }: { data: AnalyticsData; metric: 
   return (
     <Section title="Over time" id={`${id}-time`} testId="analytics-over-time"
       actions={
-        <span className="analytics-control">
-          <label htmlFor={`${id}-metric`}>Metric</label>
-          <select id={`${id}-metric`} className="select" value={metric} onChange={(e) => onMetric(e.target.value as MetricId)} data-testid="analytics-metric">
-            {METRICS.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </span>
+        <MetricSelect id={`${id}-metric`} value={metric} onChange={onMetric} testId="analytics-metric" />
       }>
       {anything ? (
         <>
