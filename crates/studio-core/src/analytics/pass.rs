@@ -10,7 +10,7 @@ use super::{Clocks, Filter, Summary};
 use crate::error::Result;
 
 /// Selections up to this many targets are read on one thread through the filter's own index
-/// (under 10 ms here) and grouped by post in memory. Larger ones are read in post order, split by
+/// (under 10 ms here) and sorted by post in memory. Larger ones are read in post order, split by
 /// post key across connections. That walks the post index over all rows, so it only pays for
 /// large selections.
 const ONE_THREAD_UP_TO: usize = 20_000;
@@ -24,12 +24,11 @@ const PIECES_PER_THREAD: i64 = 4;
 /// analytics is a live view, so a metric arriving mid-read is counted or not, never twice.
 pub fn summarize(conn: &Connection, helpers: &mut [Connection], f: &Filter, clocks: &Clocks) -> Result<Summary> {
     let reader = Reader::new(conn, f)?;
-    let keys = post_keys(conn)?;
     // Large selections go by post even on one thread: rows arrive grouped, with nothing to sort.
-    let many = estimate(conn, f)? > ONE_THREAD_UP_TO;
+    let keys = if estimate(conn, f)? > ONE_THREAD_UP_TO { post_keys(conn)? } else { None };
     let partial = match keys {
-        Some((lo, hi)) if many => split(conn, helpers, &reader, clocks, lo, hi)?,
-        _ => {
+        Some((lo, hi)) => split(conn, helpers, &reader, clocks, lo, hi)?,
+        None => {
             let mut p = Partial::new();
             reader.posts(conn, |post| p.add_post(post, clocks))?;
             p

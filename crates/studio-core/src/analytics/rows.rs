@@ -30,34 +30,6 @@ fn account_platforms(conn: &Connection) -> Result<AccountPlatforms> {
     Ok(out)
 }
 
-/// Puts each post's rows next to each other, keeping their order otherwise. Post keys are
-/// dense integers, so a counting sort does it in two passes; sparse keys fall back to sorting.
-fn group_by_post(rows: &mut Vec<Row>) {
-    let (Some(lo), Some(hi)) = (rows.iter().map(|r| r.post_k).min(), rows.iter().map(|r| r.post_k).max()) else {
-        return;
-    };
-    let span = usize::try_from(hi.abs_diff(lo)).unwrap_or(usize::MAX);
-    if span > rows.len().saturating_mul(4).saturating_add(1024) {
-        rows.sort_by_key(|r| r.post_k);
-        return;
-    }
-    let slot = |r: &Row| usize::try_from(r.post_k.abs_diff(lo)).unwrap_or(0);
-    let mut starts = vec![0usize; span + 2];
-    for r in rows.iter() {
-        starts[slot(r) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut sorted = vec![rows[0]; rows.len()];
-    for r in rows.iter() {
-        let at = &mut starts[slot(r)];
-        sorted[*at] = *r;
-        *at += 1;
-    }
-    *rows = sorted;
-}
-
 /// One live published target with its latest counts (a missing count is 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row {
@@ -106,9 +78,10 @@ impl Reader {
 
     /// Every selected post's rows, through whichever index SQLite picks for the filter.
     pub fn posts(&self, conn: &Connection, mut each: impl FnMut(&[Row])) -> Result<()> {
-        let mut rows = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         self.read(conn, &self.sql(COLUMNS, "", &[]), &self.vals, |r| rows.push(r))?;
-        group_by_post(&mut rows);
+        // Stable: a post's rows keep their index order. Only small selections come this way.
+        rows.sort_by_key(|r| r.post_k);
         rows.chunk_by(|a, b| a.post_k == b.post_k).for_each(&mut each);
         Ok(())
     }
