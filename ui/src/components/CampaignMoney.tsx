@@ -7,7 +7,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toApiError, useBackend, type Campaign, type RevenueEntry } from '../backend';
 import { formatDate, formatMoney } from '../lib/format';
-import { formatKilobytes, kindLabel, rowCount, slug } from '../lib/money';
+import { formatBytes } from '../lib/media';
+import { kindLabel, rowCount, slug } from '../lib/money';
 import { invalidateMoney, useRevenueList, useRevenueSummary } from '../queries';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorBanner } from './ErrorBanner';
@@ -65,7 +66,7 @@ export function CampaignMoney({ campaign }: { campaign: Campaign }) {
     report.save({
       label: 'html',
       request: { title: 'Save the campaign report', defaultName: `${base}.html`, format: 'html' },
-      write: async (path) => `${formatKilobytes((await backend.reportHtml(campaign.id, path)).bytes)}`,
+      write: async (path) => formatBytes((await backend.reportHtml(campaign.id, path)).bytes),
     });
   const saveCsv = () =>
     report.save({

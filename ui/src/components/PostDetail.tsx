@@ -29,9 +29,10 @@ export function PostDetail({ postId, onClose, onEdit }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
 
   const done = async (p: PostView, text: string) => {
+    // A target that becomes published brings its results: PostResults refetches them when it
+    // sees the new post, so they are not invalidated (and fetched twice) here.
     queryClient.setQueryData(queryKeys.post(p.id), p);
-    // Marking a target as posted (or retrying one) changes which targets have results.
-    await Promise.all([invalidateScheduling(queryClient), queryClient.invalidateQueries({ queryKey: queryKeys.postResults(p.id) })]);
+    await invalidateScheduling(queryClient);
     setNotice(text);
   };
 

@@ -21,6 +21,8 @@ import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { Field } from './Field';
 import { CurrencyList, KindOptions } from './MoneyOptions';
+import { formatCount } from '../lib/analytics';
+import { rowCount } from '../lib/money';
 
 export const IMPORT_FIELDS = [
   { field: 'amount', label: 'Amount', required: true },
@@ -36,8 +38,6 @@ type Mapping = Record<TargetField, string>;
 
 const DELIMITERS: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
-const count = new Intl.NumberFormat();
-const rows = (n: number) => `${count.format(n)} ${n === 1 ? 'row' : 'rows'}`;
 
 function mappingFrom(suggested: ColumnMapping[]): Mapping {
   const m: Mapping = { amount: '', date: '', currency: '', kind: '', note: '', external_id: '' };
@@ -161,7 +161,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
       {step === 'preview' && (
         <section aria-label="Preview" data-testid="import-preview">
           <p className="payout-facts" data-testid="import-facts">
-            {rows(preview.total_rows)} · {preview.encoding} · separated by {DELIMITERS[preview.delimiter] ?? `“${preview.delimiter}”`}
+            {rowCount(preview.total_rows)} · {preview.encoding} · separated by {DELIMITERS[preview.delimiter] ?? `“${preview.delimiter}”`}
           </p>
           <PreviewTable preview={preview} />
           <footer className="dialog-footer">
@@ -241,7 +241,7 @@ function ImportSteps({ campaign, path, preview, onClose }: Props & { preview: Re
             </button>
             <button type="button" className="btn btn-primary" onClick={() => run.mutate()} disabled={run.isPending || dry.imported === 0}
               data-testid="import-run" data-autofocus>
-              {run.isPending ? 'Importing…' : dry.imported === 0 ? 'Nothing new to import' : `Import ${rows(dry.imported)}`}
+              {run.isPending ? 'Importing…' : dry.imported === 0 ? 'Nothing new to import' : `Import ${rowCount(dry.imported)}`}
             </button>
           </footer>
         </section>
@@ -287,7 +287,7 @@ function PreviewTable({ preview }: { preview: RevenueImportPreview }) {
         </tbody>
       </table>
       {preview.total_rows > shown.length && (
-        <p className="field-hint">First {shown.length} of {rows(preview.total_rows)}.</p>
+        <p className="field-hint">First {shown.length} of {rowCount(preview.total_rows)}.</p>
       )}
     </div>
   );
@@ -301,12 +301,12 @@ export function ImportSummary({ report }: { report: RevenueImportReport }) {
     <div className="payout-summary" data-testid="import-summary">
       <ul className="payout-counts" role="status">
         <li data-testid="import-good">
-          {report.dry_run ? `${rows(report.imported)} ready to import` : `${rows(report.imported)} imported`}
+          {report.dry_run ? `${rowCount(report.imported)} ready to import` : `${rowCount(report.imported)} imported`}
         </li>
-        {report.duplicates > 0 && <li data-testid="import-duplicates">{count.format(report.duplicates)} already imported</li>}
+        {report.duplicates > 0 && <li data-testid="import-duplicates">{formatCount(report.duplicates)} already imported</li>}
         {bad > 0 && (
           <li className="payout-bad" data-testid="import-bad">
-            {rows(bad)} with problems{report.dry_run ? ' (skipped)' : ' skipped'}
+            {rowCount(bad)} with problems{report.dry_run ? ' (skipped)' : ' skipped'}
           </li>
         )}
       </ul>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatRoi } from './money';
 import {
   change,
   changePoints,
@@ -6,7 +7,6 @@ import {
   EMPTY_FILTER,
   filterFromHash,
   formatMetric,
-  formatRoi,
   hashForFilter,
   heatGrid,
   lastDays,

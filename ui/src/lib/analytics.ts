@@ -132,8 +132,6 @@ export const formatCount = (n: number) => countFormat.format(n);
 export const formatCompact = (n: number) => compactFormat.format(n);
 /** 0.0734 → "7.3%". */
 export const formatRate = (r: number) => percentFormat.format(r);
-/** ROI 1.5 → "+150%"; no ROI (no cost) → "—". */
-export const formatRoi = (roi: number | null) => (roi === null ? '—' : signedPercent.format(roi));
 
 /** A day without views has no engagement rate ("—"), which is not the same as 0 %. */
 export function formatMetric(id: MetricId, m: Metrics): string {
@@ -195,8 +193,6 @@ export const modelKindLabel = (kind: string) => (kind === 'learned' ? 'Learned m
 export function pairsByScore(pairs: ScoreVsActual[]): ScoreVsActual[] {
   return [...pairs].sort((a, b) => b.score - a.score || b.engagement_rate - a.engagement_rate || b.views - a.views);
 }
-
-export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /**
  * The heat map's 7×24 grid from the backend's cells: each slot's mean engagement rate relative to

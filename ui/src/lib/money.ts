@@ -1,4 +1,5 @@
 /** Money display shared by the campaign Money view, the import flow and Settings. */
+import { dayKey } from './calendar';
 
 export const REVENUE_KINDS = ['sponsorship', 'affiliate', 'payout', 'other', 'cost'] as const;
 export type RevenueKind = (typeof REVENUE_KINDS)[number];
@@ -25,12 +26,6 @@ export function formatRoi(roi: number | null): string {
   return roi === null || !Number.isFinite(roi) ? '—' : roiFormat.format(roi);
 }
 
-const bytesFormat = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 });
-
-export function formatKilobytes(bytes: number): string {
-  return bytesFormat.format(bytes / 1000);
-}
-
 const countFormat = new Intl.NumberFormat();
 
 /** "1 row" / "1,204 rows". */
@@ -40,8 +35,7 @@ export function rowCount(n: number): string {
 
 /** Today as YYYY-MM-DD on this machine (the form's default; the backend has its own). */
 export function todayLocal(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return dayKey(now);
 }
 
 /** A file name from a campaign name: "Spring launch!" → "spring-launch". */

@@ -7,7 +7,7 @@
  * history entries.
  */
 import { lazy, Suspense, useId, useMemo, useState, type ReactNode } from 'react';
-import { toApiError, type AccountView, type Analytics as AnalyticsData, type BreakdownRow, type RankedPost, type RevenueSummary } from '../backend';
+import { toApiError, type PlatformView, type Analytics as AnalyticsData, type BreakdownRow, type RankedPost, type RevenueSummary } from '../backend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { HeatMap } from '../components/HeatMap';
 import { MetricSelect } from '../components/MetricSelect';
@@ -22,7 +22,6 @@ import {
   formatCount,
   formatMetric,
   formatRate,
-  formatRoi,
   hashForFilter,
   heatGrid,
   metricLabel,
@@ -32,13 +31,13 @@ import {
   seriesOf,
   spearman,
   toBackendFilter,
-  WEEKDAYS,
   type FilterState,
   type MetricId,
   type RangePreset,
 } from '../lib/analytics';
-import { formatDate, formatMoney } from '../lib/format';
-import { useAccounts, useAnalytics, useCampaignList } from '../queries';
+import { formatDate } from '../lib/format';
+import { DAY_NAMES, slotLabel } from '../lib/learning';
+import { useAccountPlatforms, useAccounts, useAnalytics, useCampaignList } from '../queries';
 import { hrefFor, navigate } from '../router';
 
 // Recharts is most of this screen's weight: it loads with the first chart, not with the app.
@@ -55,9 +54,9 @@ function ChartFallback({ height }: { height: number }) {
 
 const whenFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** "youtube" → "YouTube" from the connected accounts, else the id capitalised. */
-function platformNamer(accounts: AccountView[] | undefined) {
-  const names = new Map((accounts ?? []).map((a) => [a.platform as string, a.platform_name]));
+/** "youtube" → "YouTube" from the app's platform list (the id capitalised until it loads). */
+function platformNamer(platforms: PlatformView[] | undefined) {
+  const names = new Map((platforms ?? []).map((p) => [p.id as string, p.name]));
   return (id: string) => names.get(id) ?? (id ? id[0]!.toUpperCase() + id.slice(1) : 'Unknown');
 }
 
@@ -70,8 +69,8 @@ export function Analytics() {
   };
   const backendFilter = useMemo(() => toBackendFilter(filter), [filter]);
   const analytics = useAnalytics(backendFilter);
-  const accounts = useAccounts();
-  const platformName = platformNamer(accounts.data);
+  const platforms = useAccountPlatforms();
+  const platformName = platformNamer(platforms.data);
   const [openPost, setOpenPost] = useState<string | null>(null);
 
   return (
@@ -560,7 +559,7 @@ function BestTimesSection({ data: a }: { data: AnalyticsData }) {
   const cells = useMemo(() => new Map(a.heatmap.map((c) => [(c.weekday - 1) * 24 + c.hour, c])), [a.heatmap]);
   const describe = (d: number, h: number) => {
     const c = cells.get(d * 24 + h);
-    const slot = `${WEEKDAYS[d]} ${String(h).padStart(2, '0')}:00`;
+    const slot = slotLabel({ day: DAY_NAMES[d] ?? '?', hour: h });
     if (!c) return `${slot}: no posts`;
     return `${slot}: ${c.posts} ${c.posts === 1 ? 'post' : 'posts'}, ${formatRate(c.mean_engagement_rate)} mean engagement`;
   };
