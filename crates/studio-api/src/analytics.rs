@@ -343,7 +343,7 @@ pub fn ranked(conn: &Connection, l: &Loaded, rank: Rank, best: bool) -> ApiResul
             caption: p.caption,
             title: p.title,
             published_at: rfc3339(p.published_at),
-            platforms: p.platforms.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            platforms: p.platforms,
             asset_id: p.asset_id,
             metrics: p.sums.into(),
         })

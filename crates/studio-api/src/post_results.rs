@@ -1,6 +1,6 @@
 //! One post's results over time: every metric snapshot of each of its published targets, for the
 //! post's results chart (the analytics screen aggregates; this shows how one post grew).
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use studio_core::clock::rfc3339;
 use studio_core::StoreError;
@@ -45,14 +45,11 @@ pub fn get(ctx: &Context, post_id: &str) -> ApiResult<PostResults> {
 }
 
 fn read(conn: &Connection, post_id: &str) -> Result<PostResults, StoreError> {
-    let exists: Option<i64> = conn
-        .query_row("SELECT 1 FROM posts WHERE id = ?1 AND deleted_at IS NULL", [post_id], |r| r.get(0))
-        .optional()?;
-    if exists.is_none() {
-        return Err(StoreError::NotFound { entity: "post", id: post_id.to_string() });
-    }
+    // An unknown or deleted post is `not_found`, as everywhere else.
+    studio_core::posts::load_post(conn, post_id)?;
     let mut targets = conn.prepare(
-        "SELECT t.id, a.platform, a.handle, t.published_at, t.post_url FROM post_targets t
+        "SELECT t.id, a.platform, coalesce(a.handle, a.display_name, a.platform_user_id, ''), t.published_at, t.post_url
+         FROM post_targets t
          JOIN accounts a ON a.id = t.account_id
          WHERE t.post_id = ?1 AND t.deleted_at IS NULL
            AND (t.state = 'published'

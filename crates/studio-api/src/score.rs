@@ -43,10 +43,19 @@ pub struct Scored {
     pub report: ScoreReport,
 }
 
-/// The file behind an input, and whether captions are known to be burned into it.
-pub(crate) fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<bool>)> {
+/// The file behind an input (an asset, a render or a path).
+pub(crate) struct Source {
+    pub path: PathBuf,
+    /// Whether captions are known to be burned in (a render's request says).
+    pub captions: Option<bool>,
+    /// A library asset's content hash, so its features need no hashing.
+    pub content_hash: Option<String>,
+}
+
+pub(crate) fn resolve(ctx: &Context, input: &str) -> ApiResult<Source> {
+    let file = |path: PathBuf, captions: Option<bool>| Source { path, captions, content_hash: None };
     match crate::assets::get(ctx, input) {
-        Ok(a) => return Ok((PathBuf::from(a.path), None)),
+        Ok(a) => return Ok(Source { path: PathBuf::from(a.path), captions: None, content_hash: Some(a.content_hash) }),
         Err(e) if e.code != ErrorCode::NotFound => return Err(e),
         Err(_) => {}
     }
@@ -56,13 +65,13 @@ pub(crate) fn resolve(ctx: &Context, input: &str) -> ApiResult<(PathBuf, Option<
                 ApiError::new(ErrorCode::NotFound, format!("render {input} has no file (moved, deleted or unfinished)"))
             })?;
             let captions = r.request.map(|q| q.captions.is_some());
-            return Ok((PathBuf::from(path), captions));
+            return Ok(file(PathBuf::from(path), captions));
         }
         Err(e) if e.code != ErrorCode::NotFound => return Err(e),
         Err(_) => {}
     }
     if Path::new(input).is_file() {
-        return Ok((PathBuf::from(input), None));
+        return Ok(file(PathBuf::from(input), None));
     }
     Err(ApiError::new(ErrorCode::NotFound, format!("\"{input}\" is not an asset, a render or a file.")))
 }
@@ -129,13 +138,12 @@ pub(crate) fn measure(
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> ApiResult<(PathBuf, MediaFeatures, bool)> {
-    let (path, captions) = resolve(ctx, input)?;
-    let known = crate::assets::get(ctx, input).ok().map(|a| a.content_hash);
-    let (mut f, cached) = features(ctx, &path, known.as_deref(), no_cache, progress, cancel)?;
+    let source = resolve(ctx, input)?;
+    let (mut f, cached) = features(ctx, &source.path, source.content_hash.as_deref(), no_cache, progress, cancel)?;
     if f.format.has_captions.is_none() {
-        f.format.has_captions = captions;
+        f.format.has_captions = source.captions;
     }
-    Ok((path, f, cached))
+    Ok((source.path, f, cached))
 }
 
 /// The IANA zone of a planned time, for best times.

@@ -49,3 +49,25 @@ fn drafts_have_no_results_and_unknown_posts_are_not_found() {
     let e = post_results::get(&ctx, "no-such-post").expect_err("unknown");
     assert_eq!(e.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn an_account_without_a_handle_still_has_results_under_its_display_name() {
+    let (_dir, ctx) = context();
+    let c = campaign(&ctx, "Nameless", "UTC");
+    let acct = account(&ctx, "bluesky", "@gone");
+    // Some platforms give no handle; the account row keeps only a display name.
+    ctx.db()
+        .write(|tx| {
+            tx.execute("UPDATE accounts SET handle = NULL, display_name = 'Studio Alex' WHERE id = ?1", [&acct])?;
+            Ok(())
+        })
+        .expect("no handle");
+    let at = ms("2026-05-04T10:00:00Z");
+    let p = post(&ctx, &c, "Still counted");
+    let t = target(&ctx, &p, &acct, Some(at));
+    snapshot(&ctx, &t, at + 3_600_000, [12, 1, 0, 0, 0]);
+    let r = post_results::get(&ctx, &p).expect("results, not a type error");
+    assert_eq!(r.targets.len(), 1);
+    assert_eq!(r.targets[0].handle, "Studio Alex");
+    assert_eq!(r.targets[0].points.len(), 1);
+}

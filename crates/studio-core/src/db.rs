@@ -101,13 +101,19 @@ impl Db {
 fn open_helper(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+    tune(&conn)?;
     Ok(conn)
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+/// What every connection to the file gets, read-only helpers included.
+fn tune(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    tune(conn)?;
     // The first statement touches the file header: a non-database file fails here, clearly.
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -117,7 +123,6 @@ fn configure(conn: &Connection) -> Result<()> {
     // NORMAL under WAL survives application crashes (kill -9); only an OS crash can lose the
     // last commits, and never corrupts the file.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     Ok(())
 }
 

@@ -256,7 +256,7 @@ impl Progress for TargetProgress<'_> {
 fn media_path(shared: &Shared, t: &Target, p: &Post) -> Result<std::path::PathBuf, ApiError> {
     let id = t.render_id.clone().or_else(|| t.asset_id.clone()).or_else(|| p.media_ref.clone());
     let id = id.ok_or_else(|| ApiError::new(ErrorCode::InvalidMedia, "this post has no media"))?;
-    let (path, _) = crate::score::resolve(&shared.ctx, &id)?;
+    let path = crate::score::resolve(&shared.ctx, &id)?.path;
     Ok(path)
 }
 

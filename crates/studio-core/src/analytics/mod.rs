@@ -47,7 +47,8 @@ pub struct Filter {
 /// an id that was never stored.
 fn key_of(conn: &Connection, id: &str) -> Result<i64> {
     use rusqlite::OptionalExtension;
-    Ok(conn.query_row("SELECT k FROM analytics_keys WHERE id = ?1", [id], |r| r.get(0)).optional()?.unwrap_or(-1))
+    let mut stmt = conn.prepare_cached("SELECT k FROM analytics_keys WHERE id = ?1")?;
+    Ok(stmt.query_row([id], |r| r.get(0)).optional()?.unwrap_or(-1))
 }
 
 impl Filter {

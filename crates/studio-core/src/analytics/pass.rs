@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use rusqlite::Connection;
 
-use super::rows::{estimate, post_keys, Reader};
+use super::rows::{more_than, post_keys, Reader};
 use super::summary::Partial;
 use super::{Clocks, Filter, Summary};
 use crate::error::Result;
@@ -25,7 +25,7 @@ const PIECES_PER_THREAD: i64 = 4;
 pub fn summarize(conn: &Connection, helpers: &mut [Connection], f: &Filter, clocks: &Clocks) -> Result<Summary> {
     let reader = Reader::new(conn, f)?;
     // Large selections go by post even on one thread: rows arrive grouped, with nothing to sort.
-    let keys = if estimate(conn, f)? > ONE_THREAD_UP_TO { post_keys(conn)? } else { None };
+    let keys = if more_than(conn, f, ONE_THREAD_UP_TO)? { post_keys(conn)? } else { None };
     let partial = match keys {
         Some((lo, hi)) => split(conn, helpers, &reader, clocks, lo, hi)?,
         None => {

@@ -24,8 +24,8 @@ pub struct RankedPost {
     pub title: Option<String>,
     /// The first publish of the post among the filtered targets.
     pub published_at: i64,
-    /// Distinct platforms, comma-separated, in order of name.
-    pub platforms: String,
+    /// Distinct platforms, in order of name.
+    pub platforms: Vec<String>,
     /// The post's media (an asset id), if any.
     pub asset_id: Option<String>,
     pub sums: Sums,
@@ -78,15 +78,15 @@ impl Summary {
     )?;
         let asset_id: Option<String> = stmt.query_row([&post_id], |r| r.get(0)).optional()?;
         // Names are in order, so the bits give them sorted.
-        let platforms: Vec<&str> =
-            (0..64u16).filter(|i| p.platforms & (1u64 << i) != 0).map(|i| self.platform(i)).collect();
+        let platforms: Vec<String> =
+            (0..64u16).filter(|i| p.platforms & (1u64 << i) != 0).map(|i| self.platform(i).to_string()).collect();
         Ok(RankedPost {
             post_id,
             campaign_id,
             caption,
             title,
             published_at: p.first_at,
-            platforms: platforms.join(","),
+            platforms,
             asset_id,
             sums: p.sums,
         })

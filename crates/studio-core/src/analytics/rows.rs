@@ -156,13 +156,14 @@ fn real(v: ValueRef<'_>) -> f64 {
 const COLUMNS: &str =
     "SELECT post_k, campaign_k, account_k, published_at, views, likes, comments, shares, saves, watch_time_s";
 
-/// At least as many rows as `f` selects: counted in the index its campaign, account or dates
-/// pick. The platform is left out, as no index leads with it and counting it walks every row.
-pub(super) fn estimate(conn: &Connection, f: &Filter) -> Result<usize> {
+/// Whether `f` may select more than `n` rows: counted, up to `n + 1`, in the index its campaign,
+/// account or dates pick. The platform is left out, as no index leads with it and counting it
+/// walks every row; so this can say yes for a platform's few rows, never no for many.
+pub(super) fn more_than(conn: &Connection, f: &Filter, n: usize) -> Result<bool> {
     let (w, vals) = Filter { platform: None, ..f.clone() }.clause(conn)?;
-    let n: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM analytics_targets {w}"), params_from_iter(vals), |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM analytics_targets {w} LIMIT {})", n.saturating_add(1));
+    let counted: i64 = conn.query_row(&sql, params_from_iter(vals), |r| r.get(0))?;
+    Ok(usize::try_from(counted).unwrap_or(0) > n)
 }
 
 /// The range of post keys among all rows (from the post index: two lookups).
