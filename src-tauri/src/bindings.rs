@@ -58,6 +58,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scheduler::notifications_recent,
             commands::scheduler::notifications_mark_read,
             commands::analytics::analytics_get,
+            commands::analytics::revenue_summary,
             commands::analytics::post_results,
             commands::analytics::revenue_rates_get,
             commands::analytics::revenue_rates_set,

@@ -472,6 +472,15 @@ pub fn overview(ctx: &Context, filter: &AnalyticsFilter) -> ApiResult<Analytics>
     db.read_split(threads(), |conn, helpers| Ok(compute(conn, helpers, filter, rates.as_ref())))?
 }
 
+/// One campaign's revenue, cost and ROI over all time (the Money dialog's totals): the same as
+/// the overview's `revenue` for that campaign, without the rest of the screen.
+pub fn campaign_revenue(ctx: &Context, campaign_id: &str) -> ApiResult<RevenueSummary> {
+    let rates = rates(ctx)?;
+    let filter = AnalyticsFilter { campaign_id: Some(campaign_id.to_string()), ..AnalyticsFilter::default() };
+    let db = ctx.db();
+    db.read(|conn| Ok(resolve(conn, &filter).and_then(|r| revenue(conn, &r, rates.as_ref()))))?
+}
+
 fn compute(
     conn: &Connection,
     helpers: &mut [Connection],

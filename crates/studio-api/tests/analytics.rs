@@ -405,6 +405,13 @@ fn currencies_stay_separate_without_rates_and_convert_with_them() {
     assert!((cv.roi.expect("roi") - 1019.0 / 260.0).abs() < 1e-12);
     assert_eq!(r.roi, cv.roi);
     assert_eq!(r.currencies.len(), 3, "the per-currency rows stay");
+    // The Money dialog's own command gives the campaign's numbers without the rest of the screen.
+    let campaign_only = AnalyticsFilter { campaign_id: Some(c.clone()), ..AnalyticsFilter::default() };
+    assert_eq!(
+        analytics::campaign_revenue(&ctx, &c).expect("money"),
+        analytics::overview(&ctx, &campaign_only).expect("a").revenue
+    );
+    assert_eq!(analytics::campaign_revenue(&ctx, "nope").expect_err("unknown").code, ErrorCode::NotFound);
 
     let bad = analytics::set_rates(&ctx, RevenueRates { base: "EUR".into(), rates: [("XXQ".to_string(), 1.0)].into() });
     assert_eq!(bad.expect_err("unknown").code, ErrorCode::InvalidCurrency);

@@ -1,7 +1,7 @@
 //! Analytics, revenue, export and report commands: one-line wrappers over studio-api.
 use std::path::PathBuf;
 
-use studio_api::analytics::{self, Analytics, AnalyticsFilter, RevenueRates};
+use studio_api::analytics::{self, Analytics, AnalyticsFilter, RevenueRates, RevenueSummary};
 use studio_api::export::{self, ExportKind, ExportReport};
 use studio_api::post_results::{self, PostResults};
 use studio_api::report::{self, ReportFile};
@@ -17,6 +17,14 @@ use crate::state::{blocking, AppState};
 pub async fn analytics_get(state: State<'_, AppState>, filter: AnalyticsFilter) -> Result<Analytics, ApiError> {
     let ctx = state.ctx()?;
     blocking(move || analytics::overview(&ctx, &filter)).await
+}
+
+/// One campaign's revenue, cost and ROI (the Money dialog), without the rest of the analytics.
+#[tauri::command]
+#[specta::specta]
+pub async fn revenue_summary(state: State<'_, AppState>, campaign_id: String) -> Result<RevenueSummary, ApiError> {
+    let ctx = state.ctx()?;
+    blocking(move || analytics::campaign_revenue(&ctx, &campaign_id)).await
 }
 
 /// One post's metric snapshots per target, for its results chart.

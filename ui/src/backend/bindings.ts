@@ -439,6 +439,17 @@ async analyticsGet(filter: AnalyticsFilter) : Promise<Result<Analytics, ApiError
 }
 },
 /**
+ * One campaign's revenue, cost and ROI (the Money dialog), without the rest of the analytics.
+ */
+async revenueSummary(campaignId: string) : Promise<Result<RevenueSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revenue_summary", { campaignId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * One post's metric snapshots per target, for its results chart.
  */
 async postResults(postId: string) : Promise<Result<PostResults, ApiError>> {

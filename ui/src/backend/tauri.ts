@@ -64,15 +64,6 @@ const SAVE_FILTERS: Record<SaveRequest['format'], DialogFilter[]> = {
   html: [{ name: 'Web page (HTML)', extensions: ['html', 'htm'] }],
 };
 
-/** The whole-database analytics filter narrowed to one campaign (its own zone, all time). */
-const campaignFilter = (campaignId: string) => ({
-  campaign_id: campaignId,
-  account_id: null,
-  platform: null,
-  from: null,
-  to: null,
-  timezone: null,
-});
 
 export const tauriBackend: Backend = {
   kind: 'tauri',
@@ -203,8 +194,7 @@ export const tauriBackend: Backend = {
   revenueDelete: async (id) => {
     await unwrap(commands.revenueDelete(id));
   },
-  // The money totals live in the analytics summary; Rust has no narrower command for them.
-  revenueSummary: async (campaignId) => (await unwrap(commands.analyticsGet(campaignFilter(campaignId)))).revenue,
+  revenueSummary: (campaignId) => unwrap(commands.revenueSummary(campaignId)),
   revenueImportPreview: (path) => unwrap(commands.revenueImportPreview(path)),
   revenueImport: (request) => unwrap(commands.revenueImport(request)),
   exportCsv: (kind, path) => unwrap(commands.exportCsv(kind, path)),
