@@ -19,7 +19,7 @@ use studio_api::{ApiError, Context};
 use studio_core::StudioPaths;
 
 use crate::args::{Cli, Command};
-use crate::output::Out;
+use crate::output::{Out, Status};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -41,12 +41,6 @@ fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
-
-/// How a command that ran to the end went.
-pub enum Status {
-    Ok,
-    Partial,
 }
 
 fn run(cli: Cli, out: &Out) -> Result<Status, ApiError> {

@@ -59,3 +59,9 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 fn printable(s: &str) -> String {
     s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
+
+/// How a command that ran to the end went.
+pub enum Status {
+    Ok,
+    Partial,
+}

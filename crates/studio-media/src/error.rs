@@ -61,4 +61,8 @@ impl MediaError {
     pub(crate) fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> Self {
         Self::Corrupt { what, detail: detail.to_string() }
     }
+
+    pub(crate) fn render_failed(what: &str, detail: impl std::fmt::Display) -> Self {
+        Self::RenderFailed(format!("{what}: {detail}"))
+    }
 }

@@ -21,15 +21,11 @@ use crate::http::{Http, Step};
 use crate::platform::PlatformId;
 use crate::rules::{rules, OauthRules};
 use crate::sensitive::Sensitive;
+// ClientApp is kept in the keychain beside the tokens, so it lives in `tokens`; its old path
+// stays for callers.
+pub use crate::tokens::ClientApp;
 use crate::tokens::TokenSet;
 use crate::{PublishError, Result};
-
-/// The app a creator registered with the platform ("bring your own app").
-#[derive(Clone)]
-pub struct ClientApp {
-    pub client_id: String,
-    pub client_secret: Option<Sensitive<String>>,
-}
 
 /// Everything a token call needs for one platform (or one Mastodon instance).
 pub struct OauthClient {

@@ -1,4 +1,4 @@
-//! Token sets in the keychain, and refreshing them safely.
+//! Token sets (and the creator's own app) in the keychain, and refreshing them safely.
 //!
 //! The rules (DESIGN.md §3): a refresh token is never replaced by an empty one; a rotated
 //! refresh token is stored before the new access token is used; refreshes of one account are
@@ -15,6 +15,13 @@ use crate::keychain::Keychain;
 use crate::platform::PlatformId;
 use crate::sensitive::Sensitive;
 use crate::{PublishError, Result};
+
+/// The app a creator registered with the platform ("bring your own app").
+#[derive(Clone)]
+pub struct ClientApp {
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+}
 
 /// Refresh this long before the platform says the access token expires.
 pub const REFRESH_MARGIN_S: i64 = 300;
@@ -143,17 +150,17 @@ pub fn save(kc: &Keychain, key: &str, mut new: TokenSet) -> Result<TokenSet> {
 }
 
 /// The creator's own app for a platform, as kept in the keychain under [`client_key`].
-pub fn load_client_app(kc: &Keychain, key: &str) -> Result<Option<crate::oauth::ClientApp>> {
+pub fn load_client_app(kc: &Keychain, key: &str) -> Result<Option<ClientApp>> {
     let Some(raw) = kc.get(key)? else { return Ok(None) };
     let v: Value = serde_json::from_str(raw.expose())
         .map_err(|_| PublishError::Keychain(format!("the keychain entry {key} is not a Viral Studio app")))?;
-    Ok(Some(crate::oauth::ClientApp {
+    Ok(Some(ClientApp {
         client_id: v["client_id"].as_str().unwrap_or_default().to_string(),
         client_secret: v["client_secret"].as_str().filter(|s| !s.is_empty()).map(|s| Sensitive::new(s.to_string())),
     }))
 }
 
-pub fn save_client_app(kc: &Keychain, key: &str, app: &crate::oauth::ClientApp) -> Result<()> {
+pub fn save_client_app(kc: &Keychain, key: &str, app: &ClientApp) -> Result<()> {
     let mut stored = serde_json::json!({ "client_id": app.client_id });
     if let Some(s) = &app.client_secret {
         stored["client_secret"] = Value::String(s.expose().clone());

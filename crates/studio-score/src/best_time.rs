@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScoreError;
-use crate::learn::PostMetrics;
+use crate::metrics::PostMetrics;
 use crate::platform::{Platform, PlatformProfile};
 use crate::stats::median;
 use crate::wording::WEEKDAYS;

@@ -16,32 +16,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::factor::FactorId;
+// Both types were born here; they moved so best times and the scorer can use them without
+// importing the learner (which imports the scorer). Their old paths stay.
+pub use crate::metrics::PostMetrics;
+pub use crate::model::LearnedModel;
 use crate::model::{ModelInfo, ModelKind, ScoreReport};
-use crate::platform::{Platform, PlatformProfile};
+use crate::platform::PlatformProfile;
 use crate::stats::{median, ridge_toward, spearman};
-
-/// Counts a platform reports for one post.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PostMetrics {
-    pub views: u64,
-    pub likes: u64,
-    pub comments: u64,
-    pub shares: u64,
-    pub saves: u64,
-}
-
-impl PostMetrics {
-    pub fn engagements(&self) -> u64 {
-        self.likes.saturating_add(self.comments).saturating_add(self.shares).saturating_add(self.saves)
-    }
-
-    /// (engagements + 0.5) / (views + 1): smoothed so a post nobody liked still has a finite
-    /// logarithm. `None` without views, where a rate means nothing.
-    pub fn engagement_rate(&self) -> Option<f64> {
-        (self.views > 0).then(|| (self.engagements() as f64 + 0.5) / (self.views as f64 + 1.0))
-    }
-}
 
 /// A published post with the sub-scores it had when it went out and what it earned since.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,18 +60,6 @@ impl Default for LearnConfig {
     fn default() -> Self {
         LearnConfig { min_posts: 20, holdout_share: 0.3, ridge_lambda: 3.0, min_gain: 0.05, min_z: 1.645 }
     }
-}
-
-/// Weights learned for one account on one platform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LearnedModel {
-    pub platform: Platform,
-    /// Scoring weights: the positive part of the coefficients, rescaled to the prior's total so
-    /// factor bars stay comparable.
-    pub weights: BTreeMap<FactorId, f64>,
-    /// Raw ridge coefficients (change in log engagement per unit sub-score), for inspection.
-    pub coefficients: BTreeMap<FactorId, f64>,
-    pub info: ModelInfo,
 }
 
 /// The outcome of a learning run: the model to score with and the evidence for the choice.

@@ -44,6 +44,7 @@ pub mod error;
 pub mod factor;
 pub mod features;
 pub mod learn;
+pub mod metrics;
 pub mod model;
 pub mod platform;
 pub mod rank;

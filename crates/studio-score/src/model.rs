@@ -15,7 +15,6 @@ use crate::best_time::BestTimes;
 use crate::error::ScoreError;
 use crate::factor::{Factor, FactorId};
 use crate::features::MediaFeatures;
-use crate::learn::LearnedModel;
 use crate::platform::{Platform, PlatformProfile};
 use crate::text::TextFeatures;
 
@@ -88,6 +87,18 @@ impl ScoreReport {
 
 /// Scores posts for one platform with one set of weights (prior or learned) and one audience
 /// heat map (prior or the account's own).
+/// Weights learned for one account on one platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnedModel {
+    pub platform: Platform,
+    /// Scoring weights: the positive part of the coefficients, rescaled to the prior's total so
+    /// factor bars stay comparable.
+    pub weights: BTreeMap<FactorId, f64>,
+    /// Raw ridge coefficients (change in log engagement per unit sub-score), for inspection.
+    pub coefficients: BTreeMap<FactorId, f64>,
+    pub info: ModelInfo,
+}
+
 #[derive(Debug, Clone)]
 pub struct Scorer {
     profile: PlatformProfile,

@@ -4,8 +4,7 @@ use ff::Rational;
 use ffmpeg_next as ff;
 use studio_score::MediaFeatures;
 
-use super::analysis_failed;
-use crate::render::pipeline::audio_graph;
+use crate::render::graph::audio_graph;
 use crate::MediaError;
 
 /// Audio analysis windows.
@@ -128,7 +127,7 @@ impl AudioPass {
             let ts = self.frame.timestamp();
             self.frame.set_pts(ts);
             if let Some(mut src) = g.get("in") {
-                src.source().add(&self.frame).map_err(analysis_failed)?;
+                src.source().add(&self.frame).map_err(|e| MediaError::render_failed("analysis", e))?;
             }
             self.pull();
         }

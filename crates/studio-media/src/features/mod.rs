@@ -30,9 +30,6 @@ use audio::AudioPass;
 use segments::{Segment, Shared};
 use video::{Span, VideoPass, VideoStats};
 
-/// The opening seconds, where viewers decide.
-const HOOK_S: f64 = 3.0;
-
 /// Measures `path`. Image files and unreadable media are typed errors; audio-only files get
 /// sound and format features with `has_video: Some(false)`.
 pub fn extract(path: &Path, progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<MediaFeatures, MediaError> {
@@ -117,7 +114,9 @@ pub fn extract_with(
         }
         let spans: Vec<Result<VideoStats, MediaError>> = handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(analysis_failed("a decoding thread stopped"))))
+            .map(|h| {
+                h.join().unwrap_or_else(|_| Err(MediaError::render_failed("analysis", "a decoding thread stopped")))
+            })
             .collect();
         (main, spans)
     });
@@ -198,10 +197,6 @@ fn read_first_span(
         a.finish()?;
     }
     Ok(())
-}
-
-fn analysis_failed(e: impl std::fmt::Display) -> MediaError {
-    MediaError::RenderFailed(format!("analysis: {e}"))
 }
 
 #[cfg(test)]

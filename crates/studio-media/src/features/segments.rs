@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use ffmpeg_next as ff;
 use studio_core::progress::CancelToken;
 
-use super::video::{Span, VideoPass, VideoStats};
-use super::HOOK_S;
+use super::video::{Span, VideoPass, VideoStats, HOOK_S};
 use crate::avpath::AvPath;
 use crate::MediaError;
 

@@ -5,10 +5,11 @@ use ff::Rational;
 use ffmpeg_next as ff;
 use studio_score::MediaFeatures;
 
-use super::{analysis_failed, HOOK_S};
-use crate::render::pipeline::video_graph;
+use crate::render::graph::video_graph;
 use crate::MediaError;
 
+/// The opening seconds, where viewers decide.
+pub(super) const HOOK_S: f64 = 3.0;
 /// Pictures per second looked at in the opening `HOOK_S` seconds (cuts show as a jump between
 /// consecutive samples), where viewers decide and timings matter to a tenth of a second.
 const SAMPLE_RATE: f64 = 10.0;
@@ -171,7 +172,7 @@ impl VideoPass {
                 self.stats.sample(t, &rgb);
                 continue;
             }
-            let g = self.small.as_mut().ok_or_else(|| analysis_failed("no analysis graph"))?;
+            let g = self.small.as_mut().ok_or_else(|| MediaError::render_failed("analysis", "no analysis graph"))?;
             if let Some(rgb) = push_pull(g, &self.frame)? {
                 self.stats.sample(t, &rgb);
             }
@@ -342,7 +343,7 @@ struct Plane {
 
 fn push_pull(g: &mut ff::filter::Graph, frame: &ff::frame::Video) -> Result<Option<Plane>, MediaError> {
     if let Some(mut src) = g.get("in") {
-        src.source().add(frame).map_err(analysis_failed)?;
+        src.source().add(frame).map_err(|e| MediaError::render_failed("analysis", e))?;
     }
     let mut out = ff::frame::Video::empty();
     let mut got = None;

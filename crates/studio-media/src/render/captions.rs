@@ -3,7 +3,7 @@
 //! style at the top for the first seconds.
 use std::path::{Path, PathBuf};
 
-use super::Preset;
+use super::preset::Preset;
 use crate::MediaError;
 
 /// Inter Extra Bold (SIL Open Font License 1.1, assets/fonts/Inter-LICENSE.txt).

@@ -3,7 +3,7 @@ use ff::codec::encoder::{audio::Encoder as AudioEncoder, video::Encoder as Video
 use ff::{Dictionary, Rational};
 use ffmpeg_next as ff;
 
-use super::EncoderChoice;
+use super::plan::EncoderChoice;
 use crate::MediaError;
 
 /// Hardware H.264 encoders tried by `auto`, in order. VA-API is left out: it needs frames

@@ -1,9 +1,13 @@
 //! libavfilter graph descriptions: the whole picture and sound transformation as one string each,
 //! readable in logs and identical to what an ffmpeg CLI user would write (the benchmark runs the
-//! same strings through the CLI).
-use super::loudness::Plan;
-use super::smart::Track;
-use super::Reframe;
+//! same strings through the CLI), and the libavfilter graphs built from them. Every pass (loudness
+//! measurement, smart reframe analysis, the transcode, media features) builds its graphs here.
+use ff::Rational;
+use ffmpeg_next as ff;
+
+use super::plan::{Plan, Track};
+use super::preset::Reframe;
+use crate::MediaError;
 
 /// Turns the picture upright (a filter chain fragment ending in a comma, or nothing).
 pub fn rotate(rotation: u32) -> &'static str {
@@ -123,4 +127,84 @@ pub fn processing(plan: &Plan) -> String {
         s.push_str(&format!(",alimiter=limit={limit:.5}:attack=5:release=50:level=false"));
     }
     s
+}
+
+fn failed(what: &str, e: impl std::fmt::Display) -> MediaError {
+    MediaError::render_failed(what, e)
+}
+
+/// A graph from a buffer source named "in" (shaped like `frame`) through `spec` to a sink "out".
+pub(crate) fn audio_graph(
+    frame: &ff::frame::Audio,
+    tb: Rational,
+    spec: &str,
+    frame_size: Option<u32>,
+) -> Result<ff::filter::Graph, MediaError> {
+    let layout = if frame.channel_layout().is_empty() {
+        ff::ChannelLayout::default(i32::from(frame.channels().max(1)))
+    } else {
+        frame.channel_layout()
+    };
+    let args = format!(
+        "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
+        tb.numerator(),
+        tb.denominator().max(1),
+        frame.rate(),
+        frame.format().name(),
+        layout.bits()
+    );
+    let mut g = ff::filter::Graph::new();
+    let abuffer = ff::filter::find("abuffer").ok_or_else(|| failed("filters", "abuffer missing"))?;
+    let sink = ff::filter::find("abuffersink").ok_or_else(|| failed("filters", "abuffersink missing"))?;
+    g.add(&abuffer, "in", &args).map_err(|e| failed("audio source", e))?;
+    g.add(&sink, "out", "").map_err(|e| failed("audio sink", e))?;
+    g.output("in", 0)
+        .and_then(|p| p.input("out", 0))
+        .and_then(|p| p.parse(spec))
+        .map_err(|e| failed("audio filters", e))?;
+    g.validate().map_err(|e| failed("audio filters", e))?;
+    if let (Some(n), Some(mut out)) = (frame_size, g.get("out")) {
+        out.sink().set_frame_size(n);
+    }
+    Ok(g)
+}
+
+pub(crate) fn video_graph(frame: &ff::frame::Video, tb: Rational, spec: &str) -> Result<ff::filter::Graph, MediaError> {
+    let sar = frame.aspect_ratio();
+    let (sn, sd) =
+        if sar.numerator() > 0 && sar.denominator() > 0 { (sar.numerator(), sar.denominator()) } else { (1, 1) };
+    let pix: ff::ffi::AVPixelFormat = frame.format().into();
+    let args = format!(
+        "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={sn}/{sd}",
+        frame.width(),
+        frame.height(),
+        pix as i32,
+        tb.numerator(),
+        tb.denominator().max(1)
+    );
+    let mut g = ff::filter::Graph::new();
+    let buffer = ff::filter::find("buffer").ok_or_else(|| failed("filters", "buffer missing"))?;
+    let sink = ff::filter::find("buffersink").ok_or_else(|| failed("filters", "buffersink missing"))?;
+    g.add(&buffer, "in", &args).map_err(|e| failed("video source", format!("{e} ({args})")))?;
+    g.add(&sink, "out", "").map_err(|e| failed("video sink", e))?;
+    g.output("in", 0)
+        .and_then(|p| p.input("out", 0))
+        .and_then(|p| p.parse(spec))
+        .map_err(|e| failed("video filters", e))?;
+    g.validate().map_err(|e| failed("video filters", e))?;
+    Ok(g)
+}
+
+/// A graph with no buffer source (generated silence, or music read by `amovie`) into a sink
+/// named "out".
+pub(crate) fn sourceless_graph(spec: &str, frame_size: Option<u32>) -> Result<ff::filter::Graph, MediaError> {
+    let mut g = ff::filter::Graph::new();
+    let sink = ff::filter::find("abuffersink").ok_or_else(|| failed("filters", "abuffersink missing"))?;
+    g.add(&sink, "out", "").map_err(|e| failed("audio sink", e))?;
+    g.input("out", 0).and_then(|p| p.parse(spec)).map_err(|e| failed("audio filters", e))?;
+    g.validate().map_err(|e| failed("audio filters", e))?;
+    if let (Some(n), Some(mut out)) = (frame_size, g.get("out")) {
+        out.sink().set_frame_size(n);
+    }
+    Ok(g)
 }

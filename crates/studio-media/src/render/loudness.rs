@@ -7,7 +7,9 @@ use std::path::Path;
 use ffmpeg_next as ff;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
 
-use super::{graph, Preset};
+use super::graph;
+use super::plan::Plan;
+use super::preset::Preset;
 use crate::avpath::AvPath;
 use crate::probe::main_audio_stream;
 use crate::MediaError;
@@ -22,21 +24,6 @@ const SILENCE_LUFS: f64 = -70.0;
 /// The limiter aims this far under the true-peak ceiling: its sample-peak detection can miss
 /// inter-sample peaks by a fraction of a dB.
 const LIMITER_MARGIN_DB: f64 = 0.7;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub measured_lufs: Option<f64>,
-    pub measured_true_peak_db: Option<f64>,
-    pub gain_db: f64,
-    pub limiter_linear: Option<f64>,
-    pub passes: u32,
-}
-
-impl Plan {
-    pub fn silent() -> Self {
-        Self { measured_lufs: None, measured_true_peak_db: None, gain_db: 0.0, limiter_linear: None, passes: 0 }
-    }
-}
 
 /// What is heard in the output: the source's audio, music, or both.
 pub struct Sound<'a> {
@@ -124,7 +111,7 @@ pub fn measure(
     let (mut lufs, mut peak) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
     let mut out = ff::frame::Audio::empty();
     if !sound.has_source {
-        let mut g = super::pipeline::sourceless_graph(&spec, None)?;
+        let mut g = graph::sourceless_graph(&spec, None)?;
         read_meter(&mut g, &mut out, &mut lufs, &mut peak);
         return Ok((lufs, peak));
     }
@@ -171,7 +158,7 @@ pub fn measure(
         while decoder.receive_frame(&mut frame).is_ok() {
             let graph = match g.as_mut() {
                 Some(g) => g,
-                None => g.insert(super::pipeline::audio_graph(&frame, tb, &spec, None)?),
+                None => g.insert(graph::audio_graph(&frame, tb, &spec, None)?),
             };
             feed(graph, &mut frame);
             read_meter(graph, &mut out, &mut lufs, &mut peak);

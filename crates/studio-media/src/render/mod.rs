@@ -7,78 +7,21 @@
 //! failed or cancelled render leaves nothing behind.
 pub mod captions;
 mod encode;
-mod graph;
+pub(crate) mod graph;
 mod loudness;
-pub(crate) mod pipeline;
+mod pipeline;
+mod plan;
 pub mod preset;
 pub mod smart;
 
-use std::path::PathBuf;
-
-use serde::{Deserialize, Serialize};
 use studio_core::progress::{CancelToken, ProgressSink};
 
 pub use encode::available_h264;
+pub use plan::{EncoderChoice, RenderOutcome, RenderSpec};
 pub use preset::{Preset, Reframe};
 
 use crate::probe::{self, MediaKind};
 use crate::MediaError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EncoderChoice {
-    /// A hardware encoder when one works here (falls back to libx264 on any failure).
-    Auto,
-    /// libx264.
-    Cpu,
-    /// A named libav encoder (e.g. h264_nvenc); an error if it does not open.
-    Named(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct RenderSpec {
-    pub input: PathBuf,
-    pub output: PathBuf,
-    pub preset: Preset,
-    /// Overrides the preset's reframe.
-    pub reframe: Option<Reframe>,
-    /// Seconds, start < end, within the source.
-    pub trim: Option<(f64, f64)>,
-    pub crf: Option<u8>,
-    pub x264_preset: Option<String>,
-    pub encoder: EncoderChoice,
-    /// .srt (styled and highlighted word by word) or .ass (burned as authored).
-    pub captions: Option<PathBuf>,
-    /// Large text at the top for the first `hook_seconds`.
-    pub hook: Option<String>,
-    pub hook_seconds: f64,
-    /// Background music under the source audio (ducked while it speaks), looped to length.
-    pub music: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RenderOutcome {
-    pub output: PathBuf,
-    pub width: u32,
-    pub height: u32,
-    pub fps: u32,
-    pub duration_s: f64,
-    pub encoder: String,
-    /// Why `auto` ended up on libx264 after a hardware encoder failed mid-render.
-    pub encoder_fallback: Option<String>,
-    pub preset: String,
-    /// Integrated loudness of the source (LUFS), when it had sound.
-    pub source_loudness_lufs: Option<f64>,
-    /// Gain applied to reach the target, in dB.
-    pub gain_db: f64,
-    pub video_frames: u64,
-    /// The libavfilter graphs that ran, exactly (for logs, support and the benchmark).
-    pub video_graph: String,
-    pub audio_graph: String,
-    /// The loudness measurement graph (before any correction round), when there was sound.
-    pub measure_graph: Option<String>,
-    /// Decode passes spent measuring loudness (1, or more when the limiter needed correcting).
-    pub loudness_passes: u32,
-}
 
 pub fn render(
     spec: &RenderSpec,
@@ -136,7 +79,7 @@ pub fn render(
     let gain = if sound.has_source || sound.music.is_some() {
         loudness::plan(&sound, window, &spec.preset, progress, cancel)?
     } else {
-        loudness::Plan::silent()
+        plan::Plan::silent()
     };
     let burn = overlay.as_ref().map_or_else(String::new, captions::Overlay::filters);
     let measure_graph = (sound.has_source || sound.music.is_some())

@@ -15,6 +15,7 @@ use ff::Rational;
 use ffmpeg_next as ff;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
 
+pub use super::plan::{Axis, Track};
 use crate::avpath::AvPath;
 use crate::probe::main_video_stream;
 use crate::MediaError;
@@ -34,47 +35,6 @@ const MAX_SPEED: f64 = 0.35;
 /// Keyframe tolerance (fraction of the source) and the most keyframes an expression may hold.
 const TOLERANCE: f64 = 0.0015;
 const MAX_KEYFRAMES: usize = 240;
-
-/// Which way the crop window can slide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Axis {
-    /// The source is wider than the target: the window slides left and right.
-    Horizontal,
-    /// The source is taller than the target: the window slides up and down.
-    Vertical,
-}
-
-/// Where the crop window's centre is over time, as a fraction of the source along `axis`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Track {
-    pub axis: Axis,
-    /// Crop size as a fraction of the source along `axis`.
-    pub span: f64,
-    /// (seconds from the window's start, centre) keyframes; linear in between.
-    pub keys: Vec<(f64, f64)>,
-}
-
-impl Track {
-    /// The crop filter (after a cover scale to `w`x`h`) that follows this track.
-    pub fn crop_filter(&self, w: u32, h: u32) -> String {
-        let mut p = format!("{:.5}", self.keys.first().map_or(0.5, |k| k.1));
-        for pair in self.keys.windows(2) {
-            let ((t0, c0), (t1, c1)) = (pair[0], pair[1]);
-            let dc = c1 - c0;
-            if dc.abs() < 1e-5 || t1 <= t0 {
-                continue;
-            }
-            p.push_str(&format!("{dc:+.5}*clip((t-{t0:.3})/{:.3}\\,0\\,1)", t1 - t0));
-        }
-        // Inside single quotes only the commas of clip() need escaping for the graph parser.
-        match self.axis {
-            Axis::Horizontal => {
-                format!("crop={w}:{h}:x='clip(({p})*iw-ow/2\\,0\\,iw-ow)':y=(ih-oh)/2")
-            }
-            Axis::Vertical => format!("crop={w}:{h}:x=(iw-ow)/2:y='clip(({p})*ih-oh/2\\,0\\,ih-oh)'"),
-        }
-    }
-}
 
 /// How the target aspect fits the displayed source: None when they match (nothing to follow).
 pub fn axis_and_span(src_w: u32, src_h: u32, dst_w: u32, dst_h: u32) -> Option<(Axis, f64)> {
@@ -194,7 +154,7 @@ fn feed(
 ) -> Result<(), MediaError> {
     let g = match graph.as_mut() {
         Some(g) => g,
-        None => graph.insert(super::pipeline::video_graph(frame, tb, spec)?),
+        None => graph.insert(super::graph::video_graph(frame, tb, spec)?),
     };
     let ts = frame.timestamp();
     frame.set_pts(ts);

@@ -1,5 +1,5 @@
 //! Factors measured in the video and its sound.
-use super::Assessed;
+use super::assessed::Assessed;
 use crate::curve::{Band, Ramp};
 use crate::factor::FactorId;
 use crate::features::MediaFeatures;

@@ -1,7 +1,7 @@
 //! The planned posting time against audience activity, in the creator's own time zone.
 use jiff::Zoned;
 
-use super::Assessed;
+use super::assessed::Assessed;
 use crate::wording::{percent, slot};
 
 pub(super) fn assess(planned: Option<&Zoned>, heat: &[[f64; 24]; 7]) -> Assessed {

@@ -1,5 +1,5 @@
 //! Factors read from the caption and the title.
-use super::Assessed;
+use super::assessed::Assessed;
 use crate::factor::FactorId;
 use crate::platform::PlatformProfile;
 use crate::text::{CountUnit, TextFeatures};

@@ -1,39 +1,14 @@
-//! TikTok Content Posting API v2, Direct Post with `FILE_UPLOAD`
-//! (developers.tiktok.com/doc/content-posting-api-reference-direct-post,
-//! /content-posting-api-media-transfer-guide, /content-posting-api-reference-get-video-status).
-//!
-//! `POST /v2/post/publish/video/init/` creates the post intent and its `publish_id`; once the
-//! upload URL has received every chunk, TikTok publishes on its own. There is no separate
-//! "create" call, so the last chunk is the creating call: `upload` asks `creator_info`, inits,
-//! saves the `publish_id` at once, and sends every chunk but the last; `create_post` (after the
-//! publisher has saved `final_sent`) sends the last chunk and follows `status/fetch` until
-//! `PUBLISH_COMPLETE` or `FAILED`.
-//!
-//! Never posting twice rests on one rule: while a `publish_id` is saved, nothing inits again. A
-//! crash or a lost reply resumes that publish (more chunks, or just polling), and re-sending a
-//! chunk of the same publish cannot create a second post. The only exceptions are proven dead
-//! intents, where a new init is safe: `FAILED` from status/fetch (terminal), or an upload URL
-//! TikTok calls expired or unknown (403/404) before its last chunk was accepted, since an upload
-//! that never completes is never published. `find_post` answers "not posted" only on those
-//! proofs or when status/fetch reports fewer bytes than the file: TikTok publishes only a
-//! complete upload.
-use std::time::Duration;
-
-use reqwest::blocking::RequestBuilder;
-use reqwest::StatusCode;
+//! Uploading in chunks and following a publish: the chunk plan of the media transfer guide,
+//! `init` (the post intent), the chunks themselves, and `status/fetch`.
 use serde_json::{json, Value};
 
-use super::raw;
-use crate::connector::{
-    poll, poll_interval, AccountInfo, Connector, Draft, Metrics, Progress, PublishState, Published, Session,
-};
+use super::api::{call, http, str_of, NAME};
+use crate::connector::{poll_interval, Draft, Progress, PublishState, Published, Session};
+use crate::connectors::raw;
 use crate::endpoints::check_url;
 use crate::error::ErrorClass;
-use crate::http::{Http, Step};
-use crate::platform::PlatformId;
+use crate::http::Step;
 use crate::{PublishError, Result};
-
-const NAME: &str = "TikTok";
 
 // Media transfer guide, "Chunk restrictions": chunks of 5 MB to 64 MB, the last one absorbing
 // the remainder (up to 128 MB); files under 5 MB go whole; 1 to 1000 chunks, sent in order.
@@ -47,13 +22,10 @@ const CHUNK_BYTES: u64 = 10_000_000;
 /// Failed attempts at one chunk before this run gives up (the saved state resumes later). The
 /// guide: on a 5xx "you should retry submitting this chunk".
 const MAX_FAILURES: u32 = 3;
-/// Processing takes about a minute per GB, moderation of a public post usually under a minute
-/// but sometimes hours (Get Post Status, "Content Status Overview"). Past this the post is left
-/// to publish on its own and reported as unconfirmed.
-const PUBLISH_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Unaudited clients may only post privately (Direct Post, note at the top).
 const DEFAULT_PRIVACY: &str = "SELF_ONLY";
 
+/// The connector; its settings are the chunk plan, so it is defined beside it.
 pub struct TikTok {
     chunk_bytes: u64,
     min_chunk: u64,
@@ -96,68 +68,16 @@ fn chunk_range(k: u64, chunk: u64, count: u64, size: u64) -> (u64, u64) {
     (start, end)
 }
 
-/// TikTok's error codes (`error.code`) where the HTTP status alone misleads: `scope_not_authorized`
-/// comes as a 401 but no new token fixes it, and errors may come with a 200.
-fn api_error(status: StatusCode, json: &Value) -> Option<PublishError> {
-    let code = json.pointer("/error/code").and_then(Value::as_str)?;
-    if code == "ok" {
-        return None;
-    }
-    let message = json
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .filter(|m| !m.trim().is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| code.replace('_', " "));
-    let platform = NAME.to_string();
-    match code {
-        "access_token_invalid" => Some(PublishError::TokenExpired { platform, message }),
-        // A 429 goes to the generic reading, which honours a Retry-After header; TikTok's limits
-        // are per minute (6 inits, 30 status fetches per token), so a minute otherwise.
-        "rate_limit_exceeded" if status == StatusCode::TOO_MANY_REQUESTS => None,
-        "rate_limit_exceeded" => {
-            Some(PublishError::RateLimited { platform, retry_after: Duration::from_secs(60), message })
-        }
-        _ if status.is_server_error() => None,
-        _ => Some(PublishError::Rejected { platform, message, platform_code: Some(code.to_string()) }),
-    }
-}
-
-fn classify(status: StatusCode, json: &Value) -> Option<PublishError> {
-    api_error(status, json)
-}
-
-fn http(s_: &Session) -> Http {
-    s_.http.clone().with_classifier(classify)
-}
-
-/// A JSON API call: `data` when `error.code` is "ok", the mapped error otherwise.
-fn call(s_: &Session, req: RequestBuilder) -> Result<Value> {
-    let body: Value = http(s_).json(s_.bearer(req), Step::Repeatable)?;
-    if let Some(e) = api_error(StatusCode::OK, &body) {
-        return Err(e);
-    }
-    Ok(body.get("data").cloned().unwrap_or(Value::Null))
-}
-
-fn str_of(v: &Value, k: &str) -> Option<String> {
-    match v.get(k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn flag(d: &Draft<'_>, key: &str) -> bool {
     d.options.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn extra_u64(st: &PublishState, key: &str) -> Option<u64> {
+pub(super) fn extra_u64(st: &PublishState, key: &str) -> Option<u64> {
     st.extra.get(key).and_then(Value::as_u64)
 }
 
 /// A publish that can no longer complete: forget it, so the next attempt inits afresh.
-fn forget(st: &mut PublishState) {
+pub(super) fn forget(st: &mut PublishState) {
     st.publish_id = None;
     st.upload_session_url = None;
     st.uploaded_bytes = 0;
@@ -167,7 +87,7 @@ fn forget(st: &mut PublishState) {
 }
 
 /// FAILED is terminal: nothing was posted, and the next attempt starts a new publish.
-fn failed(st: &mut PublishState, reason: String) -> PublishError {
+pub(super) fn failed(st: &mut PublishState, reason: String) -> PublishError {
     forget(st);
     PublishError::Rejected {
         platform: NAME.into(),
@@ -177,14 +97,14 @@ fn failed(st: &mut PublishState, reason: String) -> PublishError {
 }
 
 /// What status/fetch says about a publish.
-enum Stage {
+pub(super) enum Stage {
     Complete(Published),
     Failed(String),
     Processing { status: String, uploaded: Option<u64> },
 }
 
 /// What the upload URL did with the chunks.
-enum Sent {
+pub(super) enum Sent {
     /// Every chunk asked for is there.
     Sent,
     /// 403/404: the URL expired or TikTok has no upload task for it.
@@ -192,7 +112,7 @@ enum Sent {
 }
 
 impl TikTok {
-    fn stage(&self, s_: &Session, publish_id: &str) -> Result<Stage> {
+    pub(super) fn stage(&self, s_: &Session, publish_id: &str) -> Result<Stage> {
         let req = s_
             .http
             .client()
@@ -210,7 +130,7 @@ impl TikTok {
     /// The post as status/fetch describes it. `publicaly_available_post_id` (sic) lists the
     /// video id only once a public post has passed moderation; a private post (SELF_ONLY, all
     /// that unaudited apps may send) never gets one, so the publish id stands in for it.
-    fn published(&self, s_: &Session, publish_id: &str, data: &Value) -> Published {
+    pub(super) fn published(&self, s_: &Session, publish_id: &str, data: &Value) -> Published {
         let video_id = data.get("publicaly_available_post_id").and_then(Value::as_array).and_then(|ids| {
             ids.iter().find_map(|v| match v {
                 Value::Number(n) => Some(n.to_string()),
@@ -234,7 +154,7 @@ impl TikTok {
 
     /// creator_info/query, then init: the `publish_id` and upload URL are saved before any byte
     /// is sent.
-    fn init(&self, s_: &Session, d: &Draft<'_>, st: &mut PublishState, p: &mut dyn Progress) -> Result<()> {
+    pub(super) fn init(&self, s_: &Session, d: &Draft<'_>, st: &mut PublishState, p: &mut dyn Progress) -> Result<()> {
         let req = s_
             .http
             .client()
@@ -306,7 +226,7 @@ impl TikTok {
 
     /// Sends chunks in order from the first one TikTok does not have. With `last == false` it
     /// stops before the final chunk (the one that makes TikTok publish).
-    fn send(
+    pub(super) fn send(
         &self,
         s_: &Session,
         d: &Draft<'_>,
@@ -396,170 +316,6 @@ impl TikTok {
     }
 }
 
-impl Connector for TikTok {
-    fn platform(&self) -> PlatformId {
-        PlatformId::Tiktok
-    }
-
-    fn classifier(&self) -> Option<crate::http::Classifier> {
-        Some(classify)
-    }
-
-    fn account(&self, s_: &Session) -> Result<AccountInfo> {
-        // `username` needs the user.info.profile scope (Display API, user info fields); without
-        // it the creator_info of the Content Posting API names the account instead.
-        let get = |fields: &str| {
-            let req = s_.http.client().get(s_.endpoints.api_url("/v2/user/info/")).query(&[("fields", fields)]);
-            call(s_, req)
-        };
-        let (data, username) = match get("open_id,union_id,avatar_url,display_name,username") {
-            Ok(data) => {
-                let username = data.get("user").and_then(|u| str_of(u, "username"));
-                (data, username)
-            }
-            Err(PublishError::Rejected { platform_code: Some(code), .. }) if code == "scope_not_authorized" => {
-                let data = get("open_id,union_id,avatar_url,display_name")?;
-                let req = s_
-                    .http
-                    .client()
-                    .post(s_.endpoints.api_url("/v2/post/publish/creator_info/query/"))
-                    .header(reqwest::header::CONTENT_TYPE, "application/json; charset=UTF-8");
-                let username = str_of(&call(s_, req)?, "creator_username");
-                (data, username)
-            }
-            Err(e) => return Err(e),
-        };
-        let user = data.get("user").cloned().unwrap_or(Value::Null);
-        let user_id = str_of(&user, "open_id").ok_or_else(|| PublishError::retry(NAME, "user info had no open_id"))?;
-        let display_name = str_of(&user, "display_name");
-        let handle = username
-            .map(|u| format!("@{}", u.trim_start_matches('@')))
-            .or_else(|| display_name.clone())
-            .unwrap_or_else(|| user_id.clone());
-        Ok(AccountInfo { user_id, handle, display_name })
-    }
-
-    fn upload(&self, s_: &Session, d: &Draft<'_>, st: &mut PublishState, p: &mut dyn Progress) -> Result<()> {
-        if !d.media.is_video() {
-            // Photo posts exist (/v2/post/publish/content/init/) but only as PULL_FROM_URL.
-            return Err(PublishError::Invalid(
-                "TikTok takes photos only from a public URL; Viral Studio publishes videos to TikTok".into(),
-            ));
-        }
-        let mut renewed = false;
-        loop {
-            if st.publish_id.is_none() {
-                self.init(s_, d, st, p)?;
-            }
-            match self.send(s_, d, st, p, false)? {
-                Sent::Sent => return Ok(()),
-                // The last chunk has not been sent, so this publish can never complete: a new
-                // init cannot lead to a second post.
-                Sent::Gone if !renewed => {
-                    tracing::warn!("TikTok's upload URL expired before the upload finished; starting a new upload");
-                    renewed = true;
-                    forget(st);
-                    p.checkpoint(st)?;
-                }
-                Sent::Gone => return Err(PublishError::retry(NAME, "TikTok refused a fresh upload URL")),
-            }
-        }
-    }
-
-    fn create_post(
-        &self,
-        s_: &Session,
-        d: &Draft<'_>,
-        st: &mut PublishState,
-        p: &mut dyn Progress,
-    ) -> Result<Published> {
-        let Some(publish_id) = st.publish_id.clone() else {
-            forget(st);
-            return Err(PublishError::retry(NAME, "no upload was started; the next attempt uploads the video"));
-        };
-        let size = d.media.size();
-        if st.uploaded_bytes < size {
-            if let Sent::Gone = self.send(s_, d, st, p, true)? {
-                // The URL refuses chunks. That proves nothing by itself: an earlier attempt at the
-                // last chunk may have completed the upload. status/fetch knows.
-                match self.stage(s_, &publish_id)? {
-                    Stage::Complete(published) => return Ok(published),
-                    Stage::Processing { uploaded: Some(n), .. } if n < size => {
-                        // Incomplete and no way to complete it: it will never be published.
-                        forget(st);
-                        return Err(PublishError::retry(
-                            NAME,
-                            "the upload URL expired before the last chunk; nothing was posted and the next attempt uploads again",
-                        ));
-                    }
-                    Stage::Failed(reason) => return Err(failed(st, reason)),
-                    Stage::Processing { .. } => {}
-                }
-            }
-        }
-        // TikTok has the whole file and publishes by itself: from here the post is on its way,
-        // and whatever goes wrong while watching it is an unconfirmed post, not a failed one.
-        let followed = poll(NAME, "publishing the video", PUBLISH_WAIT, p, || match self.stage(s_, &publish_id)? {
-            Stage::Complete(published) => Ok(Some(Ok(published))),
-            Stage::Failed(reason) => Ok(Some(Err(reason))),
-            Stage::Processing { .. } => Ok(None),
-        });
-        match followed {
-            Ok(Ok(published)) => Ok(published),
-            Ok(Err(reason)) => Err(failed(st, reason)),
-            // A renewed token lets `create_post` run again; with the upload complete it only polls.
-            Err(e @ PublishError::TokenExpired { .. }) => Err(e),
-            Err(e) => Err(PublishError::OutcomeUnknown {
-                platform: NAME.into(),
-                message: format!(
-                    "TikTok has the whole video and publishes it on its own, but did not confirm it yet ({e})"
-                ),
-            }),
-        }
-    }
-
-    fn find_post(&self, s_: &Session, d: &Draft<'_>, st: &PublishState) -> Result<Option<Published>> {
-        let Some(publish_id) = st.publish_id.as_deref() else { return Ok(None) };
-        match self.stage(s_, publish_id)? {
-            Stage::Complete(published) => Ok(Some(published)),
-            Stage::Failed(_) => Ok(None),
-            Stage::Processing { uploaded: Some(n), .. } if n < d.media.size() => Ok(None),
-            Stage::Processing { status, .. } => Err(PublishError::OutcomeUnknown {
-                platform: NAME.into(),
-                message: format!("TikTok has the video and is still publishing it ({status})"),
-            }),
-        }
-    }
-
-    fn metrics(&self, s_: &Session, post_id: &str) -> Result<Metrics> {
-        if !post_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PublishError::Unsupported(
-                "TikTok gives no video id for private posts, so it has no metrics to show for this one".into(),
-            ));
-        }
-        let req = s_
-            .http
-            .client()
-            .post(s_.endpoints.api_url("/v2/video/query/"))
-            .query(&[("fields", "id,view_count,like_count,comment_count,share_count")])
-            .json(&json!({ "filters": { "video_ids": [post_id] } }));
-        let data = call(s_, req)?;
-        let video = data
-            .pointer("/videos/0")
-            .cloned()
-            .ok_or_else(|| PublishError::rejected(NAME, format!("TikTok does not list video {post_id}")))?;
-        let n = |k: &str| video.get(k).and_then(Value::as_u64);
-        Ok(Metrics {
-            views: n("view_count"),
-            likes: n("like_count"),
-            comments: n("comment_count"),
-            shares: n("share_count"),
-            raw: video.clone(),
-            ..Default::default()
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,29 +337,5 @@ mod tests {
         assert!(end - start < 128_000_000);
         assert_eq!(TikTok::with_chunk_bytes(1).chunk_bytes, CHUNK_MIN);
         assert_eq!(TikTok::with_chunk_bytes(u64::MAX).chunk_bytes, CHUNK_MAX);
-    }
-
-    #[test]
-    fn error_codes_become_the_right_class() {
-        let body = |code: &str| json!({"data": {}, "error": {"code": code, "message": "m", "log_id": "l"}});
-        assert!(api_error(StatusCode::OK, &body("ok")).is_none());
-        assert_eq!(
-            api_error(StatusCode::UNAUTHORIZED, &body("access_token_invalid")).map(|e| e.class()),
-            Some(ErrorClass::RefreshToken)
-        );
-        assert_eq!(
-            api_error(StatusCode::UNAUTHORIZED, &body("scope_not_authorized")).map(|e| e.class()),
-            Some(ErrorClass::BadRequest)
-        );
-        assert_eq!(
-            api_error(StatusCode::OK, &body("rate_limit_exceeded")).map(|e| e.class()),
-            Some(ErrorClass::RateLimited { retry_after_s: 60 })
-        );
-        assert!(api_error(StatusCode::TOO_MANY_REQUESTS, &body("rate_limit_exceeded")).is_none());
-        assert!(api_error(StatusCode::INTERNAL_SERVER_ERROR, &body("internal_error")).is_none());
-        let e = api_error(StatusCode::FORBIDDEN, &body("spam_risk_too_many_posts")).expect("mapped");
-        assert!(
-            matches!(e, PublishError::Rejected { ref platform_code, .. } if platform_code.as_deref() == Some("spam_risk_too_many_posts"))
-        );
     }
 }
