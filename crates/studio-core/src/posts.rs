@@ -1,7 +1,8 @@
 //! Posts and their per-account targets: what the composer saves and the publisher works through.
 //!
 //! A post is the creator's idea (caption, media, time); each target is one account's copy of it
-//! with its own state machine, so one platform failing never holds back another.
+//! with its own state machine (`targets`, the only code that changes it), so one platform failing
+//! never holds back another.
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::audit::{self, Entry};

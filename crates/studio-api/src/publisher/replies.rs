@@ -22,7 +22,8 @@ struct End {
     job_state: &'static str,
     retry_at: Option<i64>,
     error: Option<String>,
-    event: (&'static str, String),
+    /// The timeline line (under "published": the post stays live whatever its follow-ups do).
+    event: String,
     /// `Some(false)` clears the follow-ups flag, `Some(true)` sets it.
     replies_failed: Option<bool>,
     notify: Option<(String, String)>,
@@ -49,7 +50,7 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
         job_state: "failed",
         retry_at: None,
         error: Some(message.clone()),
-        event: ("published", format!("follow-ups not posted: {message}")),
+        event: format!("follow-ups not posted: {message}"),
         replies_failed: Some(true),
         notify: Some((
             format!("Thread incomplete on {name}"),
@@ -96,7 +97,7 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                 job_state: "done",
                 retry_at: None,
                 error: None,
-                event: ("published", format!("{} follow-up(s) posted: {}", done.len(), links.join(" "))),
+                event: format!("{} follow-up(s) posted: {}", done.len(), links.join(" ")),
                 replies_failed: Some(false),
                 notify: None,
             }
@@ -105,7 +106,7 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
             job_state: "queued",
             retry_at: Some(shared.clock.now_ms()),
             error: None,
-            event: ("published", "follow-ups interrupted; will continue".into()),
+            event: "follow-ups interrupted; will continue".into(),
             replies_failed: None,
             notify: None,
         },
@@ -143,7 +144,7 @@ fn retry_or_fail(
         job_state: "queued",
         retry_at: Some(at),
         error: Some(message.clone()),
-        event: ("published", format!("follow-ups: {message}; trying again at {}", studio_core::clock::rfc3339(at))),
+        event: format!("follow-ups: {message}; trying again at {}", studio_core::clock::rfc3339(at)),
         replies_failed: None,
         notify: None,
     }
@@ -162,7 +163,7 @@ fn finish(shared: &Shared, job: &Claimed, end: End) -> Result<(), ApiError> {
         if let Some(failed) = end.replies_failed {
             targets::set_replies_attention(tx, &job.ref_id, failed, now)?;
         }
-        posts::event(tx, &job.ref_id, end.event.0, Some(&end.event.1), now)?;
+        posts::event(tx, &job.ref_id, TargetState::Published.as_str(), Some(&end.event), now)?;
         if let Some((title, body)) = &end.notify {
             notifications::push(
                 tx,

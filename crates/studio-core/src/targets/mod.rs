@@ -9,22 +9,23 @@
 //! follow-ups flag, metric snapshots) live here too, so one file says what happens to a target.
 //!
 //! ```text
-//!              schedule                start_attempt               upload_done
-//!     draft ─────────────▶ queued ───────────────────▶ uploading ─────────────▶ processing
-//!       ▲   ◀───────────── │  ▲ ▲                          │                        │
-//!       │     unschedule   │  │ │                          ▼  settle_attempt        ▼
-//!       │                  │  │ └──── retry ──────  queued │ unconfirmed │ failed │ needs_reconnect
-//!       │                  │  │                      (from queued, uploading, processing, unconfirmed:
-//!       │                  │  │                       retry later, interrupted, missed, no answer)
-//!       │                  │  └─ retry ─ failed, needs_reconnect, unconfirmed, queued+missed
-//!       │                  │
-//!       │                  └─ unconfirmed ── start_attempt ──▶ uploading (ask the platform first)
-//!       │
-//!   record_published  every state ──────────────────────────────────────────────▶ published
+//!              schedule               start_attempt               upload_done
+//!     draft ──────────────▶ queued ──────────────────▶ uploading ──────────────▶ processing
+//!           ◀────────────── │  ▲                          ▲   │                      │
+//!              unschedule   │  │                          │   │    settle_attempt    │
+//!                           │  │           start_attempt  │   ▼                      ▼
+//!                           │  │          unconfirmed ────┘   queued, unconfirmed, failed,
+//!                           │  │                              needs_reconnect (from queued,
+//!                           │  │                              uploading, processing, unconfirmed)
+//!                           │  └── retry ── failed, needs_reconnect, unconfirmed, queued + missed
+//!                           ▼
+//!   cancel            draft, queued, failed, needs_reconnect ─────────────────────▶ cancelled
+//!   mark_posted       every state but uploading, processing, published ──────────▶ published
+//!   record_published  every state ────────────────────────────────────────────────▶ published
 //!                     (the platform has the post: refusing would lose its id and post it twice)
-//!   mark_posted       draft, queued, failed, unconfirmed, needs_reconnect, cancelled ─▶ published
-//!   cancel            draft, queued, failed, needs_reconnect ──────────────────────▶ cancelled
 //! ```
+//!
+//! `tests.rs` has one test per edge and checks that every other move is refused.
 //!
 //! Attention flags sit beside the state: `missed` on a queued target is what the UI calls
 //! "needs review"; `unconfirmed` and `replies_failed` ask the creator to look.

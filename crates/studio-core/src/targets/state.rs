@@ -30,7 +30,7 @@ impl TargetState {
         Self::Cancelled,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
             Self::Queued => "queued",
@@ -109,7 +109,7 @@ impl JobKind {
     /// The kinds the publisher claims.
     pub const PUBLISHER: [JobKind; 4] = [Self::Publish, Self::Metrics, Self::Render, Self::Replies];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Publish => "publish",
             Self::Replies => "replies",
