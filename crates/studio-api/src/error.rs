@@ -192,7 +192,10 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::Invalid(v) => validation_code(v),
             StoreError::NotFound { .. } => ErrorCode::NotFound,
-            StoreError::Conflict { .. } | StoreError::InUse(_) => ErrorCode::Conflict,
+            StoreError::Conflict { .. }
+            | StoreError::InUse(_)
+            | StoreError::IllegalTransition { .. }
+            | StoreError::LeaseMoved => ErrorCode::Conflict,
             StoreError::NewerSchema { .. } => ErrorCode::DatabaseNewer,
             StoreError::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
             StoreError::Busy => ErrorCode::DatabaseBusy,

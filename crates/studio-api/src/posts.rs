@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use studio_core::posts::{self, NewPost, NewTarget, Post, Target};
+use studio_core::targets::TargetState as CoreState;
 use studio_core::{accounts, campaigns};
 use studio_publish::rules::rules;
 use studio_publish::PlatformId;
@@ -70,24 +71,38 @@ pub enum TargetState {
     NeedsReview,
 }
 
+/// The stored state as the UI shows it (core's state, with a flagged queued target shown as
+/// needing review).
+impl From<CoreState> for TargetState {
+    fn from(s: CoreState) -> Self {
+        match s {
+            CoreState::Draft => Self::Draft,
+            CoreState::Queued => Self::Queued,
+            CoreState::Uploading => Self::Uploading,
+            CoreState::Processing => Self::Processing,
+            CoreState::Published => Self::Published,
+            CoreState::Failed => Self::Failed,
+            CoreState::Unconfirmed => Self::Unconfirmed,
+            CoreState::NeedsReconnect => Self::NeedsReconnect,
+            CoreState::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
 impl TargetState {
     pub(crate) fn of_row(t: &Target) -> Self {
-        Self::of_parts(&t.state, t.attention.is_some())
+        Self::of_core(t.state, t.attention.is_some())
+    }
+
+    pub(crate) fn of_core(state: CoreState, attention: bool) -> Self {
+        match state {
+            CoreState::Queued if attention => Self::NeedsReview,
+            s => s.into(),
+        }
     }
 
     pub(crate) fn of_parts(state: &str, attention: bool) -> Self {
-        match state {
-            "queued" if attention => Self::NeedsReview,
-            "queued" => Self::Queued,
-            "uploading" => Self::Uploading,
-            "processing" => Self::Processing,
-            "published" => Self::Published,
-            "failed" => Self::Failed,
-            "unconfirmed" => Self::Unconfirmed,
-            "needs_reconnect" => Self::NeedsReconnect,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Draft,
-        }
+        Self::of_core(CoreState::parse(state).unwrap_or(CoreState::Draft), attention)
     }
 }
 

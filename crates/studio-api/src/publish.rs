@@ -139,7 +139,8 @@ pub fn publish_now(
         "account_id": account.id, "input": req.input, "platform": platform,
         "caption_chars": req.caption.chars().count(), "title": req.title,
     });
-    let job_id = jobs::start(&mut ctx.db(), "publish_now", &payload.to_string(), ctx.actor())?;
+    let job_id =
+        jobs::start(&mut ctx.db(), studio_core::targets::JobKind::PublishNow, &payload.to_string(), ctx.actor())?;
     let s = prepare_session(ctx, &account, platform, c.as_ref());
     let mut s = match s {
         Ok(s) => s,

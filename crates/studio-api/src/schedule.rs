@@ -5,8 +5,9 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use studio_core::clock::now_ms;
 use studio_core::posts::{self, ScheduleChange};
+use studio_core::targets::{self, attention, JobKind, Move, TargetState as CoreState};
 use studio_core::when::{self, Recurrence, Slot};
-use studio_core::{accounts, audit, campaigns};
+use studio_core::{accounts, audit, campaigns, jobs};
 use studio_publish::PlatformId;
 
 use crate::accounts::parse_platform;
@@ -49,7 +50,7 @@ pub(crate) fn input_of(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
         media: p.media_ref,
         targets: targets
             .iter()
-            .filter(|t| t.state == "draft" || t.state == "queued")
+            .filter(|t| t.state.is_waiting())
             .map(|t| TargetInput {
                 account_id: t.account_id.clone(),
                 media: t.render_id.clone().or_else(|| t.asset_id.clone()),
@@ -195,21 +196,19 @@ fn queue_variant_renders(
             else {
                 continue;
             };
-            if t.render_id.is_some() || t.state != "queued" {
+            if t.render_id.is_some() || t.state != CoreState::Queued {
                 continue;
             }
-            let pending: i64 = tx.query_row(
-                "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'render' AND state IN ('queued', 'running')",
-                [&t.id],
-                |r| r.get(0),
-            )?;
-            if pending == 0 {
-                let id = studio_core::jobs::enqueue(tx, "render", &t.id, now, now)?;
-                tx.execute(
-                    "UPDATE jobs SET payload_json = ?2 WHERE id = ?1",
-                    params![id, serde_json::json!({ "preset": preset }).to_string()],
+            if !jobs::render_pending(tx, &t.id)? {
+                let payload = serde_json::json!({ "preset": preset }).to_string();
+                jobs::enqueue_with(tx, JobKind::Render, &t.id, now, &payload, now)?;
+                posts::event(
+                    tx,
+                    &t.id,
+                    CoreState::Queued.as_str(),
+                    Some(&format!("rendering the {preset} version ahead of time")),
+                    now,
                 )?;
-                posts::event(tx, &t.id, "queued", Some(&format!("rendering the {preset} version ahead of time")), now)?;
             }
         }
         Ok(())
@@ -235,16 +234,8 @@ fn target_post(ctx: &Context, target_id: &str) -> ApiResult<(studio_core::posts:
 fn retry_follow_ups(ctx: &Context, t: &posts::Target, p: &posts::Post) -> ApiResult<PostView> {
     let now = now_ms();
     ctx.db().write(|tx| {
-        let moved = tx.execute(
-            "UPDATE jobs SET state = 'queued', run_at = ?2, attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
-                    last_error = NULL, updated_at = ?2, version = version + 1
-              WHERE ref_id = ?1 AND kind = 'replies' AND state <> 'running'",
-            params![t.id, now],
-        )?;
-        if moved == 0 {
-            studio_core::jobs::enqueue(tx, "replies", &t.id, now, now)?;
-        }
-        posts::event(tx, &t.id, "published", Some("retrying the thread and first comment"), now)?;
+        jobs::rerun_replies(tx, &t.id, now)?;
+        posts::event(tx, &t.id, CoreState::Published.as_str(), Some("retrying the thread and first comment"), now)?;
         audit::record(
             tx,
             audit::Entry {
@@ -263,13 +254,10 @@ fn retry_follow_ups(ctx: &Context, t: &posts::Target, p: &posts::Post) -> ApiRes
 pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     let (t, p) = target_post(ctx, target_id)?;
     let state = TargetState::of_row(&t);
-    if state == TargetState::Published && t.attention.as_deref() == Some(crate::publisher::REPLIES_FAILED) {
+    if state == TargetState::Published && t.attention.as_deref() == Some(attention::REPLIES_FAILED) {
         return retry_follow_ups(ctx, &t, &p);
     }
-    if !matches!(
-        state,
-        TargetState::Failed | TargetState::NeedsReconnect | TargetState::NeedsReview | TargetState::Unconfirmed
-    ) {
+    if !Move::Retry.allows(t.state, t.attention.is_some()) {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("this target is {}; only failed or stuck targets can be retried", t.state),
@@ -283,23 +271,8 @@ pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     }
     let now = now_ms();
     ctx.db().write(|tx| {
-        tx.execute(
-            "UPDATE post_targets SET state = 'queued', attention = NULL, failure_code = NULL, failure_message = NULL,
-                    next_attempt_at = NULL, updated_at = ?2, version = version + 1
-              WHERE id = ?1",
-            params![t.id, now],
-        )?;
-        let moved = tx.execute(
-            "UPDATE jobs SET state = 'queued', run_at = ?2, due_at = ?2, attempts = 0, lease_owner = NULL,
-                    lease_expires_at = NULL, updated_at = ?2, version = version + 1
-              WHERE ref_id = ?1 AND kind = 'publish' AND state <> 'running'",
-            params![t.id, now],
-        )?;
-        if moved == 0 {
-            studio_core::jobs::enqueue(tx, "publish", &t.id, now, now)?;
-        }
-        posts::event(tx, &t.id, "queued", Some("retry requested"), now)?;
-        posts::refresh_post_state(tx, &t.post_id, now)?;
+        targets::retry(tx, &t.id, now)?;
+        jobs::rerun_publish(tx, &t.id, now)?;
         audit::record(
             tx,
             audit::Entry {
@@ -307,7 +280,7 @@ pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
                 action: "target.retry",
                 entity_type: "post_target",
                 entity_id: Some(&t.id),
-                detail: serde_json::json!({ "from": t.state }),
+                detail: serde_json::json!({ "from": t.state.as_str() }),
             },
         )?;
         Ok(())
@@ -317,7 +290,7 @@ pub fn retry(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
 
 pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     let (t, p) = target_post(ctx, target_id)?;
-    if !matches!(t.state.as_str(), "queued" | "draft" | "failed" | "needs_reconnect") {
+    if !Move::Cancel.allows(t.state, t.attention.is_some()) {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("this target is {}; it can no longer be cancelled", t.state),
@@ -325,22 +298,21 @@ pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
     }
     let now = now_ms();
     ctx.db().write(|tx| {
-        let running: i64 = tx.query_row(
-            "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'publish' AND state = 'running'",
-            [&t.id],
-            |r| r.get(0),
-        )?;
-        if running > 0 {
+        if jobs::publish_running(tx, &t.id)? {
             return Err(studio_core::StoreError::InUse("this target is being published right now".into()));
         }
-        tx.execute("UPDATE jobs SET state = 'cancelled', updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'needs_review')", params![t.id, now])?;
-        tx.execute(
-            "UPDATE post_targets SET state = 'cancelled', attention = NULL, updated_at = ?2, version = version + 1 WHERE id = ?1",
-            params![t.id, now],
+        jobs::cancel_waiting(tx, &t.id, now)?;
+        targets::cancel(tx, &t.id, now)?;
+        audit::record(
+            tx,
+            audit::Entry {
+                actor: ctx.actor(),
+                action: "target.cancel",
+                entity_type: "post_target",
+                entity_id: Some(&t.id),
+                detail: serde_json::json!({}),
+            },
         )?;
-        posts::event(tx, &t.id, "cancelled", None, now)?;
-        posts::refresh_post_state(tx, &t.post_id, now)?;
-        audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.cancel", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({}) })?;
         Ok(())
     })?;
     crate::posts::get(ctx, &p.id)
@@ -350,7 +322,7 @@ pub fn cancel(ctx: &Context, target_id: &str) -> ApiResult<PostView> {
 /// unconfirmed outcome): the target is published and will never be posted by the app.
 pub fn mark_posted(ctx: &Context, target_id: &str, url: Option<String>) -> ApiResult<PostView> {
     let (t, p) = target_post(ctx, target_id)?;
-    if matches!(t.state.as_str(), "published" | "uploading" | "processing") {
+    if !Move::MarkPosted.allows(t.state, t.attention.is_some()) {
         return Err(ApiError::new(ErrorCode::Conflict, format!("this target is {}", t.state)));
     }
     let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
@@ -361,19 +333,21 @@ pub fn mark_posted(ctx: &Context, target_id: &str, url: Option<String>) -> ApiRe
     }
     let now = now_ms();
     ctx.db().write(|tx| {
-        let running: i64 = tx.query_row("SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'publish' AND state = 'running'", [&t.id], |r| r.get(0))?;
-        if running > 0 {
+        if jobs::publish_running(tx, &t.id)? {
             return Err(studio_core::StoreError::InUse("this target is being published right now".into()));
         }
-        tx.execute("UPDATE jobs SET state = 'done', last_error = 'marked as posted by the creator', updated_at = ?2 WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'needs_review', 'failed')", params![t.id, now])?;
-        tx.execute(
-            "UPDATE post_targets SET state = 'published', attention = NULL, post_url = coalesce(?2, post_url), published_at = ?3,
-                    failure_code = NULL, failure_message = NULL, updated_at = ?3, version = version + 1 WHERE id = ?1",
-            params![t.id, url, now],
+        jobs::close_publish_marked_posted(tx, &t.id, now)?;
+        targets::mark_posted(tx, &t.id, url.as_deref(), now)?;
+        audit::record(
+            tx,
+            audit::Entry {
+                actor: ctx.actor(),
+                action: "target.mark_posted",
+                entity_type: "post_target",
+                entity_id: Some(&t.id),
+                detail: serde_json::json!({ "from": t.state.as_str(), "url": url }),
+            },
         )?;
-        posts::event(tx, &t.id, "published", Some("marked as posted by the creator"), now)?;
-        posts::refresh_post_state(tx, &t.post_id, now)?;
-        audit::record(tx, audit::Entry { actor: ctx.actor(), action: "target.mark_posted", entity_type: "post_target", entity_id: Some(&t.id), detail: serde_json::json!({ "from": t.state, "url": url }) })?;
         Ok(())
     })?;
     crate::posts::get(ctx, &p.id)

@@ -229,10 +229,7 @@ fn only_live_published_targets_count() {
         .write(|tx| {
             tx.execute("UPDATE posts SET deleted_at = 1 WHERE id = ?1", [&gone])?;
             // The draft gets published (mark-posted): it counts from then on, with its metrics.
-            tx.execute(
-                "UPDATE post_targets SET state = 'published', published_at = ?2 WHERE id = ?1",
-                rusqlite::params![dt, at],
-            )?;
+            studio_core::targets::mark_posted(tx, &dt, None, at)?;
             Ok(())
         })
         .expect("update");

@@ -171,6 +171,14 @@ pub fn set_status(db: &mut Db, id: &str, status: &str, token_expires_at: Option<
     })
 }
 
+/// The platform asked to wait (rate limit): none of this account's jobs are claimed before `until`.
+pub fn pause_until(db: &mut Db, id: &str, until: i64) -> Result<()> {
+    db.write(|tx| {
+        tx.execute("UPDATE accounts SET paused_until = ?2 WHERE id = ?1", params![id, until])?;
+        Ok(())
+    })
+}
+
 /// Disconnects: the row is kept (soft-deleted) so published posts still name their account.
 pub fn remove(db: &mut Db, actor: &str, id: &str) -> Result<()> {
     let now = now_ms();

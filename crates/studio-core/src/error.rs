@@ -2,6 +2,8 @@
 //! its message text.
 use std::path::PathBuf;
 
+use crate::targets::TargetState;
+
 /// A user-supplied value broke a domain rule. Each variant names the field so the UI can place
 /// the message next to it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +55,12 @@ pub enum StoreError {
     Conflict { entity: &'static str, expected: i64, current: i64 },
     #[error("{0}")]
     InUse(String),
+    /// A target move the state diagram (`targets`) does not have, e.g. cancelling a published post.
+    #[error("This post target is {from}; it cannot become {to}.")]
+    IllegalTransition { target: String, from: TargetState, to: TargetState },
+    /// A write-ahead mark was refused: another process took the job over.
+    #[error("The publisher lease moved to another process.")]
+    LeaseMoved,
     #[error("The database at {path} was written by a newer version of Viral Studio (schema {found}, this build knows up to {supported}). Update the app, or point it at another data folder.")]
     NewerSchema { path: PathBuf, found: u32, supported: u32 },
     #[error("The database at {path} is damaged or is not a Viral Studio database ({detail}). Restore it from a backup or move it aside to start fresh.")]

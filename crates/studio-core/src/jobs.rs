@@ -1,13 +1,14 @@
 //! Durable jobs: a row per unit of background work with its resumable state.
 //!
-//! So far only "publish now" uses it: the connector's checkpoints (every platform-side id) are
-//! written here the moment they are known, so a crash mid-publish leaves a record of what the
-//! platform already has. The scheduler's leases build on the same table.
-use rusqlite::{params, OptionalExtension};
+//! The publisher claims them under leases (publish, replies, metrics, render ahead: see
+//! `JobKind`); "publish now" records its checkpoints here. A target's own state lives in
+//! `targets`; this module only moves jobs.
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::clock::now_ms;
 use crate::error::{Result, StoreError};
 use crate::ids::new_id;
+use crate::targets::JobKind;
 use crate::Db;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,7 @@ pub struct Job {
 }
 
 /// A job that starts running now, owned by `owner` (no lease expiry: the caller is running it).
-pub fn start(db: &mut Db, kind: &str, payload_json: &str, owner: &str) -> Result<String> {
+pub fn start(db: &mut Db, kind: JobKind, payload_json: &str, owner: &str) -> Result<String> {
     let id = new_id();
     let now = now_ms();
     db.write(|tx| {
@@ -86,14 +87,140 @@ pub fn get(db: &Db, id: &str) -> Result<Job> {
 }
 
 /// Queues a job of `kind` about `ref_id` (a post target) to run at `run_at`.
-pub fn enqueue(tx: &rusqlite::Transaction<'_>, kind: &str, ref_id: &str, run_at: i64, now: i64) -> Result<String> {
+pub fn enqueue(tx: &Transaction<'_>, kind: JobKind, ref_id: &str, run_at: i64, now: i64) -> Result<String> {
+    enqueue_with(tx, kind, ref_id, run_at, "{}", now)
+}
+
+/// `enqueue` with a payload (a metrics round, a render preset).
+pub fn enqueue_with(
+    tx: &Transaction<'_>,
+    kind: JobKind,
+    ref_id: &str,
+    run_at: i64,
+    payload_json: &str,
+    now: i64,
+) -> Result<String> {
     let id = new_id();
     tx.execute(
         "INSERT INTO jobs (id, kind, state, run_at, due_at, ref_id, payload_json, created_at, updated_at)
-         VALUES (?1, ?2, 'queued', ?3, ?3, ?4, '{}', ?5, ?5)",
-        params![id, kind, run_at, ref_id, now],
+         VALUES (?1, ?2, 'queued', ?3, ?3, ?4, ?6, ?5, ?5)",
+        params![id, kind, run_at, ref_id, now, payload_json],
     )?;
     Ok(id)
+}
+
+/// Moves a target's waiting publish job to `at` (a new schedule), or queues one.
+pub fn move_publish(tx: &Transaction<'_>, ref_id: &str, at: i64, now: i64) -> Result<()> {
+    let moved = tx.execute(
+        "UPDATE jobs SET run_at = ?2, due_at = ?2, state = 'queued', attempts = 0, updated_at = ?3,
+                version = version + 1
+          WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'needs_review')",
+        params![ref_id, at, now],
+    )?;
+    if moved == 0 {
+        enqueue(tx, JobKind::Publish, ref_id, at, now)?;
+    }
+    Ok(())
+}
+
+/// The creator retries a target: its publish job runs now as a first attempt (or a new one is
+/// queued). A running job is left alone.
+pub fn rerun_publish(tx: &Transaction<'_>, ref_id: &str, now: i64) -> Result<()> {
+    let moved = tx.execute(
+        "UPDATE jobs SET state = 'queued', run_at = ?2, due_at = ?2, attempts = 0, lease_owner = NULL,
+                lease_expires_at = NULL, updated_at = ?2, version = version + 1
+          WHERE ref_id = ?1 AND kind = 'publish' AND state <> 'running'",
+        params![ref_id, now],
+    )?;
+    if moved == 0 {
+        enqueue(tx, JobKind::Publish, ref_id, now, now)?;
+    }
+    Ok(())
+}
+
+/// The creator retries a live post's follow-ups: its replies job runs now (or a new one).
+pub fn rerun_replies(tx: &Transaction<'_>, ref_id: &str, now: i64) -> Result<()> {
+    let moved = tx.execute(
+        "UPDATE jobs SET state = 'queued', run_at = ?2, attempts = 0, lease_owner = NULL, lease_expires_at = NULL,
+                last_error = NULL, updated_at = ?2, version = version + 1
+          WHERE ref_id = ?1 AND kind = 'replies' AND state <> 'running'",
+        params![ref_id, now],
+    )?;
+    if moved == 0 {
+        enqueue(tx, JobKind::Replies, ref_id, now, now)?;
+    }
+    Ok(())
+}
+
+/// Cancels every unfinished job of a target (the target is gone).
+pub fn cancel_all(tx: &Transaction<'_>, ref_id: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE jobs SET state = 'cancelled', updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'running')",
+        params![ref_id, now],
+    )?;
+    Ok(())
+}
+
+/// Cancels a target's jobs that wait (queued, or held for review); a running one is not touched.
+pub fn cancel_waiting(tx: &Transaction<'_>, ref_id: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, updated_at = ?2
+          WHERE ref_id = ?1 AND state IN ('queued', 'needs_review')",
+        params![ref_id, now],
+    )?;
+    Ok(())
+}
+
+/// Is a publish of this target running right now (in this or another process)?
+pub fn publish_running(tx: &Transaction<'_>, ref_id: &str) -> Result<bool> {
+    let n: i64 = tx.query_row(
+        "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'publish' AND state = 'running'",
+        [ref_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Is a render ahead of time of this target queued or running?
+pub fn render_pending(tx: &Transaction<'_>, ref_id: &str) -> Result<bool> {
+    let n: i64 = tx.query_row(
+        "SELECT count(*) FROM jobs WHERE ref_id = ?1 AND kind = 'render' AND state IN ('queued', 'running')",
+        [ref_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// The creator posted it: the target's unfinished publish jobs are done, and say why.
+pub fn close_publish_marked_posted(tx: &Transaction<'_>, ref_id: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE jobs SET state = 'done', last_error = 'marked as posted by the creator', updated_at = ?2
+          WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'needs_review', 'failed')",
+        params![ref_id, now],
+    )?;
+    Ok(())
+}
+
+/// The target is published: its other publish jobs (a duplicate queued after a takeover) are done.
+pub fn close_other_publish(tx: &Transaction<'_>, ref_id: &str, except_job: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE jobs SET state = 'done' WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'running') AND id <> ?2",
+        params![ref_id, except_job],
+    )?;
+    Ok(())
+}
+
+/// First-attempt publish jobs due by `now`: (within the grace window, older than it).
+pub fn due_first_attempts(db: &Db, now: i64, grace_ms: i64) -> Result<(i64, i64)> {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT count(*) FILTER (WHERE coalesce(due_at, run_at) >= ?1 - ?2),
+                    count(*) FILTER (WHERE coalesce(due_at, run_at) < ?1 - ?2)
+               FROM jobs WHERE kind = 'publish' AND state = 'queued' AND run_at <= ?1 AND attempts = 0",
+            params![now, grace_ms],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )?)
+    })
 }
 
 /// A job handed to a worker under a lease.
@@ -128,7 +255,7 @@ pub fn claim_due(
     db: &mut Db,
     lease: &str,
     owner: &str,
-    kinds: &[&str],
+    kinds: &[JobKind],
     now: i64,
     lease_ms: i64,
     limits: Limits,
@@ -157,7 +284,8 @@ pub fn claim_due(
         if total >= limits.total {
             return Ok(Vec::new());
         }
-        let kinds_json = serde_json::to_string(kinds).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let kinds_json = serde_json::to_string(&kinds).map_err(|e| StoreError::Decode(e.to_string()))?;
         let candidates: Vec<Claimed> = {
             let mut stmt = tx.prepare(
                 "SELECT j.id, j.kind, j.ref_id, t.account_id, a.platform, coalesce(j.due_at, j.run_at), j.run_at, j.attempts,
@@ -218,7 +346,7 @@ pub fn claim_due(
 
 /// True while `owner` still holds the job's lease; used right before a step that must not run
 /// twice (the final create-post call).
-pub fn owns(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, now: i64) -> Result<bool> {
+pub fn owns(tx: &Transaction<'_>, job_id: &str, owner: &str, now: i64) -> Result<bool> {
     let n: i64 = tx.query_row(
         "SELECT count(*) FROM jobs WHERE id = ?1 AND state = 'running' AND lease_owner = ?2 AND lease_expires_at >= ?3",
         params![job_id, owner, now],
@@ -229,7 +357,7 @@ pub fn owns(tx: &rusqlite::Transaction<'_>, job_id: &str, owner: &str, now: i64)
 
 /// Ends a claimed job: `done`, `failed`, `cancelled` or `needs_review`. Only the lease owner may.
 pub fn settle(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Transaction<'_>,
     job_id: &str,
     owner: &str,
     state: &str,
@@ -247,7 +375,7 @@ pub fn settle(
 
 /// Puts a claimed job back in the queue to run again at `run_at` (backoff, retry-after).
 pub fn requeue(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Transaction<'_>,
     job_id: &str,
     owner: &str,
     run_at: i64,

@@ -1,13 +1,15 @@
 //! Posts and their per-account targets: what the composer saves and the publisher works through.
 //!
 //! A post is the creator's idea (caption, media, time); each target is one account's copy of it
-//! with its own state machine, so one platform failing never holds back another.
+//! with its own state machine (`targets`, the only code that changes it), so one platform failing
+//! never holds back another.
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::audit::{self, Entry};
 use crate::clock::now_ms;
 use crate::error::{Result, StoreError};
 use crate::ids::new_id;
+use crate::targets::{self, JobKind, TargetState};
 use crate::Db;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +41,7 @@ pub struct Target {
     pub asset_id: Option<String>,
     pub render_id: Option<String>,
     pub overrides_json: String,
-    pub state: String,
+    pub state: TargetState,
     pub upload_progress: Option<f64>,
     pub idempotency_key: String,
     pub publish_state_json: Option<String>,
@@ -78,11 +80,6 @@ pub struct NewPost {
     pub media_ref: Option<String>,
     pub targets: Vec<NewTarget>,
 }
-
-/// Target states the publisher is done with: nothing will run for them again on its own.
-pub const TERMINAL: &[&str] = &["published", "failed", "needs_reconnect", "cancelled"];
-/// Target states in which a publish has started: its content can no longer be edited.
-pub const STARTED: &[&str] = &["uploading", "processing", "published", "unconfirmed"];
 
 const POST_COLUMNS: &str = "id, campaign_id, caption, title, media_ref, state, scheduled_at, timezone, recurrence,
     recurrence_of, occurrence, compliance_override, created_at, updated_at, version";
@@ -216,7 +213,7 @@ fn insert_targets(
     tx: &Transaction<'_>,
     post_id: &str,
     targets: &[NewTarget],
-    state: &str,
+    state: TargetState,
     detail: Option<&str>,
     now: i64,
 ) -> Result<Vec<String>> {
@@ -229,7 +226,7 @@ fn insert_targets(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![id, post_id, t.account_id, t.asset_id, t.render_id, t.overrides_json, state, new_id(), now],
         )?;
-        event(tx, &id, state, detail, now)?;
+        event(tx, &id, state.as_str(), detail, now)?;
         ids.push(id);
     }
     Ok(ids)
@@ -276,8 +273,8 @@ pub fn spawn_occurrence(db: &mut Db, prev: &Post, root_id: &str, index: i64, at:
             })
             .collect();
         let detail = format!("repeat {} of the series", index + 1);
-        for tid in insert_targets(tx, &id, &targets, "queued", Some(&detail), now)? {
-            crate::jobs::enqueue(tx, "publish", &tid, at, now)?;
+        for tid in insert_targets(tx, &id, &targets, TargetState::Queued, Some(&detail), now)? {
+            crate::jobs::enqueue(tx, JobKind::Publish, &tid, at, now)?;
         }
         Ok(true)
     })
@@ -292,7 +289,7 @@ pub fn create(db: &mut Db, new: &NewPost, actor: &str) -> Result<Post> {
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
             params![id, new.campaign_id, new.caption, new.title, new.media_ref, now],
         )?;
-        insert_targets(tx, &id, &new.targets, "draft", None, now)?;
+        insert_targets(tx, &id, &new.targets, TargetState::Draft, None, now)?;
         audit::record(
             tx,
             Entry {
@@ -318,7 +315,7 @@ pub fn update(db: &mut Db, id: &str, edit: &NewPost, expected_version: Option<i6
             return Err(StoreError::Conflict { entity: "post", expected: v, current: post.version });
         }
         let existing = load_targets(tx, id)?;
-        if existing.iter().any(|t| STARTED.contains(&t.state.as_str())) {
+        if existing.iter().any(|t| t.state.has_started()) {
             return Err(StoreError::InUse(
                 "Publishing of this post has started; it can no longer be edited. Cancel the targets that have not started instead.".into(),
             ));
@@ -338,16 +335,13 @@ pub fn update(db: &mut Db, id: &str, edit: &NewPost, expected_version: Option<i6
                 }
                 None => {
                     tx.execute("DELETE FROM post_targets WHERE id = ?1", [&old.id])?;
-                    tx.execute(
-                        "UPDATE jobs SET state = 'cancelled', updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'running')",
-                        params![old.id, now],
-                    )?;
+                    crate::jobs::cancel_all(tx, &old.id, now)?;
                 }
             }
         }
         let added: Vec<NewTarget> =
             edit.targets.iter().filter(|t| !existing.iter().any(|o| o.account_id == t.account_id)).cloned().collect();
-        insert_targets(tx, id, &added, "draft", None, now)?;
+        insert_targets(tx, id, &added, TargetState::Draft, None, now)?;
         if post.state == "scheduled" {
             // New targets of a scheduled post are queued with the others.
             if let Some(at) = post.scheduled_at {
@@ -376,30 +370,9 @@ pub fn event(tx: &Transaction<'_>, target_id: &str, state: &str, detail: Option<
 /// at `at`; targets already queued get their job moved.
 fn queue_targets(tx: &Transaction<'_>, post_id: &str, at: i64, now: i64) -> Result<()> {
     for t in load_targets(tx, post_id)? {
-        match t.state.as_str() {
-            "draft" | "queued" => {
-                if t.state == "draft" {
-                    tx.execute(
-                        "UPDATE post_targets SET state = 'queued', attention = NULL, updated_at = ?2, version = version + 1
-                          WHERE id = ?1",
-                        params![t.id, now],
-                    )?;
-                    event(tx, &t.id, "queued", None, now)?;
-                } else if t.attention.is_some() {
-                    tx.execute("UPDATE post_targets SET attention = NULL WHERE id = ?1", [&t.id])?;
-                    event(tx, &t.id, "queued", Some("rescheduled"), now)?;
-                }
-                let moved = tx.execute(
-                    "UPDATE jobs SET run_at = ?2, due_at = ?2, state = 'queued', attempts = 0, updated_at = ?3,
-                            version = version + 1
-                      WHERE ref_id = ?1 AND kind = 'publish' AND state IN ('queued', 'needs_review')",
-                    params![t.id, at, now],
-                )?;
-                if moved == 0 {
-                    crate::jobs::enqueue(tx, "publish", &t.id, at, now)?;
-                }
-            }
-            _ => {}
+        if t.state.is_waiting() {
+            targets::schedule(tx, &t.id, now)?;
+            crate::jobs::move_publish(tx, &t.id, at, now)?;
         }
     }
     Ok(())
@@ -427,7 +400,7 @@ pub fn schedule(db: &mut Db, id: &str, ch: &ScheduleChange<'_>, actor: &str) -> 
             return Err(StoreError::InUse(format!("This post is {}; it cannot be scheduled again.", post.state)));
         }
         let targets = load_targets(tx, id)?;
-        if !targets.iter().any(|t| matches!(t.state.as_str(), "draft" | "queued")) {
+        if !targets.iter().any(|t| t.state.is_waiting()) {
             return Err(StoreError::InUse("No target of this post is waiting to be published.".into()));
         }
         tx.execute(
@@ -471,19 +444,15 @@ pub fn unschedule(db: &mut Db, id: &str, actor: &str) -> Result<Post> {
     db.write(|tx| {
         let post = load_post(tx, id)?;
         let targets = load_targets(tx, id)?;
-        if targets.iter().any(|t| t.state != "queued" && t.state != "draft") {
+        if targets.iter().any(|t| !t.state.is_waiting()) {
             return Err(StoreError::InUse(
                 "Publishing of this post has started; cancel single targets from the post detail instead.".into(),
             ));
         }
         for t in &targets {
-            tx.execute(
-                "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'needs_review')",
-                params![t.id, now],
-            )?;
-            if t.state == "queued" {
-                tx.execute("UPDATE post_targets SET state = 'draft', attention = NULL, updated_at = ?2 WHERE id = ?1", params![t.id, now])?;
-                event(tx, &t.id, "draft", Some("unscheduled"), now)?;
+            crate::jobs::cancel_waiting(tx, &t.id, now)?;
+            if t.state == TargetState::Queued {
+                targets::unschedule(tx, &t.id, now)?;
             }
         }
         tx.execute(
@@ -505,19 +474,27 @@ pub fn delete(db: &mut Db, id: &str, actor: &str) -> Result<()> {
     db.write(|tx| {
         load_post(tx, id)?;
         let targets = load_targets(tx, id)?;
-        if targets.iter().any(|t| matches!(t.state.as_str(), "uploading" | "processing" | "unconfirmed")) {
-            return Err(StoreError::InUse("A target of this post is being published; wait for it or cancel it first.".into()));
+        if targets.iter().any(|t| t.state.is_in_flight()) {
+            return Err(StoreError::InUse(
+                "A target of this post is being published; wait for it or cancel it first.".into(),
+            ));
         }
         for t in &targets {
-            tx.execute(
-                "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, updated_at = ?2 WHERE ref_id = ?1 AND state IN ('queued', 'needs_review')",
-                params![t.id, now],
-            )?;
+            crate::jobs::cancel_waiting(tx, &t.id, now)?;
         }
-        tx.execute("UPDATE posts SET deleted_at = ?2, updated_at = ?2, version = version + 1 WHERE id = ?1", params![id, now])?;
+        tx.execute(
+            "UPDATE posts SET deleted_at = ?2, updated_at = ?2, version = version + 1 WHERE id = ?1",
+            params![id, now],
+        )?;
         audit::record(
             tx,
-            Entry { actor, action: "post.delete", entity_type: "post", entity_id: Some(id), detail: serde_json::json!({}) },
+            Entry {
+                actor,
+                action: "post.delete",
+                entity_type: "post",
+                entity_id: Some(id),
+                detail: serde_json::json!({}),
+            },
         )?;
         Ok(())
     })
@@ -526,15 +503,15 @@ pub fn delete(db: &mut Db, id: &str, actor: &str) -> Result<()> {
 /// Recomputes the post's own state from its targets (publishing while any is in flight, done
 /// when all are finished).
 pub fn refresh_post_state(tx: &Transaction<'_>, post_id: &str, now: i64) -> Result<()> {
-    let states: Vec<String> = {
+    let states: Vec<TargetState> = {
         let mut stmt = tx.prepare("SELECT state FROM post_targets WHERE post_id = ?1 AND deleted_at IS NULL")?;
-        let rows = stmt.query_map([post_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        let rows = stmt.query_map([post_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<TargetState>>>()?;
         rows
     };
-    let all_final = !states.is_empty() && states.iter().all(|s| TERMINAL.contains(&s.as_str()));
-    let any_started = states.iter().any(|s| s != "queued" && s != "draft");
+    let all_final = !states.is_empty() && states.iter().all(|s| s.is_terminal());
+    let any_started = states.iter().any(|s| !s.is_waiting());
     let next = if all_final {
-        if states.iter().all(|s| s == "cancelled") {
+        if states.iter().all(|s| *s == TargetState::Cancelled) {
             "cancelled"
         } else {
             "done"

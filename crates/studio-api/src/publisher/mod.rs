@@ -7,136 +7,39 @@
 //!   back in the queue (the target's checkpoint says where to resume).
 //! - Catch-up: on start and on wake (the wall clock jumped ahead of the monotonic one) due jobs
 //!   are run; a first attempt later than the grace window is not published but held for review.
+//!
+//! Layout: the lease is taken, heartbeated and released in [`run`] below; `dispatch` hands each
+//! claimed job to its kind's file (`publish`, `replies`, `metrics`, `render_ahead`), which share
+//! `shared` (target loading, backoff), `progress` (checkpoints) and `outcome` (failed attempts).
+//! A target's state changes only through `studio_core::targets`.
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use studio_core::jobs::{self, Claimed, Limits};
 use studio_core::leases::{self, PUBLISHER};
 use studio_core::notifications;
 use studio_core::progress::CancelToken;
+use studio_core::targets::JobKind;
 
-use crate::{ApiResult, Context};
+use crate::{ApiError, ApiResult, Context, ErrorCode};
 
+mod config;
 pub mod fault;
+mod metrics;
+mod outcome;
+mod progress;
+mod publish;
 mod recurrence;
+mod render_ahead;
 mod replies;
+mod shared;
 
-/// Attention flag of a published target whose thread parts or first comment did not all post.
-pub const REPLIES_FAILED: &str = replies::ATTENTION;
-mod worker;
-
+pub use config::{grace_ms, is_paused, set_paused, Clock, Config, SystemClock, DEFAULT_GRACE_MINUTES};
 pub use recurrence::spawn_due_occurrences;
-
-/// Wall-clock and monotonic time, separately: their difference is how sleep is detected. Tests
-/// drive both by hand.
-pub trait Clock: Send + Sync {
-    fn now_ms(&self) -> i64;
-    fn mono_ms(&self) -> i64;
-}
-
-pub struct SystemClock {
-    start: Instant,
-}
-
-impl Default for SystemClock {
-    fn default() -> Self {
-        Self { start: Instant::now() }
-    }
-}
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        studio_core::clock::now_ms()
-    }
-
-    fn mono_ms(&self) -> i64 {
-        i64::try_from(self.start.elapsed().as_millis()).unwrap_or(i64::MAX)
-    }
-}
-
-fn env_ms(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
-}
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Who holds the lease, for people: "Viral Studio app (pid 4242)".
-    pub label: String,
-    pub lease_ttl: Duration,
-    pub tick: Duration,
-    pub limits: Limits,
-    /// First backoff step after a retryable failure; doubles up to `backoff_cap`, with jitter.
-    pub backoff_base: Duration,
-    pub backoff_cap: Duration,
-    /// Runs of one target before it is failed (retryable failures only).
-    pub max_attempts: i64,
-    /// Metric snapshots after publishing, as offsets from the publish time.
-    pub metric_offsets: Vec<Duration>,
-    /// A wall-clock jump larger than this beyond monotonic time is a wake from sleep.
-    pub jump_threshold: Duration,
-    /// Stop when nothing is running or due within a minute (tests, one-shot runs).
-    pub exit_when_idle: bool,
-}
-
-impl Config {
-    /// Defaults, with overrides from the environment (tests shorten every wait).
-    pub fn from_env(label: impl Into<String>) -> Self {
-        let offsets = std::env::var("STUDIO_METRIC_OFFSETS_MS")
-            .ok()
-            .map(|v| v.split(',').filter_map(|x| x.trim().parse::<u64>().ok()).map(Duration::from_millis).collect())
-            .unwrap_or_else(|| [1u64, 6, 24, 48, 168].iter().map(|h| Duration::from_secs(h * 3600)).collect());
-        let total = usize::try_from(env_ms("STUDIO_PUBLISH_WORKERS", 8)).unwrap_or(8).clamp(1, 64);
-        Self {
-            label: label.into(),
-            lease_ttl: Duration::from_millis(env_ms("STUDIO_LEASE_TTL_MS", 15_000).max(500)),
-            tick: Duration::from_millis(env_ms("STUDIO_TICK_MS", 500).max(10)),
-            limits: Limits {
-                total,
-                per_account: usize::try_from(env_ms("STUDIO_PER_ACCOUNT", 1)).unwrap_or(1).max(1),
-                per_platform: usize::try_from(env_ms("STUDIO_PER_PLATFORM", 4)).unwrap_or(4).max(1),
-            },
-            backoff_base: Duration::from_millis(env_ms("STUDIO_BACKOFF_BASE_MS", 30_000)),
-            backoff_cap: Duration::from_millis(env_ms("STUDIO_BACKOFF_CAP_MS", 30 * 60_000)),
-            max_attempts: i64::try_from(env_ms("STUDIO_MAX_ATTEMPTS", 10)).unwrap_or(10).max(1),
-            metric_offsets: offsets,
-            jump_threshold: Duration::from_secs(60),
-            exit_when_idle: false,
-        }
-    }
-}
-
-const PAUSED_KEY: &str = "scheduler.paused";
-const GRACE_KEY: &str = "scheduler.grace_minutes";
-/// Posts found due this late or less after sleep or downtime are published (and said to be late).
-pub const DEFAULT_GRACE_MINUTES: i64 = 30;
-
-pub fn is_paused(ctx: &Context) -> ApiResult<bool> {
-    Ok(studio_core::settings::get::<bool>(&ctx.db(), PAUSED_KEY)?.unwrap_or(false))
-}
-
-pub fn set_paused(ctx: &Context, paused: bool) -> ApiResult<()> {
-    studio_core::settings::set(&mut ctx.db(), PAUSED_KEY, &paused)?;
-    let now = studio_core::clock::now_ms();
-    notifications::log_event(&mut ctx.db(), ctx.actor(), if paused { "paused" } else { "resumed" }, None, now)?;
-    Ok(())
-}
-
-pub fn grace_ms(ctx: &Context) -> ApiResult<i64> {
-    let minutes = studio_core::settings::get::<i64>(&ctx.db(), GRACE_KEY)?.unwrap_or(DEFAULT_GRACE_MINUTES);
-    Ok(minutes.clamp(0, 7 * 24 * 60) * 60_000)
-}
-
-/// What workers share.
-pub(crate) struct Shared {
-    pub ctx: Arc<Context>,
-    pub cfg: Config,
-    pub owner: String,
-    pub clock: Arc<dyn Clock>,
-    pub stop: CancelToken,
-}
+use shared::Shared;
 
 /// A worker thread and the job it is running (so the supervisor can requeue it if it dies).
 struct Worker {
@@ -159,7 +62,7 @@ fn spawn_worker(
         };
         let Ok(job) = job else { return };
         *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.id.clone());
-        worker::run(&shared, &job);
+        dispatch(&shared, &job);
         *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
         busy.fetch_sub(1, Ordering::SeqCst);
         let _ = done.send(());
@@ -257,7 +160,7 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
                 let job = w.current.lock().unwrap_or_else(|e| e.into_inner()).take();
                 if let Some(job_id) = &job {
                     busy.fetch_sub(1, Ordering::SeqCst);
-                    worker::requeue_after_crash(&shared, job_id);
+                    requeue_after_crash(&shared, job_id);
                 }
                 log("worker_restart", Some(job.map_or_else(|| "idle worker".to_string(), |j| format!("job {j}"))));
                 tracing::error!("a publisher worker died; restarted it");
@@ -276,15 +179,8 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
             let free = cfg.limits.total.saturating_sub(busy.load(Ordering::SeqCst));
             if free > 0 {
                 let limits = Limits { total: cfg.limits.total, ..cfg.limits };
-                let claimed = jobs::claim_due(
-                    &mut ctx.db(),
-                    PUBLISHER,
-                    &owner,
-                    &["publish", "metrics", "render", "replies"],
-                    now,
-                    ttl_ms,
-                    limits,
-                );
+                let claimed =
+                    jobs::claim_due(&mut ctx.db(), PUBLISHER, &owner, &JobKind::PUBLISHER, now, ttl_ms, limits);
                 match claimed {
                     Ok(claimed) => {
                         for job in claimed {
@@ -329,8 +225,41 @@ pub fn run(ctx: Arc<Context>, cfg: Config, clock: Arc<dyn Clock>, stop: CancelTo
     Ok(())
 }
 
-fn io_err(e: std::io::Error) -> crate::ApiError {
-    crate::ApiError::new(crate::ErrorCode::Internal, format!("cannot start a publisher worker: {e}"))
+fn io_err(e: std::io::Error) -> ApiError {
+    ApiError::new(ErrorCode::Internal, format!("cannot start a publisher worker: {e}"))
+}
+
+/// Runs one claimed job to an outcome in the file of its kind. Every outcome is recorded in one
+/// transaction that also settles the job, and only while this process still owns its lease.
+fn dispatch(shared: &Shared, job: &Claimed) {
+    let started = Instant::now();
+    let result = match JobKind::parse(&job.kind) {
+        Some(JobKind::Publish) => publish::run(shared, job),
+        Some(JobKind::Metrics) => metrics::run(shared, job),
+        Some(JobKind::Render) => render_ahead::run(shared, job),
+        Some(JobKind::Replies) => replies::run(shared, job),
+        Some(JobKind::PublishNow) | None => {
+            Err(ApiError::new(ErrorCode::Internal, format!("unknown job kind {}", job.kind)))
+        }
+    };
+    if let Err(e) = result {
+        // Only bookkeeping failures land here (the database is busy or gone); the job's lease
+        // runs out and the next claim resumes it from the checkpoint.
+        tracing::error!(job = %job.id, kind = %job.kind, code = e.code.as_str(), error = %e.message, "job could not be recorded");
+    }
+    tracing::debug!(job = %job.id, kind = %job.kind, ms = started.elapsed().as_millis() as u64, "job finished");
+}
+
+/// A worker died while running `job_id`: put it back so the next claim resumes it.
+fn requeue_after_crash(shared: &Shared, job_id: &str) {
+    let now = shared.clock.now_ms();
+    let r = shared.ctx.db().write(|tx| {
+        jobs::requeue(tx, job_id, &shared.owner, now, Some("the worker running it crashed; resuming"), now)?;
+        Ok(())
+    });
+    if let Err(e) = r {
+        tracing::error!(error = %e, "cannot requeue the job of a crashed worker");
+    }
 }
 
 /// Records how much was due when the publisher (re)gained its footing; the claim loop does the
@@ -338,15 +267,7 @@ fn io_err(e: std::io::Error) -> crate::ApiError {
 fn catch_up_report(shared: &Shared, now: i64, why: &str) {
     let ctx = &shared.ctx;
     let grace = grace_ms(ctx).unwrap_or(DEFAULT_GRACE_MINUTES * 60_000);
-    let counts = ctx.db().read(|c| {
-        Ok(c.query_row(
-            "SELECT count(*) FILTER (WHERE coalesce(due_at, run_at) >= ?1 - ?2),
-                    count(*) FILTER (WHERE coalesce(due_at, run_at) < ?1 - ?2)
-               FROM jobs WHERE kind = 'publish' AND state = 'queued' AND run_at <= ?1 AND attempts = 0",
-            rusqlite::params![now, grace],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )?)
-    });
+    let counts = jobs::due_first_attempts(&ctx.db(), now, grace);
     if let Ok((late, missed)) = counts {
         if late + missed > 0 {
             let detail =

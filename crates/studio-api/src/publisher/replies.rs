@@ -4,37 +4,35 @@
 //! happens to its follow-ups, so the target stays published, and a follow-up that cannot be
 //! posted becomes an attention flag and a notification instead of a failed post. Each reply is
 //! write-ahead like the final call (see `studio_publish::publish::publish_replies`).
-use rusqlite::params;
 use studio_core::jobs::{self, Claimed};
 use studio_core::notifications::{self, NewNotification};
+use studio_core::targets::{self, TargetState};
 use studio_core::{accounts, posts};
 use studio_publish::connector::{PublishState, Published};
 use studio_publish::rules::rules;
 use studio_publish::{ErrorClass, PublishError};
 
-use super::worker::{backoff_ms, handle_of, load, snippet, TargetProgress};
-use super::Shared;
+use super::progress::TargetProgress;
+use super::shared::{backoff_ms, handle_of, load, snippet, Shared};
 use crate::posts::{draft_options, follow_ups, TargetOverrides};
 use crate::ApiError;
-
-/// Marks a target whose post is live but whose thread or first comment is incomplete.
-pub const ATTENTION: &str = "replies_failed";
 
 /// How a replies job ends.
 struct End {
     job_state: &'static str,
     retry_at: Option<i64>,
     error: Option<String>,
-    event: (&'static str, String),
-    /// `Some(None)` clears the attention flag, `Some(Some(_))` sets it.
-    attention: Option<Option<&'static str>>,
+    /// The timeline line (under "published": the post stays live whatever its follow-ups do).
+    event: String,
+    /// `Some(false)` clears the follow-ups flag, `Some(true)` sets it.
+    replies_failed: Option<bool>,
     notify: Option<(String, String)>,
 }
 
 pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
     let (t, post) = load(shared, &job.ref_id)?;
     let now = shared.clock.now_ms();
-    let Some(post_id) = t.platform_post_id.clone().filter(|_| t.state == "published") else {
+    let Some(post_id) = t.platform_post_id.clone().filter(|_| t.state == TargetState::Published) else {
         let _ = shared
             .ctx
             .db()
@@ -52,8 +50,8 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
         job_state: "failed",
         retry_at: None,
         error: Some(message.clone()),
-        event: ("published", format!("follow-ups not posted: {message}")),
-        attention: Some(Some(ATTENTION)),
+        event: format!("follow-ups not posted: {message}"),
+        replies_failed: Some(true),
         notify: Some((
             format!("Thread incomplete on {name}"),
             format!(
@@ -99,8 +97,8 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                 job_state: "done",
                 retry_at: None,
                 error: None,
-                event: ("published", format!("{} follow-up(s) posted: {}", done.len(), links.join(" "))),
-                attention: Some(None),
+                event: format!("{} follow-up(s) posted: {}", done.len(), links.join(" ")),
+                replies_failed: Some(false),
                 notify: None,
             }
         }
@@ -108,8 +106,8 @@ pub(crate) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
             job_state: "queued",
             retry_at: Some(shared.clock.now_ms()),
             error: None,
-            event: ("published", "follow-ups interrupted; will continue".into()),
-            attention: None,
+            event: "follow-ups interrupted; will continue".into(),
+            replies_failed: None,
             notify: None,
         },
         Err(e) => {
@@ -146,8 +144,8 @@ fn retry_or_fail(
         job_state: "queued",
         retry_at: Some(at),
         error: Some(message.clone()),
-        event: ("published", format!("follow-ups: {message}; trying again at {}", studio_core::clock::rfc3339(at))),
-        attention: None,
+        event: format!("follow-ups: {message}; trying again at {}", studio_core::clock::rfc3339(at)),
+        replies_failed: None,
         notify: None,
     }
 }
@@ -162,14 +160,10 @@ fn finish(shared: &Shared, job: &Claimed, end: End) -> Result<(), ApiError> {
         if !owned {
             return Ok(());
         }
-        if let Some(attention) = end.attention {
-            tx.execute(
-                "UPDATE post_targets SET attention = ?2, updated_at = ?3, version = version + 1
-                  WHERE id = ?1 AND (attention IS NULL OR attention = ?4)",
-                params![job.ref_id, attention, now, ATTENTION],
-            )?;
+        if let Some(failed) = end.replies_failed {
+            targets::set_replies_attention(tx, &job.ref_id, failed, now)?;
         }
-        posts::event(tx, &job.ref_id, end.event.0, Some(&end.event.1), now)?;
+        posts::event(tx, &job.ref_id, TargetState::Published.as_str(), Some(&end.event), now)?;
         if let Some((title, body)) = &end.notify {
             notifications::push(
                 tx,
