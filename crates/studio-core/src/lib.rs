@@ -25,6 +25,7 @@ pub mod progress;
 pub mod renders;
 pub mod revenue;
 pub mod settings;
+pub mod watch;
 pub mod when;
 
 pub use db::Db;
