@@ -73,7 +73,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         // rc.21 strips its placeholder TAURI_CHANNEL type only while collecting events; without this
         // call the generated file redeclares TAURI_CHANNEL and fails tsc.
-        .events(tauri_specta::collect_events![])
+        .events(tauri_specta::collect_events![crate::events::DataChanged])
 }
 
 pub fn default_path() -> PathBuf {

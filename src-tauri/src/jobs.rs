@@ -3,11 +3,9 @@
 //! finished or failed job never lingers in the registry.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use studio_api::progress::ProgressEvent;
 use studio_api::ApiResult;
-use studio_core::progress::{CancelToken, Progress, ProgressSink};
+use studio_core::progress::{CancelToken, Progress, ProgressEvent, ProgressSink, Throttle};
 use tauri::ipc::Channel;
 
 #[derive(Default, Clone)]
@@ -60,28 +58,24 @@ pub async fn run<T: Send + 'static>(
     .await
 }
 
-/// Forwards progress to the window at most ~10 times a second (always the last of a batch).
+/// Forwards progress to the window through the one [`Throttle`] (~10 a second; stage changes
+/// and the end of a batch always go out).
 pub struct ChannelProgress {
     channel: Channel<ProgressEvent>,
     cancel: CancelToken,
-    last: Mutex<Option<Instant>>,
+    throttle: Throttle,
 }
 
 impl ChannelProgress {
     pub fn new(channel: Channel<ProgressEvent>, cancel: CancelToken) -> Self {
-        Self { channel, cancel, last: Mutex::new(None) }
+        Self { channel, cancel, throttle: Throttle::default() }
     }
 }
 
 impl ProgressSink for ChannelProgress {
     fn report(&self, p: Progress) {
-        let finished = p.done == p.total;
-        {
-            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            if !finished && last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
-                return;
-            }
-            *last = Some(Instant::now());
+        if !self.throttle.admit_progress(&p) {
+            return;
         }
         if self.channel.send(p.into()).is_err() {
             self.cancel.cancel();

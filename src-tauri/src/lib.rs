@@ -3,6 +3,7 @@
 //! Nothing here decides anything a CLI user would also want; it wires studio-api to Tauri.
 pub mod bindings;
 mod commands;
+mod events;
 mod jobs;
 mod logging;
 mod publisher;

@@ -1,5 +1,5 @@
 // The real desktop app under Xvfb: create a campaign in the window, see it from the `studio` CLI
-// on the same data folder, and see a CLI-made campaign in the window.
+// on the same data folder, and see a CLI-made campaign in the window (also pushed, without a reload).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { studio, openApp } from "./harness.mjs";
@@ -57,4 +57,12 @@ test("a campaign created with the CLI shows up in the window", async () => {
   await s.refresh();
   await s.click('[data-testid="nav-campaigns"]');
   await s.find('[data-testid="campaign-row"]', { text: "Made in the terminal" });
+});
+
+test("a campaign the CLI creates while the window is open appears without a reload", async () => {
+  await s.click('[data-testid="nav-campaigns"]');
+  await s.find('[data-testid="campaign-row"]', { text: "Made in the terminal" });
+  studio("campaign", "create", "Pushed from the terminal", "--timezone", "UTC");
+  // The app's change watcher announces DataChanged within ~0.5 s; nothing polls.
+  await s.find('[data-testid="campaign-row"]', { text: "Pushed from the terminal", timeout: 5_000 });
 });

@@ -2,14 +2,12 @@
  * Query keys and hooks shared by screens; mutations invalidate `['campaigns']`, imports
  * `['assets']`, renders (ending, deleted) `['renders']`, connecting and disconnecting
  * `['accounts']`, anything a post does `invalidateScheduling` (posts, queue, scheduler status).
- * The scheduler has no backend events: what it shows is polled every 2 s while the window is
- * visible. Nothing secret is ever part of a key or a cached value.
+ * Nothing polls: the backend's `DataChanged` events (also for changes the publisher, the CLI or
+ * a daemon made) invalidate the queries of their topics (`TOPIC_KEYS`, `invalidateTopics`).
+ * Nothing secret is ever part of a key or a cached value.
  */
-import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
-import { useBackend, type AnalyticsFilter, type Asset, type AssetQuery, type PostQuery } from './backend';
-
-/** How often scheduler views poll while visible (TanStack pauses intervals in the background). */
-export const SCHEDULER_POLL_MS = 2_000;
+import { keepPreviousData, useQuery, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useBackend, type AnalyticsFilter, type Asset, type AssetQuery, type PostQuery, type Topic } from './backend';
 
 export const queryKeys = {
   appInfo: ['app-info'] as const,
@@ -49,6 +47,31 @@ export const queryKeys = {
   /** One post's snapshots; its own key, so a post's actions refresh it without the whole screen. */
   postResults: (postId: string) => ['post-results', postId] as const,
 };
+
+/**
+ * The queries each backend topic refreshes. Best times and score models are left out on purpose:
+ * they refit from the whole history, so they are asked for on open, never on every change.
+ */
+export const TOPIC_KEYS: Record<Topic, readonly QueryKey[]> = {
+  campaigns: [queryKeys.campaigns],
+  assets: [queryKeys.assets],
+  renders: [queryKeys.renders],
+  accounts: [queryKeys.accounts],
+  posts: [queryKeys.posts],
+  queue: [queryKeys.queue],
+  scheduler: [queryKeys.schedulerStatus],
+  notifications: [queryKeys.schedulerStatus],
+  analytics: [queryKeys.analytics, ['post-results']],
+  revenue: [queryKeys.revenue, queryKeys.rates],
+  settings: [queryKeys.compliance, ['slots'], queryKeys.postValidate],
+};
+
+/** A `DataChanged` event: refetches what is on screen for these topics, marks the rest stale. */
+export async function invalidateTopics(client: QueryClient, topics: readonly Topic[]): Promise<void> {
+  const keys = new Map<string, QueryKey>();
+  for (const topic of topics) for (const key of TOPIC_KEYS[topic] ?? []) keys.set(JSON.stringify(key), key);
+  await Promise.all([...keys.values()].map((queryKey) => client.invalidateQueries({ queryKey })));
+}
 
 /** After anything that changes a post: the calendar, the queue and the health panel refresh. */
 export async function invalidateScheduling(client: QueryClient): Promise<void> {
@@ -101,15 +124,11 @@ export function usePresets() {
 
 /**
  * One asset's renders, newest first. Renders started here refresh it when they start and end;
- * one running elsewhere (the CLI, a render whose window was closed) is polled until it ends.
+ * one running elsewhere (the CLI, a render whose window was closed) refreshes on its `renders` event.
  */
 export function useRenders(assetId: string) {
   const backend = useBackend();
-  return useQuery({
-    queryKey: queryKeys.renderList(assetId),
-    queryFn: () => backend.listRenders(assetId),
-    refetchInterval: (q) => (q.state.data?.some((r) => r.state === 'running' || r.state === 'queued') ? 2_000 : false),
-  });
+  return useQuery({ queryKey: queryKeys.renderList(assetId), queryFn: () => backend.listRenders(assetId) });
 }
 
 /** The platforms the score knows; fixed for the app's lifetime. */
@@ -130,31 +149,30 @@ export function useAccounts() {
   return useQuery({ queryKey: queryKeys.accounts, queryFn: () => backend.accountList() });
 }
 
-/** Posts in a calendar range (and drafts when asked), polled; the previous range shows while the next loads. */
+/** Posts in a calendar range (and drafts when asked); the previous range shows while the next loads. */
 export function usePostList(query: PostQuery) {
   const backend = useBackend();
   return useQuery({
     queryKey: queryKeys.postList(query),
     queryFn: () => backend.postList(query),
     placeholderData: keepPreviousData,
-    refetchInterval: SCHEDULER_POLL_MS,
   });
 }
 
-/** One post with its targets' timelines, polled (upload progress moves while it is open). */
+/** One post with its targets' timelines (upload progress moves with the publisher's `posts` events). */
 export function usePost(id: string) {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.post(id), queryFn: () => backend.postGet(id), refetchInterval: SCHEDULER_POLL_MS });
+  return useQuery({ queryKey: queryKeys.post(id), queryFn: () => backend.postGet(id) });
 }
 
 export function useQueue() {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.queue, queryFn: () => backend.queueList(), refetchInterval: SCHEDULER_POLL_MS });
+  return useQuery({ queryKey: queryKeys.queue, queryFn: () => backend.queueList() });
 }
 
 export function useSchedulerStatus() {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.schedulerStatus, queryFn: () => backend.schedulerStatus(), refetchInterval: SCHEDULER_POLL_MS });
+  return useQuery({ queryKey: queryKeys.schedulerStatus, queryFn: () => backend.schedulerStatus() });
 }
 
 export function useCompliance() {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use studio_core::progress::{CancelToken, Progress, ProgressSink};
+use studio_core::progress::{CancelToken, Progress, ProgressSink, Throttle};
 
 use crate::renders::{self, RenderRequest, RenderResult};
 use crate::{ApiError, ApiResult, Context, ErrorCode};
@@ -63,22 +63,22 @@ impl HelperEvent {
 }
 
 /// Writes progress as [`HelperEvent`] JSON lines on stderr, at most ~20 a second (stage changes
-/// and the end of a stage always go out).
-#[derive(Default)]
+/// and the end of a stage always go out). Twice the window's rate, so the app's own throttle
+/// still has the latest value to pick from.
 pub struct JsonLines {
-    last: Mutex<Option<(Instant, &'static str)>>,
+    throttle: Throttle,
+}
+
+impl Default for JsonLines {
+    fn default() -> Self {
+        Self { throttle: Throttle::new(Duration::from_millis(50)) }
+    }
 }
 
 impl ProgressSink for JsonLines {
     fn report(&self, p: Progress) {
-        {
-            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            let routine = p.fraction.is_some_and(|f| f < 1.0)
-                && last.is_some_and(|(t, stage)| stage == p.stage && t.elapsed() < Duration::from_millis(50));
-            if routine {
-                return;
-            }
-            *last = Some((Instant::now(), p.stage));
+        if !self.throttle.admit(p.stage, !p.fraction.is_some_and(|f| f < 1.0)) {
+            return;
         }
         if let Ok(line) = serde_json::to_string(&HelperEvent::from_progress(&p)) {
             let mut err = std::io::stderr().lock();

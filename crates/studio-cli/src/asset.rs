@@ -3,17 +3,22 @@ use std::io::{IsTerminal, Write};
 
 use studio_api::assets::{self, Asset, AssetKind, AssetQuery, ImportOptions};
 use studio_api::{ApiError, Context};
-use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink};
+use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink, Throttle};
 
 use crate::args::{AssetCmd, ImportArgs};
 use crate::output::{table, Out};
 use crate::Status;
 
-/// One overwritten status line on stderr, only when a person is watching.
-struct TerminalProgress;
+/// One overwritten status line on stderr, only when a person is watching (through the one
+/// progress throttle).
+#[derive(Default)]
+struct TerminalProgress(Throttle);
 
 impl ProgressSink for TerminalProgress {
     fn report(&self, p: Progress) {
+        if !self.0.admit_progress(&p) {
+            return;
+        }
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2K[{}/{}] {:<10} {}", p.done, p.total, p.stage, p.item.escape_default());
         let _ = err.flush();
@@ -23,7 +28,7 @@ impl ProgressSink for TerminalProgress {
 pub fn import(ctx: &Context, a: ImportArgs, out: &Out) -> Result<Status, ApiError> {
     let opts = ImportOptions { campaign_id: a.campaign, reference: a.reference };
     let live = !out.json && std::io::stderr().is_terminal();
-    let sink: &dyn ProgressSink = if live { &TerminalProgress } else { &NoProgress };
+    let sink: &dyn ProgressSink = if live { &TerminalProgress::default() } else { &NoProgress };
     let report = assets::import(ctx, &a.paths, &opts, sink, &CancelToken::new())?;
     if live {
         eprint!("\r\x1b[2K");

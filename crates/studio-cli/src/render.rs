@@ -4,16 +4,20 @@ use std::io::{IsTerminal, Write};
 use studio_api::render_helper::{self, HelperOutcome};
 use studio_api::renders::{self, RenderRecord, RenderRequest};
 use studio_api::{ApiError, Context};
-use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink};
+use studio_core::progress::{CancelToken, NoProgress, Progress, ProgressSink, Throttle};
 
 use crate::args::{RenderArgs, RendersCmd};
 use crate::output::{table, Out};
 
-/// A percentage on one overwritten line, for people.
-struct Bar;
+/// A percentage on one overwritten line, for people (redrawn through the one progress throttle).
+#[derive(Default)]
+struct Bar(Throttle);
 
 impl ProgressSink for Bar {
     fn report(&self, p: Progress) {
+        if !self.0.admit(p.stage, !p.fraction.is_some_and(|f| f < 1.0)) {
+            return;
+        }
         let pct = p.fraction.unwrap_or(0.0) * 100.0;
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2Krendering {pct:5.1}%  {}", p.item.escape_default());
@@ -41,7 +45,7 @@ pub fn run(ctx: &Context, a: RenderArgs, out: &Out) -> Result<(), ApiError> {
     let sink: &dyn ProgressSink = if a.progress_json {
         &json_lines
     } else if live {
-        &Bar
+        &Bar::default()
     } else {
         &NoProgress
     };

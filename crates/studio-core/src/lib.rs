@@ -26,6 +26,7 @@ pub mod renders;
 pub mod revenue;
 pub mod settings;
 pub mod targets;
+pub mod watch;
 pub mod when;
 
 pub use db::Db;

@@ -4,8 +4,9 @@ use studio_api::publish::{self, PublishNowRequest, PublishedView};
 use studio_api::ApiError;
 use studio_core::progress::Progress;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::events::{changed, Topic};
 use crate::jobs::{self, Jobs};
 use crate::state::{blocking, AppState};
 
@@ -28,6 +29,7 @@ pub async fn account_list(state: State<'_, AppState>) -> Result<Vec<AccountView>
 #[tauri::command]
 #[specta::specta]
 pub async fn account_connect(
+    app: AppHandle,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
@@ -35,7 +37,7 @@ pub async fn account_connect(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<AccountView, ApiError> {
     let ctx = state.ctx()?;
-    jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| {
+    let out = jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| {
         let mut open = |url: &str| {
             sink.report(Progress { item: url.to_string(), stage: "browser", done: 0, total: 1, fraction: None });
             if let Err(e) = tauri_plugin_opener::open_url(url, None::<&str>) {
@@ -45,14 +47,20 @@ pub async fn account_connect(
         };
         accounts::connect(&ctx, request, &mut open, &|| cancel.is_cancelled())
     })
-    .await
+    .await;
+    changed(&app, &[Topic::Accounts], out)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn account_disconnect(state: State<'_, AppState>, id: String) -> Result<Disconnected, ApiError> {
+pub async fn account_disconnect(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Disconnected, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || accounts::disconnect(&ctx, &id)).await
+    let out = blocking(move || accounts::disconnect(&ctx, &id)).await;
+    changed(&app, &[Topic::Accounts, Topic::Posts, Topic::Queue, Topic::Scheduler], out)
 }
 
 /// Publishes to one account now, with upload progress; `job_cancel(job_id)` stops before the
@@ -60,6 +68,7 @@ pub async fn account_disconnect(state: State<'_, AppState>, id: String) -> Resul
 #[tauri::command]
 #[specta::specta]
 pub async fn publish_now(
+    app: AppHandle,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job_id: String,
@@ -67,7 +76,7 @@ pub async fn publish_now(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<PublishedView, ApiError> {
     let ctx = state.ctx()?;
-    jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| {
+    let out = jobs::run(&jobs, &job_id, on_progress, move |sink, cancel| {
         let item = request.input.clone();
         let mut progress = |done: u64, total: u64| {
             let fraction = (total > 0).then(|| done as f64 / total as f64);
@@ -75,5 +84,8 @@ pub async fn publish_now(
         };
         publish::publish_now(&ctx, request, &mut progress, &|| cancel.is_cancelled())
     })
-    .await
+    .await;
+    // A refused token marks the account, whatever the outcome.
+    crate::events::announce(&app, &[Topic::Accounts, Topic::Posts, Topic::Queue, Topic::Scheduler, Topic::Analytics]);
+    out
 }

@@ -8,9 +8,13 @@ use studio_api::report::{self, ReportFile};
 use studio_api::revenue::{self, RevenueEntry, RevenueInput};
 use studio_api::revenue_import::{self, RevenueImportPreview, RevenueImportReport, RevenueImportRequest};
 use studio_api::ApiError;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::events::{changed, Topic};
 use crate::state::{blocking, AppState};
+
+/// Money shows in the money views and in the analytics totals (ROI).
+const MONEY: &[Topic] = &[Topic::Revenue, Topic::Analytics];
 
 #[tauri::command]
 #[specta::specta]
@@ -44,16 +48,24 @@ pub async fn revenue_rates_get(state: State<'_, AppState>) -> Result<Option<Reve
 
 #[tauri::command]
 #[specta::specta]
-pub async fn revenue_rates_set(state: State<'_, AppState>, rates: RevenueRates) -> Result<RevenueRates, ApiError> {
+pub async fn revenue_rates_set(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    rates: RevenueRates,
+) -> Result<RevenueRates, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || analytics::set_rates(&ctx, rates)).await
+    changed(&app, MONEY, blocking(move || analytics::set_rates(&ctx, rates)).await)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn revenue_add(state: State<'_, AppState>, input: RevenueInput) -> Result<RevenueEntry, ApiError> {
+pub async fn revenue_add(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: RevenueInput,
+) -> Result<RevenueEntry, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || revenue::add(&ctx, input)).await
+    changed(&app, MONEY, blocking(move || revenue::add(&ctx, input)).await)
 }
 
 #[tauri::command]
@@ -65,9 +77,9 @@ pub async fn revenue_list(state: State<'_, AppState>, campaign_id: String) -> Re
 
 #[tauri::command]
 #[specta::specta]
-pub async fn revenue_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+pub async fn revenue_delete(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || revenue::delete(&ctx, &id)).await
+    changed(&app, MONEY, blocking(move || revenue::delete(&ctx, &id)).await)
 }
 
 #[tauri::command]
@@ -79,11 +91,12 @@ pub async fn revenue_import_preview(path: String) -> Result<RevenueImportPreview
 #[tauri::command]
 #[specta::specta]
 pub async fn revenue_import(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: RevenueImportRequest,
 ) -> Result<RevenueImportReport, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || revenue_import::import(&ctx, &request)).await
+    changed(&app, MONEY, blocking(move || revenue_import::import(&ctx, &request)).await)
 }
 
 #[tauri::command]

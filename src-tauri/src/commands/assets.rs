@@ -6,6 +6,7 @@ use studio_api::ApiError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
+use crate::events::{announce, Topic};
 use crate::jobs::{self, Jobs};
 use crate::state::{blocking, AppState};
 
@@ -53,7 +54,10 @@ pub async fn asset_import(
         let inputs: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
         assets::import(&ctx, &inputs, &options, sink, cancel)
     })
-    .await?;
+    .await;
+    // Files imported before a failure are in the library too.
+    announce(&app, &[Topic::Assets]);
+    let report = report?;
     expose(&app, &report.imported);
     Ok(report)
 }

@@ -4,31 +4,39 @@ use studio_api::validate::{self, ComplianceSettings, ValidationView};
 use studio_api::ApiError;
 use tauri::{AppHandle, State};
 
+use crate::events::{changed, Topic};
 use crate::state::{blocking, AppState};
 
-/// The tray lists the next posts: every change to the calendar refreshes it.
+/// The tray lists the next posts and the window shows them: every change to the calendar
+/// refreshes both.
 fn refreshed<T>(app: &AppHandle, out: T) -> Result<T, ApiError> {
     crate::tray::refresh(app);
+    crate::events::announce(app, &Topic::SCHEDULING);
     Ok(out)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn post_create(state: State<'_, AppState>, input: PostInput) -> Result<PostView, ApiError> {
+pub async fn post_create(app: AppHandle, state: State<'_, AppState>, input: PostInput) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || posts::create(&ctx, input)).await
+    changed(&app, &[Topic::Posts], blocking(move || posts::create(&ctx, input)).await)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn post_update(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     input: PostInput,
     expected_version: Option<u32>,
 ) -> Result<PostView, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || posts::update(&ctx, &id, input, expected_version)).await
+    changed(
+        &app,
+        &[Topic::Posts, Topic::Queue],
+        blocking(move || posts::update(&ctx, &id, input, expected_version)).await,
+    )
 }
 
 #[tauri::command]
@@ -119,9 +127,13 @@ pub async fn slots_get(state: State<'_, AppState>, account_id: String) -> Result
 
 #[tauri::command]
 #[specta::specta]
-pub async fn slots_set(state: State<'_, AppState>, input: SlotsInput) -> Result<Vec<SlotView>, ApiError> {
+pub async fn slots_set(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: SlotsInput,
+) -> Result<Vec<SlotView>, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || schedule::slots_set(&ctx, input)).await
+    changed(&app, &[Topic::Settings], blocking(move || schedule::slots_set(&ctx, input)).await)
 }
 
 #[tauri::command]
@@ -134,9 +146,10 @@ pub async fn compliance_get(state: State<'_, AppState>) -> Result<ComplianceSett
 #[tauri::command]
 #[specta::specta]
 pub async fn compliance_set(
+    app: AppHandle,
     state: State<'_, AppState>,
     settings: ComplianceSettings,
 ) -> Result<ComplianceSettings, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || validate::compliance_set(&ctx, settings)).await
+    changed(&app, &[Topic::Settings], blocking(move || validate::compliance_set(&ctx, settings)).await)
 }

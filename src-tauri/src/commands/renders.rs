@@ -1,12 +1,11 @@
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use studio_api::render_helper::{self, RenderProgress};
 use studio_api::renders::{self, PresetInfo, RenderRecord, RenderRequest, RenderResult};
 use studio_api::{ApiError, ErrorCode};
+use studio_core::progress::Throttle;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
+use crate::events::{announce, changed, Topic};
 use crate::jobs::Jobs;
 use crate::state::{blocking, AppState};
 
@@ -33,16 +32,10 @@ pub async fn render_start(
     let helper = render_helper::locate()?;
     let guard = jobs.start(&job_id);
     let result = blocking(move || {
-        let last = Mutex::new(None::<(Instant, String)>);
+        let throttle = Throttle::default();
         let forward = |p: RenderProgress| {
-            {
-                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-                let routine = p.fraction.is_some_and(|f| f < 1.0)
-                    && last.as_ref().is_some_and(|(t, s)| *s == p.stage && t.elapsed() < Duration::from_millis(100));
-                if routine {
-                    return;
-                }
-                *last = Some((Instant::now(), p.stage.clone()));
+            if !throttle.admit(&p.stage, !p.fraction.is_some_and(|f| f < 1.0)) {
+                return;
             }
             // The window went away: nobody is waiting for this render.
             if on_progress.send(p).is_err() {
@@ -51,7 +44,10 @@ pub async fn render_start(
         };
         render_helper::run(&ctx, &helper, &request, &forward, &guard.token)
     })
-    .await?;
+    .await;
+    // A failed or cancelled render is in the history too.
+    announce(&app, &[Topic::Renders]);
+    let result = result?;
     let _ = app.asset_protocol_scope().allow_file(&result.output);
     Ok(result)
 }
@@ -75,9 +71,9 @@ pub async fn render_list(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn render_delete(state: State<'_, AppState>, id: String) -> Result<RenderRecord, ApiError> {
+pub async fn render_delete(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<RenderRecord, ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || renders::delete(&ctx, &id)).await
+    changed(&app, &[Topic::Renders], blocking(move || renders::delete(&ctx, &id)).await)
 }
 
 /// The render's file, when it is still where the history says.

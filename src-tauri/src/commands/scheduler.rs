@@ -2,6 +2,7 @@ use studio_api::status::{self, NotificationView, SchedulerStatus};
 use studio_api::ApiError;
 use tauri::{AppHandle, State};
 
+use crate::events::{changed, Topic};
 use crate::state::{blocking, AppState};
 
 #[tauri::command]
@@ -25,7 +26,7 @@ pub async fn scheduler_set_paused(
     })
     .await?;
     crate::tray::refresh(&app);
-    Ok(out)
+    changed(&app, &[Topic::Scheduler], Ok(out))
 }
 
 #[tauri::command]
@@ -37,7 +38,11 @@ pub async fn notifications_recent(state: State<'_, AppState>, limit: u32) -> Res
 
 #[tauri::command]
 #[specta::specta]
-pub async fn notifications_mark_read(state: State<'_, AppState>, ids: Vec<String>) -> Result<(), ApiError> {
+pub async fn notifications_mark_read(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<(), ApiError> {
     let ctx = state.ctx()?;
-    blocking(move || status::notifications_mark_read(&ctx, &ids)).await
+    changed(&app, &[Topic::Notifications], blocking(move || status::notifications_mark_read(&ctx, &ids)).await)
 }

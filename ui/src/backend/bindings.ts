@@ -545,6 +545,11 @@ async reportCsv(campaignId: string, path: string) : Promise<Result<ExportReport,
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+dataChanged: DataChanged
+}>({
+dataChanged: "data-changed"
+})
 
 /** user-defined constants **/
 
@@ -756,6 +761,10 @@ revenue: string; cost: string; net: string;
  * (revenue - cost) / cost: 1.5 means +150 %. `null` without costs.
  */
 roi: number | null; entries: number }
+/**
+ * Data changed in the database; the window refetches the queries of these topics.
+ */
+export type DataChanged = { topics: Topic[] }
 export type DayPoint = { 
 /**
  * `YYYY-MM-DD` in the report's zone.
@@ -960,6 +969,10 @@ export type Problem = {
  * caption, title, media, account, first_comment or thread_parts.
  */
 field: string; message: string }
+/**
+ * Progress as the UI receives it over a channel. Counts are u32 because TypeScript numbers
+ * (and specta) refuse u64; a batch of four billion files saturates instead of wrapping.
+ */
 export type ProgressEvent = { item: string; stage: string; done: number; total: number; fraction: number | null }
 export type PublishNowRequest = { account_id: string; 
 /**
@@ -1295,6 +1308,26 @@ late_by_s: number | null; failure_code: string | null; failure_message: string |
  * Why the creator must decide (missed, unconfirmed).
  */
 attention: string | null; events: TargetEventView[] }
+/**
+ * A kind of data the window shows; each maps onto the UI's query keys (ui/src/queries.ts).
+ */
+export type Topic = "campaigns" | "assets" | "renders" | "accounts" | 
+/**
+ * Posts and their targets (state, upload progress, timelines).
+ */
+"posts" | "queue" | 
+/**
+ * The publisher's health: lease, pause, recent events.
+ */
+"scheduler" | "notifications" | 
+/**
+ * Metrics, scores of published posts and everything computed from them.
+ */
+"analytics" | "revenue" | 
+/**
+ * Posting slots and compliance rules.
+ */
+"settings"
 export type ValidationView = { targets: TargetCheck[]; compliance: ComplianceIssue[]; 
 /**
  * No platform would refuse it.

@@ -10,6 +10,7 @@ import { BackendError } from './errors';
 import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
 import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
+import { createChangeFeed } from './memoryEvents';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
@@ -17,7 +18,7 @@ import { createRenderStore } from './memoryRenders';
 import { createRevenueStore, type MemoryFile } from './memoryRevenue';
 import { createLearningStore, type HistoryPost } from './memoryLearning';
 import { createScoreStore, PRIOR_WEIGHTS } from './memoryScore';
-import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput } from './types';
+import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput, Topic } from './types';
 
 export interface MemorySeed {
   campaigns?: Campaign[];
@@ -80,7 +81,7 @@ export interface MemorySeed {
   readOnlyDirs?: string[];
 }
 
-type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop'>;
+type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop' | 'onDataChanged'>;
 
 export interface MemoryBackend extends Backend {
   readonly kind: 'memory';
@@ -102,6 +103,8 @@ export interface MemoryBackend extends Backend {
   readFile(path: string): MemoryFile | undefined;
   /** A rendered file disappears, as if deleted outside the app (for tests). */
   removeRenderFile(path: string): void;
+  /** Announces a `DataChanged` as if another process (the CLI, a daemon) changed these topics (for tests). */
+  emitDataChanged(topics: Topic[]): void;
   /** Plays an OS file drag over the window, as Tauri reports it (tests, `__VIRAL_STUDIO_TEST__`). */
   simulateFileDrag: { hover(paths: string[]): void; drop(paths: string[]): void; leave(): void };
 }
@@ -265,7 +268,9 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     newId,
   });
 
-  // Every call is async, may be delayed, and may fail once on request.
+  const changes = createChangeFeed();
+
+  // Every call is async, may be delayed, and may fail once on request; changes are announced.
   async function call<T>(method: Method, body: () => T | Promise<T>): Promise<T> {
     if (seed.latencyMs) await new Promise((r) => setTimeout(r, seed.latencyMs));
     else await Promise.resolve();
@@ -274,7 +279,14 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       failures.delete(method);
       throw injected;
     }
-    return await body();
+    let ok = false;
+    try {
+      const out = await body();
+      ok = true;
+      return out;
+    } finally {
+      changes.after(method, ok);
+    }
   }
 
   const find = (id: string): Stored => {
@@ -289,6 +301,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
 
   return {
     kind: 'memory',
+    onDataChanged: (listener) => Promise.resolve(changes.subscribe(listener)),
+    emitDataChanged: (topics) => changes.emit(topics),
     failNext(method, code, message = `Injected ${code} failure.`) {
       failures.set(method, new BackendError(code, message));
     },

@@ -7,7 +7,7 @@ import { Channel, convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { MEDIA_EXTENSIONS } from '../lib/media';
-import { commands, type Result } from './bindings';
+import { commands, events, type Result } from './bindings';
 import type { ApiError, ProgressEvent, RenderProgress } from './bindings';
 import { toBackendError } from './errors';
 import type { Backend, PickKind, SaveRequest } from './types';
@@ -67,6 +67,7 @@ const SAVE_FILTERS: Record<SaveRequest['format'], DialogFilter[]> = {
 
 export const tauriBackend: Backend = {
   kind: 'tauri',
+  onDataChanged: (listener) => plugin(events.dataChanged.listen((e) => listener(e.payload.topics))),
   appInfo: () => unwrap(commands.appInfo()),
   timezoneList: () => unwrap(commands.timezoneList()),
   campaignList: (includeArchived) => unwrap(commands.campaignList(includeArchived)),

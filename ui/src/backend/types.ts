@@ -100,6 +100,7 @@ export type {
   TargetOverrides,
   TargetState,
   TargetView,
+  Topic,
   ValidationView,
 } from './bindings';
 import type {
@@ -113,6 +114,7 @@ import type {
   SchedulerStatus,
   SlotsInput,
   SlotView,
+  Topic,
   ValidationView,
 } from './bindings';
 import type {
@@ -181,6 +183,11 @@ export interface FileDropHandlers {
 export interface Backend {
   /** Which implementation this is; shown in Settings → About. */
   readonly kind: 'tauri' | 'memory';
+  /**
+   * Listens for `DataChanged`: the topics whose data changed, through this window or elsewhere
+   * (the publisher, the CLI, a `studio daemon`). Resolves to an unsubscribe function.
+   */
+  onDataChanged(listener: (topics: Topic[]) => void): Promise<() => void>;
   appInfo(): Promise<AppInfo>;
   timezoneList(): Promise<string[]>;
   campaignList(includeArchived: boolean): Promise<Campaign[]>;
