@@ -164,7 +164,11 @@ struct Ids {
 
 impl Ids {
     fn new(ids: BTreeSet<String>) -> Self {
-        let to_uuid = ids.into_iter().enumerate().map(|(i, id)| (id, format!("00000000-0000-7000-8000-{:012x}", i + 1))).collect();
+        let to_uuid = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id, format!("00000000-0000-7000-8000-{:012x}", i + 1)))
+            .collect();
         Self { to_uuid }
     }
     fn uuid(&self, id: &str) -> String {
@@ -250,12 +254,14 @@ fn load(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<()> {
                 .collect::<Res<_>>()?,
             _ => {
                 // The last read of the publisher's schedule that has passed, as the real one keeps.
-                let at = METRIC_READS_H.iter().rev().map(|h| published + h * 3_600_000).find(|at| *at <= now).unwrap_or(now);
+                let at =
+                    METRIC_READS_H.iter().rev().map(|h| published + h * 3_600_000).find(|at| *at <= now).unwrap_or(now);
                 vec![(at, [h.views, h.likes, h.comments, h.shares, h.saves])]
             }
         };
         let account = ids.uuid(&h.account_id);
-        let platform = seed.accounts.iter().find(|a| a.id == h.account_id).map_or("unknown", |a| a.platform.as_str()).to_string();
+        let platform =
+            seed.accounts.iter().find(|a| a.id == h.account_id).map_or("unknown", |a| a.platform.as_str()).to_string();
         let new_post = posts.insert(post.clone());
         db.write(|tx| {
             if new_post {
@@ -314,7 +320,11 @@ fn load(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<()> {
 
 fn answered<Q, T: Serialize>(ids: &Ids, request: Q, result: Result<T, ApiError>) -> Res<Answered<Q>> {
     Ok(match result {
-        Ok(v) => Answered { request, answer: Some(serde_json::from_str(&ids.back(serde_json::to_string(&v)?))?), error: None },
+        Ok(v) => Answered {
+            request,
+            answer: Some(serde_json::from_str(&ids.back(serde_json::to_string(&v)?))?),
+            error: None,
+        },
         Err(mut e) => {
             e.message = ids.back(e.message);
             Answered { request, answer: None, error: Some(e) }
@@ -345,6 +355,21 @@ fn scenario(name: &str, seed: &Seed, work: &Path) -> Res<Fixture> {
     Ok(Fixture { scenario: name.into(), now: seed.now.clone(), analytics, post_results })
 }
 
+/// One request and its answer a line: diffs show which answers changed without the size of
+/// pretty-printed series.
+fn to_lines(f: &Fixture) -> Res<String> {
+    let list = |items: Vec<String>| format!("[\n    {}\n  ]", items.join(",\n    "));
+    let analytics = f.analytics.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
+    let posts = f.post_results.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
+    Ok(format!(
+        "{{\n  \"scenario\": {},\n  \"now\": {},\n  \"analytics\": {},\n  \"post_results\": {}\n}}\n",
+        serde_json::to_string(&f.scenario)?,
+        serde_json::to_string(&f.now)?,
+        list(analytics),
+        list(posts)
+    ))
+}
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -360,14 +385,15 @@ fn run(out: &Path) -> Res<()> {
     std::fs::create_dir_all(out)?;
     for path in names {
         let name = path.file_stem().and_then(|s| s.to_str()).ok_or("seed file name")?.to_string();
-        let seed: Seed = serde_json::from_str(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let seed: Seed =
+            serde_json::from_str(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         let work = std::env::temp_dir().join(format!("viral-studio-fixtures-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&work);
         let fixture = scenario(&name, &seed, &work);
         let _ = std::fs::remove_dir_all(&work);
         let fixture = fixture.map_err(|e| format!("{name}: {e}"))?;
         let target = out.join(format!("{name}.json"));
-        std::fs::write(&target, serde_json::to_string_pretty(&fixture)? + "\n")?;
+        std::fs::write(&target, to_lines(&fixture)?)?;
         println!("wrote {}", target.display());
     }
     Ok(())
