@@ -11,7 +11,7 @@ APP_BIN := $(TARGET_DIR)/debug/viral-studio
 STUDIO_BIN := $(TARGET_DIR)/debug/studio
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 
-.PHONY: run deps ui-deps peers ui build release bindings test test-rust test-ui test-browser test-app lint fmt clippy tools clean
+.PHONY: run deps ui-deps peers ui build release bindings fixtures test test-rust test-ui test-browser test-app lint fmt clippy tools clean
 
 ## ---- the two commands -------------------------------------------------------------------
 run: deps build
@@ -56,6 +56,10 @@ release: ui
 # Regenerates the TypeScript bindings from the Rust commands (commit the result).
 bindings:
 	$(CARGO) run -p viral-studio --bin gen-bindings
+
+# Regenerates the in-memory backend's answers (ui/src/backend/fixtures) from studio-api (commit them).
+fixtures:
+	$(CARGO) run -p studio-api --bin gen-fixtures
 
 ## ---- checks ------------------------------------------------------------------------------
 lint: fmt clippy

@@ -11,6 +11,7 @@ import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
 import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
 import { createChangeFeed } from './memoryEvents';
+import { createFixtureReplay, type Fixture } from './memoryFixtures';
 import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
@@ -79,6 +80,8 @@ export interface MemorySeed {
   savePath?: string | null;
   /** Folders where writing an export or report fails with `io` (permission denied). */
   readOnlyDirs?: string[];
+  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics and post results. */
+  answers?: Fixture;
 }
 
 type Method = Exclude<keyof Backend, 'kind' | 'fileUrl' | 'onFileDrop' | 'onDataChanged'>;
@@ -245,6 +248,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     snapshots: seed.snapshots,
     post: (id) => posts.get(id),
   });
+
+  const replayed = seed.answers ? createFixtureReplay(seed.answers) : null;
 
   const newId = () => {
     counter += 1;
@@ -436,7 +441,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickSavePath: (request) => call('pickSavePath', () => money.pickSave(request.defaultName)),
 
 
-    analytics: (filter) => call('analytics', () => analytics.analytics(filter)),
-    postResults: (postId) => call('postResults', () => analytics.postResults(postId)),
+    analytics: (filter) => call('analytics', () => (replayed ?? analytics).analytics(filter)),
+    postResults: (postId) => call('postResults', () => (replayed ?? analytics).postResults(postId)),
   };
 }

@@ -1,8 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccountView, RevenueEntry } from '../backend/bindings';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AccountView } from '../backend/bindings';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import answers from '../backend/fixtures/analytics-screen.json';
+import scenario from '../backend/fixtures/seeds/analytics-screen.json';
 import type { HistoryPost } from '../backend/memoryLearning';
 import { today } from '../lib/analytics';
 import { addDaysToDate } from '../lib/zoned';
@@ -10,7 +13,9 @@ import { campaign, renderWithBackend } from '../test/render';
 import { Analytics } from './Analytics';
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+// The scenario's clock: its answers were computed by studio-api for this instant (make fixtures).
+const NOW = Date.parse(scenario.now);
+const ago = (days: number) => new Date(NOW - days * DAY).toISOString();
 
 const account = (id: string, platform: AccountView['platform'], platform_name: string): AccountView => ({
   id, platform, platform_name, instance_url: null, handle: `@${id}`, display_name: null, status: 'connected', auth_mode: 'oauth',
@@ -21,25 +26,19 @@ const post = (post_id: string, account_id: string, campaign_id: string, days: nu
   post_id, account_id, campaign_id, published_at: ago(days), views, likes, comments: 0, shares: 0, saves: 0, caption: `Caption ${post_id}`, ...extra,
 });
 
-const money = (id: string, campaign_id: string, kind: string, amount: string, currency: string): RevenueEntry => ({
-  id, campaign_id, kind, amount, currency, occurred_on: ago(10).slice(0, 10), note: null, imported: false, created_at: ago(10), version: 1,
-});
-
-/** p1–p3 in the last 90 days (3,500 views); p4 long before. */
-const HISTORY = [
-  post('p1', 'x1', 'c1', 2, 1000, 100, { comments: 10, shares: 5, saves: 5, score: 80 }),
-  post('p2', 'x1', 'c2', 3, 2000, 60, { score: 40 }),
-  post('p3', 'bs1', 'c1', 4, 500, 40, { score: 70 }),
-  post('p4', 'bs1', 'c2', 200, 9999, 1),
-];
+/** p1–p3 in the last 90 days (3,500 views); p4 long before (fixtures/seeds/analytics-screen.json). */
+const HISTORY: HistoryPost[] = scenario.history;
 
 function backend(extra: MemorySeed = {}) {
+  // The seed's own state replays studio-api's answers; a test that changes it computes them.
+  const own = extra.history === undefined && extra.revenue === undefined;
   return createMemoryBackend({
     campaigns: [campaign({ id: 'c1', name: 'Launch' }), campaign({ id: 'c2', name: 'Diary' })],
     accounts: [account('x1', 'x', 'X'), account('bs1', 'bluesky', 'Bluesky')],
     history: HISTORY,
-    revenue: [money('r1', 'c1', 'sponsorship', '1000.00', 'EUR'), money('r2', 'c1', 'cost', '400.00', 'EUR'), money('r3', 'c2', 'payout', '50.00', 'USD')],
-    rates: { base: 'EUR', rates: {} },
+    revenue: scenario.revenue,
+    rates: scenario.rates,
+    ...(own ? { answers: answers as Fixture } : {}),
     ...extra,
   });
 }
@@ -54,7 +53,11 @@ const tile = (testId: string) => within(screen.getByTestId(testId)).getByRole('d
 
 // The charts are a lazily loaded chunk; load it once up front so each test waits only for React.
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], now: NOW, shouldAdvanceTime: true });
   await import('../components/AnalyticsCharts');
+});
+afterAll(() => {
+  vi.useRealTimers();
 });
 describe('Analytics screen', () => {
   it('shows totals, revenue with ROI, breakdowns, ranked posts and how the score held up', async () => {

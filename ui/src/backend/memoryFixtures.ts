@@ -1,0 +1,42 @@
+/**
+ * Answers the in-memory backend replays instead of computing them: `make fixtures` (the
+ * gen-fixtures binary in crates/studio-api) writes what studio-api answers for each scenario in
+ * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics rules live only in Rust. A test
+ * seeds the scenario's state (from the same seed file), pins the clock to its `now`, and passes the
+ * fixture as `MemorySeed.answers`. A request the fixture lacks fails loudly: add it to the seed's
+ * `requests` and run `make fixtures`.
+ */
+import type { Analytics, AnalyticsFilter, PostResults } from './bindings';
+import { BackendError } from './errors';
+import type { ErrorCode } from './types';
+
+type Answered<Q, A> = { request: Q; answer?: A; error?: { code: ErrorCode; message: string } };
+
+export interface Fixture {
+  scenario: string;
+  now: string;
+  analytics: Answered<AnalyticsFilter, Analytics>[];
+  post_results: Answered<string, PostResults>[];
+}
+
+const FILTER_KEYS = ['campaign_id', 'account_id', 'platform', 'from', 'to', 'timezone'] as const;
+
+function filterKey(f: Partial<AnalyticsFilter>): string {
+  return JSON.stringify(FILTER_KEYS.map((k) => f[k]?.trim() || null));
+}
+
+function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[], key: (q: Q) => string, request: Q, what: string): A {
+  const hit = list.find((a) => key(a.request) === key(request));
+  if (!hit) {
+    throw new BackendError('internal', `Fixture "${fixture.scenario}" has no ${what} answer for ${JSON.stringify(request)}: add it to fixtures/seeds/${fixture.scenario}.json and run make fixtures.`);
+  }
+  if (hit.error) throw new BackendError(hit.error.code, hit.error.message);
+  return structuredClone(hit.answer as A);
+}
+
+export function createFixtureReplay(fixture: Fixture) {
+  return {
+    analytics: (filter: AnalyticsFilter) => replay(fixture, fixture.analytics, filterKey, filter, 'analytics'),
+    postResults: (postId: string) => replay(fixture, fixture.post_results, (p) => p, postId, 'post results'),
+  };
+}
