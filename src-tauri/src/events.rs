@@ -1,26 +1,31 @@
 //! Pushed updates: one typed event, [`DataChanged`], tells the window which kinds of data changed
 //! so it refetches exactly those queries instead of polling.
 //!
-//! Two sources announce changes:
-//! - the app's commands, right after they commit (precise topics, no delay);
-//! - [`watch`], a thread asking SQLite every half second whether anything was committed that no
-//!   command announced. SQLite cannot say which tables moved, only whether the commit came from
-//!   this process (then it was the publisher: [`Topic::PUBLISHER`]) or from another one (the CLI,
-//!   a `studio daemon`: every topic). The UI only refetches the queries on screen. The same thread
-//!   turns new notification rows into OS notifications and keeps the tray's list fresh.
-use std::sync::Arc;
+//! The database counts changes per topic itself (triggers on every table bump `data_changes`,
+//! migration 0007; lease heartbeats bump nothing). [`Changes`] keeps the counters last announced,
+//! on a read-only connection of its own, and two paths announce what moved since:
+//! - the app's commands, right after they commit ([`announce`]: their own topics at once, plus
+//!   anything else that moved meanwhile, e.g. the publisher committing at the same moment);
+//! - [`watch`], a thread asking SQLite every half second whether anyone committed (`PRAGMA
+//!   data_version`, no table read) and only then reading the counters: what the publisher thread,
+//!   the CLI or a `studio daemon` changed. The same thread turns new notification rows into OS
+//!   notifications and refreshes the tray's list.
+//!
+//! Sharing the counters means a command's change is announced once, not again by the watcher.
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use studio_api::Context;
 use studio_core::progress::CancelToken;
-use studio_core::watch::ChangeWatcher;
-use tauri::AppHandle;
+use studio_core::watch::{self, ChangeWatcher, Counters};
+use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
 
-/// A kind of data the window shows; each maps onto the UI's query keys (ui/src/queries.ts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+/// A kind of data the window shows; each maps onto the UI's query keys (ui/src/queries.ts) and
+/// onto a row of `data_changes` (migration 0007) by its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     Campaigns,
@@ -30,7 +35,7 @@ pub enum Topic {
     /// Posts and their targets (state, upload progress, timelines).
     Posts,
     Queue,
-    /// The publisher's health: lease, pause, recent events.
+    /// The publisher's health: lease holder, pause, recent events.
     Scheduler,
     Notifications,
     /// Metrics, scores of published posts and everything computed from them.
@@ -54,12 +59,29 @@ impl Topic {
         Topic::Revenue,
         Topic::Settings,
     ];
-    /// What the publisher changes: targets and their posts, the queue, its own lease and events,
-    /// notifications, an account whose token was refused, and the metrics it reads.
-    pub const PUBLISHER: [Topic; 6] =
-        [Topic::Posts, Topic::Queue, Topic::Scheduler, Topic::Notifications, Topic::Accounts, Topic::Analytics];
     /// What publishing, retrying or cancelling a post can change.
     pub const SCHEDULING: [Topic; 4] = [Topic::Posts, Topic::Queue, Topic::Scheduler, Topic::Analytics];
+
+    /// The name of its `data_changes` row (and its wire name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Campaigns => "campaigns",
+            Topic::Assets => "assets",
+            Topic::Renders => "renders",
+            Topic::Accounts => "accounts",
+            Topic::Posts => "posts",
+            Topic::Queue => "queue",
+            Topic::Scheduler => "scheduler",
+            Topic::Notifications => "notifications",
+            Topic::Analytics => "analytics",
+            Topic::Revenue => "revenue",
+            Topic::Settings => "settings",
+        }
+    }
+
+    fn named(name: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 /// Data changed in the database; the window refetches the queries of these topics.
@@ -68,9 +90,74 @@ pub struct DataChanged {
     pub topics: Vec<Topic>,
 }
 
-/// Tells the window that `topics` changed. A window that is gone is not an error.
+/// The change counters last announced, read through the watcher's own read-only connection (never
+/// the app's writing one, which a long export may hold). `None` until the publisher starts it, or
+/// when the database cannot be watched: then commands still announce their own topics.
+#[derive(Default)]
+pub struct Changes(Mutex<Option<Seen>>);
+
+struct Seen {
+    watcher: ChangeWatcher,
+    counters: Counters,
+}
+
+impl Changes {
+    fn start(&self, ctx: &Context) {
+        let opened = ChangeWatcher::open(ctx.db().path()).and_then(|w| Ok((w.counters()?, w)));
+        match opened {
+            Ok((counters, watcher)) => *self.lock() = Some(Seen { watcher, counters }),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch the database; changes made elsewhere show after a restart")
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Seen>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The topics whose counters moved since the last call, or `None` when nobody committed
+    /// (`only_if_committed`: the watcher's cheap first question).
+    fn moved(&self, only_if_committed: bool) -> Option<Vec<Topic>> {
+        let mut guard = self.lock();
+        let seen = guard.as_mut()?;
+        match seen.watcher.changed() {
+            Ok(false) if only_if_committed => return None,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot ask the database for changes"),
+        }
+        match seen.watcher.counters() {
+            Ok(now) => {
+                let moved = watch::moved(&seen.counters, &now);
+                seen.counters = now;
+                Some(moved.iter().filter_map(|n| Topic::named(n)).collect())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the change counters");
+                // Announcing too much is safe; missing a change is not.
+                Some(Topic::ALL.to_vec())
+            }
+        }
+    }
+}
+
+/// Tells the window that `topics` changed, together with whatever else moved since the last
+/// announcement. A window that is gone is not an error.
 pub fn announce(app: &AppHandle, topics: &[Topic]) {
-    if let Err(e) = (DataChanged { topics: topics.to_vec() }).emit(app) {
+    let mut all = topics.to_vec();
+    if let Some(state) = app.try_state::<Changes>() {
+        all.extend(state.moved(false).unwrap_or_default());
+    }
+    emit(app, all);
+}
+
+fn emit(app: &AppHandle, mut topics: Vec<Topic>) {
+    topics.sort();
+    topics.dedup();
+    if topics.is_empty() {
+        return;
+    }
+    if let Err(e) = (DataChanged { topics }).emit(app) {
         tracing::debug!(error = %e, "DataChanged not delivered");
     }
 }
@@ -86,38 +173,21 @@ pub fn changed<T, E>(app: &AppHandle, topics: &[Topic], out: Result<T, E>) -> Re
 /// How often the watcher asks SQLite; a CLI change shows in the window within this.
 const POLL: Duration = Duration::from_millis(500);
 
-/// Runs until `stop`: announces commits made by other connections, shows new notifications and
-/// refreshes the tray after each.
+/// Topics after which the tray's list and the OS notifications are looked at again.
+const TRAY: [Topic; 4] = [Topic::Posts, Topic::Queue, Topic::Scheduler, Topic::Notifications];
+
+/// Runs until `stop`: announces what other connections committed, shows new notifications and
+/// refreshes the tray after changes that concern them.
 pub fn watch(app: AppHandle, ctx: Arc<Context>, stop: CancelToken) {
-    let path = ctx.db().path().to_path_buf();
-    let mut watcher = match ChangeWatcher::open(&path) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot watch the database; changes made elsewhere show after a restart");
-            None
-        }
-    };
-    let others = |ctx: &Context| studio_core::watch::others_version(&ctx.db()).ok();
-    let mut last_others = others(&ctx);
+    let changes = app.state::<Changes>();
+    changes.start(&ctx);
     // Notifications raised while the app was closed are shown once at start.
     let mut first = true;
     while !stop.is_cancelled() {
-        let changed = match watcher.as_mut().map(ChangeWatcher::changed) {
-            Some(Ok(c)) => c,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "cannot ask the database for changes");
-                false
-            }
-            None => false,
-        };
-        if changed {
-            let now = others(&ctx);
-            // Unknown (the question failed) counts as another process: announcing too much is safe.
-            let elsewhere = now.is_none() || now != last_others;
-            last_others = now;
-            announce(&app, if elsewhere { &Topic::ALL } else { &Topic::PUBLISHER });
-        }
-        if changed || first {
+        let moved = changes.moved(true).unwrap_or_default();
+        let tray = first || moved.iter().any(|t| TRAY.contains(t));
+        emit(&app, moved);
+        if tray {
             first = false;
             show_notifications(&app, &ctx);
             crate::tray::refresh(&app);
@@ -148,5 +218,27 @@ fn nap(stop: &CancelToken, total: Duration) {
     while slept < total && !stop.is_cancelled() {
         std::thread::sleep(step);
         slept += step;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window's topics and the database's counters are one list: a topic without a row would
+    /// never be announced by the watcher, a row without a topic would be dropped.
+    #[test]
+    fn every_topic_has_a_change_counter_and_every_counter_a_topic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = studio_core::Db::open(&dir.path().join("studio.db")).expect("db");
+        let rows: Vec<String> = watch::counters(&db).expect("counters").into_keys().collect();
+        let mut names: Vec<String> = Topic::ALL.iter().map(|t| t.name().to_string()).collect();
+        names.sort();
+        assert_eq!(rows, names);
+        for t in Topic::ALL {
+            let wire = serde_json::to_value(t).expect("serialize");
+            assert_eq!(wire, t.name(), "the wire name is the counter's name");
+            assert_eq!(Topic::named(t.name()), Some(t));
+        }
     }
 }

@@ -36,6 +36,7 @@ pub fn run() {
         .manage(state)
         .manage(jobs::Jobs::default())
         .manage(publisher::Publisher::default())
+        .manage(events::Changes::default())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))

@@ -39,15 +39,33 @@ fn a_commit_by_the_apps_own_writer_is_noticed_too() {
 }
 
 #[test]
-fn the_writers_own_version_moves_only_for_other_processes() {
+fn the_counters_name_what_changed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("studio.db");
-    let mut app = Db::open(&path).expect("app db");
-    let before = watch::others_version(&app).expect("version");
-    campaigns::create(&mut app, new("Made here"), "desktop").expect("create");
-    assert_eq!(watch::others_version(&app).expect("version"), before, "its own commit is not another's");
+    let app = Db::open(&path).expect("app db");
+    let watcher = ChangeWatcher::open(&path).expect("watcher");
+    let before = watcher.counters().expect("counters");
+    assert_eq!(before.len(), 11, "one counter per topic: {before:?}");
 
     let mut cli = Db::open(&path).expect("cli db");
-    campaigns::create(&mut cli, new("Made by the CLI"), "cli").expect("create");
-    assert_ne!(watch::others_version(&app).expect("version"), before, "another process's commit is");
+    campaigns::create(&mut cli, new("From the CLI"), "cli").expect("create");
+    let now = watcher.counters().expect("counters");
+    // A campaign's name shows in analytics breakdowns too.
+    assert_eq!(watch::moved(&before, &now), ["analytics", "campaigns"]);
+    assert_eq!(watch::counters(&app).expect("app counters"), now, "every connection reads the same counters");
+    assert!(watch::moved(&now, &now).is_empty());
+}
+
+#[test]
+fn lease_heartbeats_move_no_counter() {
+    use studio_core::leases::{self, PUBLISHER};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("studio.db");
+    let mut db = Db::open(&path).expect("db");
+    assert!(leases::acquire(&mut db, PUBLISHER, "owner-a", "desktop", 1_000, 15_000).expect("acquire"));
+    let before = watch::counters(&db).expect("counters");
+    for beat in 1..=3 {
+        assert!(leases::heartbeat(&mut db, PUBLISHER, "owner-a", 1_000 + beat * 5_000, 15_000).expect("beat"));
+    }
+    assert!(watch::moved(&before, &watch::counters(&db).expect("counters")).is_empty(), "a heartbeat is not news");
 }
