@@ -119,7 +119,7 @@ pub fn outcomes(db: &Db, account_id: &str) -> Result<Vec<Outcome>> {
 mod tests {
     use super::*;
 
-    /// One account with two published targets (one measured twice) and one still scheduled.
+    /// One account with two published posts (one measured twice) and one still queued.
     fn seeded() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("tmp");
         let mut db = Db::open(&dir.path().join("studio.db")).expect("db");
@@ -128,11 +128,12 @@ mod tests {
                 "INSERT INTO campaigns (id, name, timezone, created_at, updated_at) VALUES ('c', 'C', 'UTC', 0, 0);
                  INSERT INTO accounts (id, platform, handle, created_at, updated_at) VALUES ('a', 'tiktok', 'h', 0, 0);
                  INSERT INTO posts (id, campaign_id, caption, state, created_at, updated_at)
-                   VALUES ('p', 'c', 'hello', 'done', 0, 0);
+                   VALUES ('p1', 'c', 'one', 'done', 0, 0), ('p2', 'c', 'two', 'done', 0, 0),
+                          ('p3', 'c', 'three', 'scheduled', 0, 0);
                  INSERT INTO post_targets (id, post_id, account_id, state, idempotency_key, published_at, created_at, updated_at)
-                   VALUES ('t1', 'p', 'a', 'published', 't1', 1000, 0, 0),
-                          ('t2', 'p', 'a', 'published', 't2', 2000, 0, 0),
-                          ('t3', 'p', 'a', 'scheduled', 't3', NULL, 0, 0);
+                   VALUES ('t1', 'p1', 'a', 'published', 't1', 1000, 0, 0),
+                          ('t2', 'p2', 'a', 'published', 't2', 2000, 0, 0),
+                          ('t3', 'p3', 'a', 'queued', 't3', NULL, 0, 0);
                  INSERT INTO metric_snapshots (id, post_target_id, captured_at, views, likes, created_at, updated_at)
                    VALUES ('m1', 't1', 5000, 10, 1, 0, 0), ('m2', 't1', 9000, 40, 4, 0, 0);",
             )?;
