@@ -217,6 +217,25 @@ fn instance(platform: PlatformId, given: Option<&str>) -> ApiResult<Option<Strin
     }
 }
 
+/// [`connect`] for a front door whose way of showing the sign-in link cannot fail (the CLI prints
+/// it and tries a browser), so it need not know the publishing crate's error type.
+pub fn connect_showing_link(
+    ctx: &Context,
+    req: ConnectRequest,
+    show_link: &mut dyn FnMut(&str),
+    cancelled: &dyn Fn() -> bool,
+) -> ApiResult<AccountView> {
+    connect(
+        ctx,
+        req,
+        &mut |url| {
+            show_link(url);
+            Ok(())
+        },
+        cancelled,
+    )
+}
+
 /// Connects an account. OAuth platforms open the system browser through `open_browser` and wait
 /// for the loopback redirect (at most [`SIGN_IN_TIMEOUT`], or until `cancelled`).
 pub fn connect(

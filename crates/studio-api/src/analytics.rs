@@ -224,13 +224,7 @@ pub fn resolve(conn: &Connection, f: &AnalyticsFilter) -> ApiResult<Resolved> {
     };
     let campaign_zone: Option<String> = match &campaign_id {
         None => None,
-        Some(c) => Some(
-            conn.query_row("SELECT timezone FROM campaigns WHERE id = ?1 AND deleted_at IS NULL", [c], |r| r.get(0))
-                .map_err(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound { entity: "campaign", id: c.clone() },
-                    other => other.into(),
-                })?,
-        ),
+        Some(c) => Some(studio_core::campaigns::timezone(conn, c)?),
     };
     let zone_name = match nonempty(&f.timezone) {
         Some(z) => canonical_timezone(&z)?,

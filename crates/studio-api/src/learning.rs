@@ -7,10 +7,9 @@
 //! different ages stay comparable, while raw counts would not.
 use std::collections::BTreeMap;
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use studio_core::ids::new_id;
 use studio_core::progress::{CancelToken, NoProgress};
+use studio_core::scores::{self as store, PriorScore};
 use studio_publish::PlatformId;
 use studio_score::{
     BestTimeConfig, BestTimes, FactorId, LearnConfig, LearnReport, Platform, PlatformProfile, PostMetrics,
@@ -47,44 +46,13 @@ fn account_platform(ctx: &Context, account_id: &str) -> ApiResult<(PlatformId, P
     Ok((p, score_platform(p)))
 }
 
-/// One published target that has no score row yet.
-struct Unscored {
-    target_id: String,
-    media: Option<String>,
-    caption: String,
-    title: Option<String>,
-    overrides_json: String,
-    published_at: i64,
-    timezone: Option<String>,
-}
-
 /// Writes the score each published post of `account_id` went out with, where it is missing.
 /// The caption and media cannot change once publishing starts, so scoring later with the prior
 /// gives the score it had. Returns how many were written; a post whose file is gone is scored
 /// on its text and time alone.
 pub fn record_scores(ctx: &Context, account_id: &str) -> ApiResult<usize> {
     let (_, platform) = account_platform(ctx, account_id)?;
-    let missing: Vec<Unscored> = ctx.db().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT t.id, coalesce(t.render_id, t.asset_id, p.media_ref), p.caption, p.title, t.overrides_json,
-                    t.published_at, p.timezone
-               FROM post_targets t JOIN posts p ON p.id = t.post_id
-              WHERE t.account_id = ?1 AND t.state = 'published' AND t.published_at IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.post_target_id = t.id AND s.deleted_at IS NULL)",
-        )?;
-        let rows = stmt.query_map([account_id], |r| {
-            Ok(Unscored {
-                target_id: r.get(0)?,
-                media: r.get(1)?,
-                caption: r.get(2)?,
-                title: r.get(3)?,
-                overrides_json: r.get(4)?,
-                published_at: r.get(5)?,
-                timezone: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    })?;
+    let missing = store::unscored(&ctx.db(), account_id)?;
     let scorer = Scorer::prior(platform).map_err(internal)?;
     let mut written = 0;
     for u in missing {
@@ -100,24 +68,16 @@ pub fn record_scores(ctx: &Context, account_id: &str) -> ApiResult<usize> {
             planned_at: Some(at),
         });
         let factors = serde_json::to_string(&report.factors).map_err(internal)?;
-        let now = studio_core::clock::now_ms();
-        ctx.db().write(|tx| {
-            tx.execute(
-                "INSERT INTO scores (id, post_target_id, platform, score, model_kind, model_version, factors_json,
-                                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'prior', ?5, ?6, ?7, ?7)",
-                params![
-                    new_id(),
-                    u.target_id,
-                    platform.as_str(),
-                    report.score.unwrap_or(0.0).clamp(0.0, 100.0),
-                    report.model.version,
-                    factors,
-                    now
-                ],
-            )?;
-            Ok(())
-        })?;
+        store::record_prior(
+            &mut ctx.db(),
+            &PriorScore {
+                target_id: &u.target_id,
+                platform: platform.as_str(),
+                score: report.score.unwrap_or(0.0).clamp(0.0, 100.0),
+                model_version: &report.model.version,
+                factors_json: &factors,
+            },
+        )?;
         written += 1;
     }
     Ok(written)
@@ -126,7 +86,7 @@ pub fn record_scores(ctx: &Context, account_id: &str) -> ApiResult<usize> {
 /// The cached (or freshly measured) features of a library asset, render or file; `None` when
 /// the file is gone or unreadable (the post is then scored on its text and time).
 fn measured(ctx: &Context, media: &str) -> Option<studio_score::MediaFeatures> {
-    crate::score::measure(ctx, media, false, &NoProgress, &CancelToken::new())
+    crate::media_features::measure(ctx, media, false, &NoProgress, &CancelToken::new())
         .map_err(|e| tracing::info!(code = e.code.as_str(), error = %e.message, "scoring a published post without its video"))
         .ok()
         .map(|(_, f, _)| f)
@@ -140,35 +100,21 @@ struct Outcome {
 }
 
 fn outcomes(ctx: &Context, account_id: &str) -> ApiResult<Vec<Outcome>> {
-    let rows = ctx.db().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT t.published_at,
-                    (SELECT s.factors_json FROM scores s WHERE s.post_target_id = t.id AND s.deleted_at IS NULL
-                      ORDER BY s.created_at LIMIT 1),
-                    m.views, m.likes, m.comments, m.shares, m.saves
-               FROM post_targets t
-               JOIN metric_snapshots m ON m.id = (SELECT id FROM metric_snapshots
-                                                   WHERE post_target_id = t.id AND deleted_at IS NULL
-                                                   ORDER BY captured_at DESC LIMIT 1)
-              WHERE t.account_id = ?1 AND t.state = 'published' AND t.published_at IS NOT NULL",
-        )?;
-        let count = |v: Option<i64>| v.and_then(|x| u64::try_from(x).ok()).unwrap_or(0);
-        let rows = stmt.query_map([account_id], |r| {
-            Ok(Outcome {
-                published_at: r.get(0)?,
-                factors_json: r.get(1)?,
-                metrics: PostMetrics {
-                    views: count(r.get(2)?),
-                    likes: count(r.get(3)?),
-                    comments: count(r.get(4)?),
-                    shares: count(r.get(5)?),
-                    saves: count(r.get(6)?),
-                },
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    })?;
-    Ok(rows)
+    let count = |v: Option<i64>| v.and_then(|x| u64::try_from(x).ok()).unwrap_or(0);
+    Ok(store::outcomes(&ctx.db(), account_id)?
+        .into_iter()
+        .map(|o| Outcome {
+            published_at: o.published_at,
+            factors_json: o.factors_json,
+            metrics: PostMetrics {
+                views: count(o.views),
+                likes: count(o.likes),
+                comments: count(o.comments),
+                shares: count(o.shares),
+                saves: count(o.saves),
+            },
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]

@@ -13,6 +13,7 @@ pub mod context;
 pub mod error;
 pub mod export;
 pub mod learning;
+pub mod media_features;
 pub mod post_results;
 pub mod posts;
 pub mod progress;

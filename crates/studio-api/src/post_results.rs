@@ -1,9 +1,8 @@
 //! One post's results over time: every metric snapshot of each of its published targets, for the
 //! post's results chart (the analytics screen aggregates; this shows how one post grew).
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use studio_core::clock::rfc3339;
-use studio_core::StoreError;
+use studio_core::post_results as store;
 
 use crate::{ApiResult, Context};
 
@@ -40,54 +39,29 @@ pub struct PostResults {
 /// A post's snapshots per target. An unknown or deleted post is `not_found`; a post not published
 /// anywhere yet has no targets (an empty chart, not an error).
 pub fn get(ctx: &Context, post_id: &str) -> ApiResult<PostResults> {
-    let db = ctx.db();
-    Ok(db.read(|conn| read(conn, post_id))?)
-}
-
-fn read(conn: &Connection, post_id: &str) -> Result<PostResults, StoreError> {
-    // An unknown or deleted post is `not_found`, as everywhere else.
-    studio_core::posts::load_post(conn, post_id)?;
-    let mut targets = conn.prepare(
-        "SELECT t.id, a.platform, coalesce(a.handle, a.display_name, a.platform_user_id, ''), t.published_at, t.post_url
-         FROM post_targets t
-         JOIN accounts a ON a.id = t.account_id
-         WHERE t.post_id = ?1 AND t.deleted_at IS NULL
-           AND (t.state = 'published'
-                OR EXISTS (SELECT 1 FROM metric_snapshots m WHERE m.post_target_id = t.id AND m.deleted_at IS NULL))
-         ORDER BY a.platform, a.handle, t.id",
-    )?;
-    let mut points = conn.prepare(
-        "SELECT captured_at, views, likes, comments, shares, saves FROM metric_snapshots
-         WHERE post_target_id = ?1 AND deleted_at IS NULL ORDER BY captured_at, id",
-    )?;
-    let rows = targets
-        .query_map(params![post_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, Option<i64>>(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<Vec<(String, String, String, Option<i64>, Option<String>)>>>()?;
-    let count = |r: &rusqlite::Row<'_>, i: usize| r.get::<_, Option<i64>>(i).map(|v| v.map(|n| n as f64));
-    let mut out = Vec::with_capacity(rows.len());
-    for (target_id, platform, handle, published_at, post_url) in rows {
-        let points = points
-            .query_map([&target_id], |r| {
-                Ok(MetricPoint {
-                    at: rfc3339(r.get(0)?),
-                    views: count(r, 1)?,
-                    likes: count(r, 2)?,
-                    comments: count(r, 3)?,
-                    shares: count(r, 4)?,
-                    saves: count(r, 5)?,
+    let history = ctx.db().read(|conn| store::history(conn, post_id))?;
+    let count = |v: Option<i64>| v.map(|n| n as f64);
+    let targets = history
+        .into_iter()
+        .map(|t| TargetResults {
+            target_id: t.target_id,
+            platform: t.platform,
+            handle: t.handle,
+            published_at: t.published_at.map(rfc3339),
+            post_url: t.post_url,
+            points: t
+                .points
+                .into_iter()
+                .map(|p| MetricPoint {
+                    at: rfc3339(p.captured_at),
+                    views: count(p.views),
+                    likes: count(p.likes),
+                    comments: count(p.comments),
+                    shares: count(p.shares),
+                    saves: count(p.saves),
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        out.push(TargetResults {
-            target_id,
-            platform,
-            handle,
-            published_at: published_at.map(rfc3339),
-            post_url,
-            points,
-        });
-    }
-    Ok(PostResults { post_id: post_id.to_string(), targets: out })
+                .collect(),
+        })
+        .collect();
+    Ok(PostResults { post_id: post_id.to_string(), targets })
 }

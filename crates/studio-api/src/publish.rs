@@ -130,7 +130,7 @@ pub fn publish_now(
         ));
     }
     let c = connector(platform)?;
-    let path = crate::score::resolve(ctx, &req.input)?.path;
+    let path = crate::media_features::resolve(ctx, &req.input)?.path;
     let media = MediaFile::new(&path, media_facts(&path)?)?;
     // Checked before a job exists: an over-long caption is a typo, not a failed publish.
     rules(platform).validate(&req.caption, req.title.as_deref(), &media.facts)?;

@@ -421,17 +421,7 @@ pub fn import(ctx: &Context, req: &RevenueImportRequest) -> ApiResult<RevenueImp
     }
 
     let (imported, duplicates) = if req.dry_run {
-        let db = ctx.db();
-        let stored = db.read(|c| {
-            let mut stmt = c.prepare("SELECT 1 FROM revenue_entries WHERE import_key = ?1")?;
-            let mut n = 0usize;
-            for r in &good {
-                if stmt.exists([&r.import_key])? {
-                    n += 1;
-                }
-            }
-            Ok(n)
-        })?;
+        let stored = store::already_imported(&ctx.db(), &good)?;
         (good.len() - stored, stored)
     } else if good.is_empty() {
         (0, 0)

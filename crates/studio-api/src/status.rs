@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use studio_core::clock::{now_ms, rfc3339};
 use studio_core::leases::{self, PUBLISHER};
 use studio_core::notifications;
+use studio_core::status as store;
 use studio_publish::PlatformId;
 
 use crate::accounts::parse_platform;
@@ -71,52 +72,19 @@ pub fn status(ctx: &Context) -> ApiResult<SchedulerStatus> {
         expires_at: rfc3339(l.expires_at),
         alive: l.expires_at >= now,
     });
-    let needs_attention: i64 = ctx.db().read(|c| {
-        Ok(c.query_row(
-            "SELECT count(*) FROM post_targets t JOIN posts p ON p.id = t.post_id
-              WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL
-                AND (t.state IN ('failed', 'unconfirmed', 'needs_reconnect') OR t.attention IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?)
-    })?;
+    let needs_attention = store::needs_attention(&ctx.db())?;
     let restarts = notifications::count_events(&ctx.db(), "worker_restart")?;
     let last_restart = notifications::events(&ctx.db(), Some("worker_restart"), 1)?.first().map(|e| rfc3339(e.at));
-    // The last failure per account, from the targets' own records.
-    let rows = ctx.db().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT a.id, a.platform, coalesce(a.handle, ''), a.status, a.paused_until,
-                    (SELECT t.failure_message FROM post_targets t WHERE t.account_id = a.id AND t.failure_message IS NOT NULL
-                      ORDER BY t.updated_at DESC LIMIT 1),
-                    (SELECT t.updated_at FROM post_targets t WHERE t.account_id = a.id AND t.failure_message IS NOT NULL
-                      ORDER BY t.updated_at DESC LIMIT 1)
-               FROM accounts a WHERE a.deleted_at IS NULL ORDER BY a.platform, a.handle",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    })?;
     let mut accounts = Vec::new();
-    for (id, platform, handle, status, paused, err, err_at) in rows {
+    for a in store::account_health(&ctx.db())? {
         accounts.push(AccountHealth {
-            account_id: id,
-            platform: parse_platform(&platform)?,
-            handle,
-            status,
-            last_error: err,
-            last_error_at: err_at.map(rfc3339),
-            paused_until: paused.filter(|p| *p > now).map(rfc3339),
+            account_id: a.account_id,
+            platform: parse_platform(&a.platform)?,
+            handle: a.handle,
+            status: a.status,
+            last_error: a.last_error,
+            last_error_at: a.last_error_at.map(rfc3339),
+            paused_until: a.paused_until.filter(|p| *p > now).map(rfc3339),
         });
     }
     let events = notifications::events(&ctx.db(), None, 20)?

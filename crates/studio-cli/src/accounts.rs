@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Read, Write};
 use studio_api::accounts::{self, ConnectRequest};
 use studio_api::publish::{self, PublishNowRequest};
 use studio_api::{ApiError, Context, ErrorCode};
-use studio_publish::PublishError;
 
 use crate::args::{AccountsCmd, ConnectArgs, PublishArgs};
 use crate::output::{table, Out};
@@ -87,7 +86,7 @@ fn connect(ctx: &Context, args: ConnectArgs, out: &Out) -> Result<(), ApiError> 
         access_token: args.access_token_stdin.then(|| read_secret("access token")).transpose()?,
     };
     let no_browser = args.no_browser;
-    let mut open = |url: &str| -> Result<(), PublishError> {
+    let mut show = |url: &str| {
         // stderr, so that stdout stays the JSON result; a script or test can follow the link.
         eprintln!("Sign in here: {url}");
         if !no_browser {
@@ -95,9 +94,8 @@ fn connect(ctx: &Context, args: ConnectArgs, out: &Out) -> Result<(), ApiError> 
                 eprintln!("(could not open a browser: {e}; open the link yourself)");
             }
         }
-        Ok(())
     };
-    let account = accounts::connect(ctx, req, &mut open, &|| false)?;
+    let account = accounts::connect_showing_link(ctx, req, &mut show, &|| false)?;
     out.value(&account, || format!("Connected {} {} ({})", account.platform_name, account.handle, account.id))
 }
 

@@ -199,6 +199,13 @@ pub fn get(db: &Db, id: &str) -> Result<Campaign> {
     db.read(|c| load(c, id))
 }
 
+/// A live campaign's IANA zone; `id` must already be canonical (see `ids::parse_id`).
+pub fn timezone(conn: &Connection, id: &str) -> Result<String> {
+    conn.query_row("SELECT timezone FROM campaigns WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| not_found(id))
+}
+
 /// Active campaigns by name; archived ones after them when asked for.
 pub fn list(db: &Db, include_archived: bool) -> Result<Vec<Campaign>> {
     db.read(|c| {

@@ -252,6 +252,20 @@ pub struct ImportOutcome {
     pub duplicates: usize,
 }
 
+/// How many of `rows` an earlier import already stored (by import key), for a dry run's report.
+pub fn already_imported(db: &Db, rows: &[ImportRow]) -> Result<usize> {
+    db.read(|c| {
+        let mut stmt = c.prepare("SELECT 1 FROM revenue_entries WHERE import_key = ?1")?;
+        let mut n = 0usize;
+        for r in rows {
+            if stmt.exists([&r.import_key])? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    })
+}
+
 /// Stores all rows in one transaction: either every new row is in, or none is.
 pub fn import(db: &mut Db, campaign_id: &str, rows: &[ImportRow], actor: &str) -> Result<ImportOutcome> {
     db.write(|tx| {
