@@ -202,7 +202,7 @@ fn queue_variant_renders(
             if !jobs::render_pending(tx, &t.id)? {
                 let payload = serde_json::json!({ "preset": preset }).to_string();
                 jobs::enqueue_with(tx, JobKind::Render, &t.id, now, &payload, now)?;
-                posts::event(
+                targets::event(
                     tx,
                     &t.id,
                     CoreState::Queued.as_str(),
@@ -235,7 +235,7 @@ fn retry_follow_ups(ctx: &Context, t: &posts::Target, p: &posts::Post) -> ApiRes
     let now = now_ms();
     ctx.db().write(|tx| {
         jobs::rerun_replies(tx, &t.id, now)?;
-        posts::event(tx, &t.id, CoreState::Published.as_str(), Some("retrying the thread and first comment"), now)?;
+        targets::event(tx, &t.id, CoreState::Published.as_str(), Some("retrying the thread and first comment"), now)?;
         audit::record(
             tx,
             audit::Entry {

@@ -226,7 +226,7 @@ fn insert_targets(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![id, post_id, t.account_id, t.asset_id, t.render_id, t.overrides_json, state, new_id(), now],
         )?;
-        event(tx, &id, state.as_str(), detail, now)?;
+        targets::event(tx, &id, state.as_str(), detail, now)?;
         ids.push(id);
     }
     Ok(ids)
@@ -355,15 +355,6 @@ pub fn update(db: &mut Db, id: &str, edit: &NewPost, expected_version: Option<i6
         Ok(())
     })?;
     get(db, id)
-}
-
-/// Records a state in a target's timeline.
-pub fn event(tx: &Transaction<'_>, target_id: &str, state: &str, detail: Option<&str>, at: i64) -> Result<()> {
-    tx.execute(
-        "INSERT INTO target_events (id, target_id, at, state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![new_id(), target_id, at, state, detail],
-    )?;
-    Ok(())
 }
 
 /// Moves draft (or re-queues cancelled-before-start) targets to queued with a publish job due
@@ -498,32 +489,4 @@ pub fn delete(db: &mut Db, id: &str, actor: &str) -> Result<()> {
         )?;
         Ok(())
     })
-}
-
-/// Recomputes the post's own state from its targets (publishing while any is in flight, done
-/// when all are finished).
-pub fn refresh_post_state(tx: &Transaction<'_>, post_id: &str, now: i64) -> Result<()> {
-    let states: Vec<TargetState> = {
-        let mut stmt = tx.prepare("SELECT state FROM post_targets WHERE post_id = ?1 AND deleted_at IS NULL")?;
-        let rows = stmt.query_map([post_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<TargetState>>>()?;
-        rows
-    };
-    let all_final = !states.is_empty() && states.iter().all(|s| s.is_terminal());
-    let any_started = states.iter().any(|s| !s.is_waiting());
-    let next = if all_final {
-        if states.iter().all(|s| *s == TargetState::Cancelled) {
-            "cancelled"
-        } else {
-            "done"
-        }
-    } else if any_started {
-        "publishing"
-    } else {
-        return Ok(());
-    };
-    tx.execute(
-        "UPDATE posts SET state = ?2, updated_at = ?3 WHERE id = ?1 AND state NOT IN ('draft') AND state <> ?2",
-        params![post_id, next, now],
-    )?;
-    Ok(())
 }

@@ -2,7 +2,6 @@
 //! publish does not wait for it; the publish job of that target is not claimed while this one is
 //! pending. A failed render is not a failed post: the original is posted instead.
 use studio_core::jobs::{self, Claimed};
-use studio_core::posts;
 use studio_core::targets;
 
 use super::shared::{load, Shared};
@@ -38,7 +37,7 @@ pub(super) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                     targets::set_render(tx, &t.id, render_id, now)?;
                 }
                 let detail = format!("{preset} version rendered ({}x{})", r.width, r.height);
-                posts::event(tx, &t.id, t.state.as_str(), Some(&detail), now)?;
+                targets::event(tx, &t.id, t.state.as_str(), Some(&detail), now)?;
             }
             Err(e) => {
                 if !jobs::settle(tx, &job.id, &shared.owner, "failed", Some(&e.message), now)? {
@@ -46,7 +45,7 @@ pub(super) fn run(shared: &Shared, job: &Claimed) -> Result<(), ApiError> {
                 }
                 let detail =
                     format!("the {preset} version could not be rendered ({}); posting the original", e.message);
-                posts::event(tx, &t.id, t.state.as_str(), Some(&detail), now)?;
+                targets::event(tx, &t.id, t.state.as_str(), Some(&detail), now)?;
             }
         }
         Ok(())

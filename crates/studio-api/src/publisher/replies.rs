@@ -4,10 +4,10 @@
 //! happens to its follow-ups, so the target stays published, and a follow-up that cannot be
 //! posted becomes an attention flag and a notification instead of a failed post. Each reply is
 //! write-ahead like the final call (see `studio_publish::publish::publish_replies`).
+use studio_core::accounts;
 use studio_core::jobs::{self, Claimed};
 use studio_core::notifications::{self, NewNotification};
 use studio_core::targets::{self, TargetState};
-use studio_core::{accounts, posts};
 use studio_publish::connector::{PublishState, Published};
 use studio_publish::rules::rules;
 use studio_publish::{ErrorClass, PublishError};
@@ -163,7 +163,7 @@ fn finish(shared: &Shared, job: &Claimed, end: End) -> Result<(), ApiError> {
         if let Some(failed) = end.replies_failed {
             targets::set_replies_attention(tx, &job.ref_id, failed, now)?;
         }
-        posts::event(tx, &job.ref_id, TargetState::Published.as_str(), Some(&end.event), now)?;
+        targets::event(tx, &job.ref_id, TargetState::Published.as_str(), Some(&end.event), now)?;
         if let Some((title, body)) = &end.notify {
             notifications::push(
                 tx,

@@ -3,7 +3,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection};
 use rustc_hash::FxHashMap;
 
-use super::Filter;
+use super::filter::Filter;
 use crate::error::Result;
 
 /// Each account's platform, by account key: a target's platform is its account's, so rows need

@@ -32,13 +32,14 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::error::{Result, StoreError};
-use crate::posts::{event, refresh_post_state};
 
 mod state;
 #[cfg(test)]
 mod tests;
+mod timeline;
 
 pub use state::{JobKind, TargetState};
+pub use timeline::{event, refresh_post_state};
 
 /// Attention flags (`post_targets.attention`).
 pub mod attention {
