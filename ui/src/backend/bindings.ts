@@ -1309,7 +1309,8 @@ late_by_s: number | null; failure_code: string | null; failure_message: string |
  */
 attention: string | null; events: TargetEventView[] }
 /**
- * A kind of data the window shows; each maps onto the UI's query keys (ui/src/queries.ts).
+ * A kind of data the window shows; each maps onto the UI's query keys (ui/src/queries.ts) and
+ * onto a row of `data_changes` (migration 0007) by its snake_case name.
  */
 export type Topic = "campaigns" | "assets" | "renders" | "accounts" | 
 /**
@@ -1317,7 +1318,7 @@ export type Topic = "campaigns" | "assets" | "renders" | "accounts" |
  */
 "posts" | "queue" | 
 /**
- * The publisher's health: lease, pause, recent events.
+ * The publisher's health: lease holder, pause, recent events.
  */
 "scheduler" | "notifications" | 
 /**
