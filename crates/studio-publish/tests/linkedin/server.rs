@@ -1,10 +1,6 @@
-//! LinkedIn connector against a local server that follows LinkedIn's versioned REST contract
-//! (learn.microsoft.com/linkedin: OpenID userinfo, Videos API, Posts API, socialActions): the
-//! required version headers, percent-encoded URNs in paths, upload URLs per byte range that
-//! answer ETags, finalizeUpload checking the ETags, 201 + `x-restli-id` with no body, Rest.li
-//! error bodies, and the "little text" commentary that LinkedIn silently cuts at the first
-//! unescaped reserved character.
-mod common;
+//! The LinkedIn REST contract server: OpenID userinfo, the Videos API with per-part upload URLs
+//! and ETags, the Posts API and socialActions, Rest.li errors, version headers, and the "little
+//! text" rendering that cuts commentary at an unescaped reserved character.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -16,60 +12,56 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use studio_publish::connector::{Connector, Draft, PublishState};
-use studio_publish::connectors::linkedin::Linkedin;
-use studio_publish::publish::publish;
-use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive};
 
-use common::{no_reauth, session, video, Recorder, Server};
+use crate::common::Server;
 
 /// LinkedIn cuts uploads into 4 MiB parts; the contract server uses 64 KiB so a small file has
 /// several.
-const PART: u64 = 64 * 1024;
-const LEN: usize = 300_000;
-const SUB: &str = "782bbtaQ";
+pub const PART: u64 = 64 * 1024;
+pub const LEN: usize = 300_000;
+pub const SUB: &str = "782bbtaQ";
 
-struct Video {
+pub struct Video {
     owner: String,
     size: u64,
     token: String,
     /// part index -> (bytes, etag)
-    parts: BTreeMap<usize, (Vec<u8>, String)>,
+    pub parts: BTreeMap<usize, (Vec<u8>, String)>,
     status: &'static str,
     polls_left: u32,
     fail_reason: Option<String>,
 }
 
-struct Failure {
-    path: String,
-    skip: u32,
-    status: u16,
-    body: Value,
+pub struct Failure {
+    pub path: String,
+    pub skip: u32,
+    pub status: u16,
+    pub body: Value,
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum AfterCreate {
+pub enum AfterCreate {
     Answer,
     Status504,
     Drop,
 }
 
-struct Li {
+pub struct Li {
     base: String,
-    valid_tokens: Vec<String>,
-    videos: HashMap<String, Video>,
-    posts: Vec<Value>,
-    failures: Vec<Failure>,
-    after_create: AfterCreate,
+    pub valid_tokens: Vec<String>,
+    pub videos: HashMap<String, Video>,
+    pub posts: Vec<Value>,
+    pub failures: Vec<Failure>,
+    pub after_create: AfterCreate,
     /// Every part PUT that reached the server: (part index, accepted).
-    puts: Vec<(usize, bool)>,
-    inits: u32,
-    video_polls: u32,
-    finder_calls: u32,
+    pub puts: Vec<(usize, bool)>,
+    pub inits: u32,
+    pub video_polls: u32,
+    pub finder_calls: u32,
     /// Without r_member_social the author finder answers 403.
-    finder_forbidden: bool,
+    pub finder_forbidden: bool,
     processing_polls: u32,
-    fail_reason: Option<String>,
+    pub fail_reason: Option<String>,
     next_id: u64,
 }
 
@@ -319,7 +311,7 @@ async fn get_video(
 
 /// What LinkedIn shows for little text: escapes removed, and the text cut at the first
 /// reserved character that is neither escaped nor a hashtag's `#`.
-fn rendered(commentary: &str) -> String {
+pub fn rendered(commentary: &str) -> String {
     let mut out = String::new();
     let mut chars = commentary.chars().peekable();
     let mut prev_word = false;
@@ -452,7 +444,7 @@ async fn social_actions(
     .into_response()
 }
 
-fn server() -> (Server, S) {
+pub fn server() -> (Server, S) {
     std::env::set_var("STUDIO_POLL_MS", "10");
     let state: S = Arc::new(Mutex::new(Li::default()));
     let router = Router::new()
@@ -466,325 +458,4 @@ fn server() -> (Server, S) {
     let srv = Server::start(router);
     state.lock().expect("lock").base = srv.url.clone();
     (srv, state)
-}
-
-fn li_session(url: &str, token: &str) -> studio_publish::Session {
-    session(PlatformId::Linkedin, url, token, Some(SUB))
-}
-
-fn opts() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
-
-fn draft<'a>(
-    caption: &'a str,
-    media: &'a studio_publish::media::MediaFile,
-    o: &'a serde_json::Map<String, Value>,
-) -> Draft<'a> {
-    Draft { caption, title: Some("Studio clip"), media, options: o, idempotency_key: "k" }
-}
-
-fn assembled(st: &Li) -> Vec<u8> {
-    st.videos.values().next().expect("a video").parts.values().flat_map(|(b, _)| b.iter().copied()).collect()
-}
-
-fn attempted(st: &Li) -> Vec<usize> {
-    st.puts.iter().map(|p| p.0).collect()
-}
-
-#[test]
-fn publishes_a_video_in_parts_with_escaped_commentary_and_reads_metrics() {
-    let (srv, state) = server();
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
-    let caption = "New clip (finally) — 50% off_today! [beta] {v2} <3 a|b ~x~ *bold* @studio C# #launch \\o/\nhttps://example.com/p?utm_source=li_feed";
-    let d = draft(caption, &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let account = Linkedin.account(&s).expect("account");
-    assert_eq!((account.user_id.as_str(), account.display_name.as_deref()), (SUB, Some("A Creator")));
-
-    let mut rec = Recorder::default();
-    let mut st = PublishState::default();
-    let published = publish(&Linkedin, &mut s, &d, &mut st, &mut rec, &no_reauth).expect("published");
-    assert!(published.post_id.starts_with("urn:li:share:"));
-    assert_eq!(published.url, Some(format!("https://www.linkedin.com/feed/update/{}", published.post_id)));
-    {
-        let server = state.lock().expect("lock");
-        assert_eq!(server.inits, 1);
-        // 300,000 bytes in 64 KiB parts: 0..=4, each PUT once, in order, reassembled exactly.
-        assert_eq!(attempted(&server), vec![0, 1, 2, 3, 4]);
-        assert_eq!(assembled(&server), std::fs::read(&media.path).expect("read"));
-        assert_eq!(server.video_polls, 3, "polled through PROCESSING until AVAILABLE");
-        assert_eq!(server.posts.len(), 1);
-        // LinkedIn shows the whole caption: nothing was cut at a reserved character.
-        assert_eq!(server.posts[0]["rendered"], caption);
-        assert_eq!(server.posts[0]["content"]["media"]["title"], "Studio clip");
-    }
-    // ETags were saved part by part, before the final call.
-    let etags: Vec<usize> = rec.checkpoints.iter().map(|c| c.parts.len()).collect();
-    assert!(etags.windows(2).all(|w| w[0] <= w[1]) && etags.contains(&3));
-    assert_eq!(rec.progress.last(), Some(&(LEN as u64, LEN as u64)));
-
-    let m = Linkedin.metrics(&s, &published.post_id).expect("metrics");
-    assert_eq!((m.views, m.likes, m.comments), (None, Some(12), Some(4)));
-
-    let again = publish(&Linkedin, &mut s, &d, &mut st, &mut rec, &no_reauth).expect("again");
-    assert_eq!(again, published);
-    assert_eq!(state.lock().expect("lock").posts.len(), 1);
-}
-
-#[test]
-fn the_contract_server_cuts_unescaped_commentary_like_linkedin() {
-    // Guards the check above: without escaping, LinkedIn keeps only what precedes the '('.
-    assert_eq!(rendered("New clip (finally)"), "New clip ");
-    assert_eq!(rendered("see https://e.com/a_b (x)"), "see https://e.com/a_b ");
-}
-
-#[test]
-fn a_429_without_retry_after_waits_the_default_and_saves_nothing() {
-    let (srv, state) = server();
-    state.lock().expect("lock").failures.push(Failure {
-        path: "POST /rest/videos?action=initializeUpload".into(),
-        skip: 0,
-        status: 429,
-        body: json!({"status": 429, "message": "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."}),
-    });
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    let d = draft("limited", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut st = PublishState::default();
-    let err = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect_err("limited");
-    assert_eq!(err.class(), ErrorClass::RateLimited { retry_after_s: 60 });
-    assert!(err.to_string().contains("throttle"), "{err}");
-    assert_eq!(st, PublishState::default());
-    publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("second try");
-}
-
-#[test]
-fn a_5xx_on_a_part_resumes_at_the_first_part_without_an_etag() {
-    let (srv, state) = server();
-    state.lock().expect("lock").failures.push(Failure {
-        path: "PUT part 2".into(),
-        skip: 0,
-        status: 500,
-        body: json!({"message": "Internal Server Error", "status": 500}),
-    });
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
-    let d = draft("resumed", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut first = Recorder::default();
-    let err = publish(&Linkedin, &mut s, &d, &mut PublishState::default(), &mut first, &no_reauth).expect_err("500");
-    assert_eq!(err.class(), ErrorClass::Retry, "{err}");
-    let saved = first.last();
-    assert_eq!(saved.parts.len(), 2);
-    assert_eq!(saved.uploaded_bytes, 2 * PART);
-
-    let mut st = saved;
-    let mut second = Recorder::default();
-    publish(&Linkedin, &mut s, &d, &mut st, &mut second, &no_reauth).expect("resumed");
-    let server = state.lock().expect("lock");
-    assert_eq!(server.inits, 1, "the upload was not registered again");
-    assert_eq!(attempted(&server), vec![0, 1, 2, 2, 3, 4], "resumed at part 2, not 0");
-    assert_eq!(assembled(&server), std::fs::read(&media.path).expect("read"));
-    assert_eq!(second.progress.first(), Some(&(2 * PART, LEN as u64)));
-    assert_eq!(server.posts.len(), 1);
-}
-
-#[test]
-fn an_expired_token_is_renewed_and_a_revoked_one_asks_for_a_reconnect() {
-    let (srv, state) = server();
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    // The token expires between the upload and the post.
-    let mut s = li_session(&srv.url, "tok-1");
-    let d = draft("renewed", &media, &o);
-    let mut st = PublishState::default();
-    Linkedin.upload(&s, &d, &mut st, &mut Recorder::default()).expect("uploaded");
-    st.media_ready = true;
-    state.lock().expect("lock").valid_tokens.clear();
-    let renew = || -> Result<Sensitive<String>, PublishError> {
-        state.lock().expect("lock").valid_tokens.push("tok-2".into());
-        Ok(Sensitive::new("tok-2".to_string()))
-    };
-    publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &renew).expect("published");
-    assert_eq!(s.access_token.expose(), "tok-2");
-    assert_eq!(state.lock().expect("lock").posts.len(), 1);
-
-    let mut s = li_session(&srv.url, "revoked");
-    let err = publish(&Linkedin, &mut s, &d, &mut PublishState::default(), &mut Recorder::default(), &no_reauth)
-        .expect_err("revoked");
-    assert_eq!(err.class(), ErrorClass::Reconnect);
-    assert!(err.to_string().contains("revoked by the user"), "{err}");
-}
-
-#[test]
-fn a_video_linkedin_cannot_process_is_rejected_with_its_reason() {
-    let (srv, state) = server();
-    state.lock().expect("lock").fail_reason = Some("Video is too short".into());
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    let d = draft("bad", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut st = PublishState::default();
-    let err = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect_err("failed");
-    assert_eq!(err.class(), ErrorClass::BadRequest);
-    assert!(err.to_string().contains("Video is too short"), "{err}");
-    assert!(!st.final_sent && state.lock().expect("lock").posts.is_empty());
-}
-
-#[test]
-fn linkedins_error_bodies_surface_their_message_and_nothing_is_marked_sent() {
-    let (srv, state) = server();
-    state.lock().expect("lock").failures.push(Failure {
-        path: "POST /rest/posts".into(),
-        skip: 0,
-        status: 422,
-        body: json!({"status": 422, "code": "UNPROCESSABLE_ENTITY", "message": "ERROR :: /commentary :: Content is a duplicate of urn:li:share:7000000000000000001"}),
-    });
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    let d = draft("dup", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut st = PublishState::default();
-    let err = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect_err("rejected");
-    assert_eq!(err.class(), ErrorClass::BadRequest);
-    assert!(err.to_string().contains("Content is a duplicate"), "{err}");
-    assert!(!st.final_sent && st.media_ready);
-
-    // A sunset LinkedIn-Version (426) says what to do about it.
-    state.lock().expect("lock").failures.push(Failure {
-        path: "GET /rest/socialActions".into(),
-        skip: 0,
-        status: 426,
-        body: json!({"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 20241101 is not active"}),
-    });
-    let err = Linkedin.metrics(&s, "urn:li:share:1").expect_err("426");
-    assert!(err.to_string().contains("no longer accepts API version"), "{err}");
-    assert!(err.to_string().contains("is not active"), "{err}");
-}
-
-fn ambiguous(after: AfterCreate) {
-    let (srv, state) = server();
-    state.lock().expect("lock").after_create = after;
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    let d = draft("ambiguous", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut st = PublishState::default();
-    let published = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("found it");
-    let server = state.lock().expect("lock");
-    assert_eq!(server.posts.len(), 1);
-    assert_eq!(server.finder_calls, 1);
-    assert_eq!(server.posts[0]["id"], published.post_id.as_str());
-}
-
-#[test]
-fn a_504_after_the_post_was_created_is_reconciled_not_reposted() {
-    ambiguous(AfterCreate::Status504);
-}
-
-#[test]
-fn a_dropped_connection_after_the_post_was_created_is_reconciled_not_reposted() {
-    ambiguous(AfterCreate::Drop);
-}
-
-#[test]
-fn without_the_author_finder_an_ambiguous_post_stays_unknown_and_is_never_reposted() {
-    let (srv, state) = server();
-    {
-        let mut server = state.lock().expect("lock");
-        server.after_create = AfterCreate::Status504;
-        server.finder_forbidden = true;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
-    let d = draft("unknowable", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut rec = Recorder::default();
-    let mut st = PublishState::default();
-    let err = publish(&Linkedin, &mut s, &d, &mut st, &mut rec, &no_reauth).expect_err("unknown");
-    assert_eq!(err.class(), ErrorClass::OutcomeUnknown, "{err}");
-    // Trying again asks first, cannot tell, and says so instead of posting a second time.
-    let mut st = rec.last();
-    assert!(st.final_sent);
-    let err = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect_err("still unknown");
-    assert_eq!(err.class(), ErrorClass::OutcomeUnknown, "{err}");
-    assert!(err.to_string().contains("does not let this app list"), "{err}");
-    assert_eq!(state.lock().expect("lock").posts.len(), 1);
-}
-
-fn checkpoints_until_final_sent() -> usize {
-    let (srv, _state) = server();
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
-    let mut rec = Recorder::default();
-    let mut s = li_session(&srv.url, "tok-1");
-    publish(&Linkedin, &mut s, &draft("count", &media, &o), &mut PublishState::default(), &mut rec, &no_reauth)
-        .expect("published");
-    rec.checkpoints.iter().position(|c| c.final_sent).expect("final_sent saved") + 1
-}
-
-#[test]
-fn after_a_crash_right_after_final_sent_the_platform_is_asked_first() {
-    let crash_at = checkpoints_until_final_sent();
-    let (srv, state) = server();
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
-    let d = draft("crash", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut crashing = Recorder { crash_at_checkpoint: Some(crash_at), ..Default::default() };
-    publish(&Linkedin, &mut s, &d, &mut PublishState::default(), &mut crashing, &no_reauth).expect_err("crashed");
-    let saved = crashing.last();
-    assert!(saved.final_sent && saved.media_ready && saved.post_id.is_none());
-
-    let mut st = saved.clone();
-    let posted = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("posted");
-    assert_eq!(state.lock().expect("lock").posts.len(), 1);
-
-    let mut st = saved;
-    let found = publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("found");
-    assert_eq!(found.post_id, posted.post_id);
-    let server = state.lock().expect("lock");
-    assert_eq!(server.posts.len(), 1);
-    assert_eq!(server.inits, 1);
-}
-
-#[test]
-fn upload_urls_that_expired_before_the_resume_start_a_new_upload() {
-    let (srv, state) = server();
-    state.lock().expect("lock").failures.push(Failure {
-        path: "PUT part 1".into(),
-        skip: 0,
-        status: 503,
-        body: json!({"message": "Service Unavailable", "status": 503}),
-    });
-    let dir = tempfile::tempdir().expect("tmp");
-    let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
-    let d = draft("later", &media, &o);
-    let mut s = li_session(&srv.url, "tok-1");
-    let mut first = Recorder::default();
-    publish(&Linkedin, &mut s, &d, &mut PublishState::default(), &mut first, &no_reauth).expect_err("503");
-    let mut st = first.last();
-    let old_video = st.media_id.clone();
-    // Resumed a day later: LinkedIn's upload URLs are no longer valid.
-    st.extra["linkedin_upload"]["uploadUrlsExpireAt"] = json!(jiff::Timestamp::now().as_millisecond() - 1000);
-    publish(&Linkedin, &mut s, &d, &mut st, &mut Recorder::default(), &no_reauth).expect("published");
-    assert_ne!(st.media_id, old_video);
-    let server = state.lock().expect("lock");
-    assert_eq!(server.inits, 2);
-    assert_eq!(server.posts.len(), 1);
-    assert_eq!(server.posts[0]["content"]["media"]["id"], st.media_id.as_deref().unwrap_or_default());
 }
