@@ -1,19 +1,15 @@
 //! The video service, token renewal, rate limits and failures, against the contract server.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use studio_publish::connector::{Connector, Draft, PublishState};
 use studio_publish::connectors::bluesky::{self, record_key, Bluesky};
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PublishError, Sensitive};
 
 use crate::common;
-use crate::common::{endpoints, no_reauth, Recorder};
+use crate::common::{endpoints, no_options, no_reauth, Recorder};
 use crate::server::{contract, DID, HANDLE};
 use crate::support::{image_media, POST};
-
-fn options() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
 
 #[test]
 fn contract_video_goes_through_the_video_service_and_metrics_come_from_the_appview() {
@@ -22,7 +18,7 @@ fn contract_video_goes_through_the_video_service_and_metrics_come_from_the_appvi
     assert_eq!(t.extra["pds"], c.pds.url.as_str());
     let dir = tempfile::tempdir().expect("tmp");
     let media = common::video(dir.path(), "clip.mp4", 200_000, 20.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft {
         caption: "Via the video service #shorts",
         title: None,
@@ -62,7 +58,7 @@ fn contract_a_crash_while_the_video_is_processing_resumes_the_job_not_the_upload
     let (_, mut s) = c.sign_in();
     let dir = tempfile::tempdir().expect("tmp");
     let media = common::video(dir.path(), "clip.mp4", 50_000, 20.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "resume", title: None, media: &media, options: &opts, idempotency_key: "v-crash" };
     let mut crashing = Recorder { crash_at_checkpoint: Some(1), ..Default::default() };
     let mut st = PublishState::default();
@@ -84,7 +80,7 @@ fn contract_the_video_services_refusals_are_shown_in_its_words() {
     let (_, mut s) = c.sign_in();
     let dir = tempfile::tempdir().expect("tmp");
     let media = common::video(dir.path(), "clip.mp4", 10_000, 20.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "limits", title: None, media: &media, options: &opts, idempotency_key: "v-limits" };
     c.state.lock().expect("lock").limits = json!({"canUpload": false, "error": "daily_limit", "message": "You have exceeded the daily video upload limit"});
     let err = publish(&Bluesky, &mut s, &draft, &mut PublishState::default(), &mut Recorder::default(), &no_reauth)
@@ -116,7 +112,7 @@ fn contract_an_expired_access_token_is_renewed_and_the_spent_refresh_token_is_de
     }
     let dir = tempfile::tempdir().expect("tmp");
     let media = common::video(dir.path(), "clip.mp4", 5_000, 20.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "renewed", title: None, media: &media, options: &opts, idempotency_key: "k-renew" };
     let rt = t.refresh.clone().expect("refresh token");
     let e = endpoints(&c.pds.url);
@@ -155,7 +151,7 @@ fn contract_a_429_reports_the_wait_from_ratelimit_reset() {
     );
     let dir = tempfile::tempdir().expect("tmp");
     let (media, _) = image_media(dir.path(), 4, 4);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "slow down", title: None, media: &media, options: &opts, idempotency_key: "k-429" };
     let mut st = PublishState::default();
     let err = publish(&Bluesky, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect_err("limited");
@@ -175,7 +171,7 @@ fn contract_a_5xx_on_upload_blob_saves_nothing_and_the_retry_sends_the_whole_blo
     let (_, mut s) = c.sign_in();
     let dir = tempfile::tempdir().expect("tmp");
     let (media, bytes) = image_media(dir.path(), 64, 64);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "5xx", title: None, media: &media, options: &opts, idempotency_key: "k-5xx" };
     c.fail("com.atproto.repo.uploadBlob", 502, json!({"error": "UpstreamFailure", "message": "Upstream Failure"}), &[]);
     let mut st = PublishState::default();
@@ -198,7 +194,7 @@ fn contract_an_ambiguous_create_is_found_by_its_record_key() {
     c.state.lock().expect("lock").create_then_502 = true;
     let dir = tempfile::tempdir().expect("tmp");
     let (media, _) = image_media(dir.path(), 4, 4);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "ambiguous", title: None, media: &media, options: &opts, idempotency_key: "k-amb" };
     let mut st = PublishState::default();
     let published = publish(&Bluesky, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect("found");
@@ -223,7 +219,7 @@ fn contract_the_pds_rejection_is_shown_and_nothing_is_marked_sent() {
     );
     let dir = tempfile::tempdir().expect("tmp");
     let (media, _) = image_media(dir.path(), 4, 4);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "fine here", title: None, media: &media, options: &opts, idempotency_key: "k-400" };
     let mut st = PublishState::default();
     let err = publish(&Bluesky, &mut s, &draft, &mut st, &mut Recorder::default(), &no_reauth).expect_err("rejected");

@@ -6,9 +6,9 @@ use studio_publish::connectors::linkedin::Linkedin;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PublishError, Sensitive};
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_options, no_reauth, video, Recorder};
 use crate::server::{server, Failure, LEN, PART};
-use crate::{assembled, attempted, draft, li_session, opts};
+use crate::{assembled, attempted, li_session};
 
 #[test]
 fn a_429_without_retry_after_waits_the_default_and_saves_nothing() {
@@ -21,7 +21,7 @@ fn a_429_without_retry_after_waits_the_default_and_saves_nothing() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("limited", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -43,7 +43,7 @@ fn a_5xx_on_a_part_resumes_at_the_first_part_without_an_etag() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("resumed", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut first = Recorder::default();
@@ -69,7 +69,7 @@ fn an_expired_token_is_renewed_and_a_revoked_one_asks_for_a_reconnect() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     // The token expires between the upload and the post.
     let mut s = li_session(&srv.url, "tok-1");
     let d = draft("renewed", &media, &o);
@@ -98,7 +98,7 @@ fn a_video_linkedin_cannot_process_is_rejected_with_its_reason() {
     state.lock().expect("lock").fail_reason = Some("Video is too short".into());
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("bad", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -119,7 +119,7 @@ fn linkedins_error_bodies_surface_their_message_and_nothing_is_marked_sent() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("dup", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut st = PublishState::default();

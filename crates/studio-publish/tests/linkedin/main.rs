@@ -12,8 +12,6 @@ mod publish;
 mod recovery;
 mod server;
 
-use serde_json::Value;
-use studio_publish::connector::Draft;
 use studio_publish::PlatformId;
 
 use crate::common::session;
@@ -21,18 +19,6 @@ use crate::server::{Li, SUB};
 
 fn li_session(url: &str, token: &str) -> studio_publish::Session {
     session(PlatformId::Linkedin, url, token, Some(SUB))
-}
-
-fn opts() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
-
-fn draft<'a>(
-    caption: &'a str,
-    media: &'a studio_publish::media::MediaFile,
-    o: &'a serde_json::Map<String, Value>,
-) -> Draft<'a> {
-    Draft { caption, title: Some("Studio clip"), media, options: o, idempotency_key: "k" }
 }
 
 fn assembled(st: &Li) -> Vec<u8> {

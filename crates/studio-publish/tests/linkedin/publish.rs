@@ -4,16 +4,16 @@ use studio_publish::connector::{Connector, PublishState};
 use studio_publish::connectors::linkedin::Linkedin;
 use studio_publish::publish::publish;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_options, no_reauth, video, Recorder};
 use crate::server::{rendered, server, LEN, SUB};
-use crate::{assembled, attempted, draft, li_session, opts};
+use crate::{assembled, attempted, li_session};
 
 #[test]
 fn publishes_a_video_in_parts_with_escaped_commentary_and_reads_metrics() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let caption = "New clip (finally) — 50% off_today! [beta] {v2} <3 a|b ~x~ *bold* @studio C# #launch \\o/\nhttps://example.com/p?utm_source=li_feed";
     let d = draft(caption, &media, &o);
     let mut s = li_session(&srv.url, "tok-1");

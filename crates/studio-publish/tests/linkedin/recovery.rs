@@ -7,16 +7,16 @@ use studio_publish::connectors::linkedin::Linkedin;
 use studio_publish::publish::publish;
 use studio_publish::ErrorClass;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_options, no_reauth, video, Recorder};
+use crate::li_session;
 use crate::server::{server, AfterCreate, Failure, LEN};
-use crate::{draft, li_session, opts};
 
 fn ambiguous(after: AfterCreate) {
     let (srv, state) = server();
     state.lock().expect("lock").after_create = after;
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("ambiguous", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -47,7 +47,7 @@ fn without_the_author_finder_an_ambiguous_post_stays_unknown_and_is_never_repost
     }
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("unknowable", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut rec = Recorder::default();
@@ -67,7 +67,7 @@ fn checkpoints_until_final_sent() -> usize {
     let (srv, _state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let mut rec = Recorder::default();
     let mut s = li_session(&srv.url, "tok-1");
     publish(&Linkedin, &mut s, &draft("count", &media, &o), &mut PublishState::default(), &mut rec, &no_reauth)
@@ -81,7 +81,7 @@ fn after_a_crash_right_after_final_sent_the_platform_is_asked_first() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("crash", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut crashing = Recorder { crash_at_checkpoint: Some(crash_at), ..Default::default() };
@@ -112,7 +112,7 @@ fn upload_urls_that_expired_before_the_resume_start_a_new_upload() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("later", &media, &o);
     let mut s = li_session(&srv.url, "tok-1");
     let mut first = Recorder::default();

@@ -6,9 +6,9 @@ use studio_publish::connectors::pinterest::Pinterest;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PublishError, Sensitive};
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_reauth, video, Recorder};
 use crate::server::{server, Failure, LEN};
-use crate::{draft, pin_session, with_board};
+use crate::{pin_session, with_board};
 
 #[test]
 fn a_429_carries_a_retry_after_and_saves_nothing() {

@@ -12,7 +12,6 @@ mod recovery;
 mod server;
 
 use serde_json::{json, Value};
-use studio_publish::connector::Draft;
 use studio_publish::PlatformId;
 
 use crate::common::session;
@@ -26,12 +25,4 @@ fn with_board() -> serde_json::Map<String, Value> {
     let mut o = serde_json::Map::new();
     o.insert("board_id".into(), json!(BOARD));
     o
-}
-
-fn draft<'a>(
-    caption: &'a str,
-    media: &'a studio_publish::media::MediaFile,
-    o: &'a serde_json::Map<String, Value>,
-) -> Draft<'a> {
-    Draft { caption, title: Some("Studio clip"), media, options: o, idempotency_key: "k" }
 }

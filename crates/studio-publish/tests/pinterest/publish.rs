@@ -6,9 +6,9 @@ use studio_publish::connectors::pinterest::{Board, Pinterest};
 use studio_publish::publish::publish;
 use studio_publish::PublishError;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_reauth, video, Recorder};
 use crate::server::{server, BOARD, LEN};
-use crate::{draft, pin_session, with_board};
+use crate::{pin_session, with_board};
 
 #[test]
 fn publishes_a_video_pin_through_the_presigned_upload_and_reads_metrics() {

@@ -7,9 +7,9 @@ use studio_publish::connectors::pinterest::Pinterest;
 use studio_publish::publish::publish;
 use studio_publish::PublishError;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{draft, no_reauth, video, Recorder};
 use crate::server::{server, AfterCreate, BOARD};
-use crate::{draft, pin_session, with_board};
+use crate::{pin_session, with_board};
 
 fn ambiguous(after: AfterCreate) {
     let (srv, state) = server();

@@ -5,9 +5,9 @@ use studio_publish::connector::{Connector, PublishState};
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PublishError, Sensitive};
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{file_bytes, no_reauth, video, Recorder};
 use crate::server::{server, Target, Tt, CHUNK};
-use crate::{completed, draft, file_bytes, public, tt, tt_session};
+use crate::{completed, draft, public, tt, tt_session};
 
 #[test]
 fn the_init_rate_limit_is_a_429_with_a_minute_to_wait() {

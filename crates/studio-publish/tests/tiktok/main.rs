@@ -46,10 +46,6 @@ fn completed(state: &S) -> (Vec<u8>, usize) {
     (done.first().map(|u| u.received.clone()).unwrap_or_default(), done.len())
 }
 
-fn file_bytes(media: &MediaFile) -> Vec<u8> {
-    std::fs::read(&media.path).expect("read media")
-}
-
 fn tt_session(url: &str, token: &str) -> studio_publish::Session {
     let mut s = session(PlatformId::Tiktok, url, token, Some("open-123"));
     s.handle = Some("@creator".into());

@@ -5,9 +5,9 @@ use studio_publish::connector::{Connector, PublishState};
 use studio_publish::publish::publish;
 use studio_publish::PublishError;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{file_bytes, no_reauth, video, Recorder};
 use crate::server::{server, Tt, CHUNK};
-use crate::{completed, draft, file_bytes, public, tt, tt_session};
+use crate::{completed, draft, public, tt, tt_session};
 
 #[test]
 fn publishes_publicly_in_ordered_chunks_after_processing_and_reads_metrics() {

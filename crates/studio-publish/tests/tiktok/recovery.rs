@@ -4,9 +4,9 @@ use studio_publish::connector::PublishState;
 use studio_publish::publish::publish;
 use studio_publish::ErrorClass;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{file_bytes, no_reauth, video, Recorder};
 use crate::server::{server, Tt};
-use crate::{completed, draft, file_bytes, public, tt, tt_session};
+use crate::{completed, draft, public, tt, tt_session};
 
 #[test]
 fn a_lost_reply_to_the_last_chunk_is_settled_by_status_fetch() {

@@ -6,9 +6,9 @@ use studio_publish::connectors::x::X;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PublishError, Sensitive};
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{no_options, no_reauth, video, Recorder};
 use crate::server::{server, Failure, CHUNK, LEN};
-use crate::{accepted_indexes, assembled, attempted_indexes, draft, opts, x_session};
+use crate::{accepted_indexes, assembled, attempted_indexes, draft, x_session};
 
 #[test]
 fn a_429_carries_the_x_rate_limit_reset_and_saves_nothing() {
@@ -27,7 +27,7 @@ fn a_429_carries_the_x_rate_limit_reset_and_saves_nothing() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("limited", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -54,7 +54,7 @@ fn a_5xx_mid_upload_resumes_at_the_segment_x_did_not_confirm() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("resumed", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let mut first = Recorder::default();
@@ -83,7 +83,7 @@ fn a_token_refused_mid_upload_is_renewed_and_the_upload_continues() {
     state.lock().expect("lock").revoke_after_appends = Some(2);
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("renewed", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let renew = || -> Result<Sensitive<String>, PublishError> {
@@ -114,7 +114,7 @@ fn a_video_x_cannot_process_is_rejected_with_xs_reason() {
     state.lock().expect("lock").fail_processing = Some("Unsupported video format".into());
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("bad video", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -130,7 +130,7 @@ fn xs_problem_bodies_surface_their_own_message_and_nothing_is_marked_sent() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let mut s = x_session(&srv.url, "tok-1");
 
     // Problem JSON with errors[]: the specific message, not the generic `detail`.

@@ -23,10 +23,6 @@ fn x_session(url: &str, token: &str) -> studio_publish::Session {
     s
 }
 
-fn opts() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
-
 fn draft<'a>(
     caption: &'a str,
     media: &'a studio_publish::media::MediaFile,

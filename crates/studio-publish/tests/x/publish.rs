@@ -5,16 +5,16 @@ use studio_publish::connectors::x::X;
 use studio_publish::publish::publish;
 use studio_publish::PublishError;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{no_options, no_reauth, video, Recorder};
 use crate::server::{server, AfterCreate, CHUNK, LEN};
-use crate::{assembled, attempted_indexes, draft, opts, x_session};
+use crate::{assembled, attempted_indexes, draft, x_session};
 
 #[test]
 fn publishes_a_video_in_segments_after_processing_and_reads_metrics() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("Hello from the studio", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let account = X.account(&s).expect("account");
@@ -58,7 +58,7 @@ fn a_caption_over_280_weighted_characters_is_refused_before_any_upload() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     // CJK characters weigh 2: 141 of them are 282.
     let caption = "字".repeat(141);
     let d = draft(&caption, &media, &o);
@@ -77,7 +77,7 @@ fn a_thread_is_posted_as_chained_replies_and_an_ambiguous_part_is_found_not_repo
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let opts = opts();
+    let opts = no_options();
     let d = draft("1/3 why this matters", &media, &opts);
     let mut s = x_session(&srv.url, "tok-1");
     let mut st = PublishState::default();

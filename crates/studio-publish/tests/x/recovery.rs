@@ -5,16 +5,16 @@ use studio_publish::connector::PublishState;
 use studio_publish::connectors::x::X;
 use studio_publish::publish::publish;
 
-use crate::common::{no_reauth, video, Recorder};
+use crate::common::{no_options, no_reauth, video, Recorder};
 use crate::server::{server, AfterCreate, LEN};
-use crate::{draft, opts, x_session};
+use crate::{draft, x_session};
 
 fn ambiguous(after: AfterCreate) {
     let (srv, state) = server();
     state.lock().expect("lock").after_create = after;
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("ambiguous", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
     let mut st = PublishState::default();
@@ -41,7 +41,7 @@ fn checkpoints_until_final_sent() -> usize {
     let (srv, _state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let mut rec = Recorder::default();
     let mut s = x_session(&srv.url, "tok-1");
     publish(&X, &mut s, &draft("count", &media, &o), &mut PublishState::default(), &mut rec, &no_reauth)
@@ -55,7 +55,7 @@ fn after_a_crash_right_after_final_sent_the_platform_is_asked_first() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", LEN, 12.0);
-    let o = opts();
+    let o = no_options();
     let d = draft("crash", &media, &o);
     let mut s = x_session(&srv.url, "tok-1");
 

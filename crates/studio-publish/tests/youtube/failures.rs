@@ -5,9 +5,9 @@ use studio_publish::connector::PublishState;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive};
 
-use crate::common::{no_reauth, session, video, Recorder};
+use crate::common::{file_bytes, no_reauth, session, video, Recorder};
 use crate::server::{server, Target, KIB256};
-use crate::{draft, file_bytes, starts, uploaded, yt};
+use crate::{draft, starts, uploaded, yt};
 
 #[test]
 fn quota_and_rate_limits_say_when_to_come_back() {

@@ -34,10 +34,6 @@ fn draft<'a>(media: &'a MediaFile, opts: &'a serde_json::Map<String, Value>) -> 
     }
 }
 
-fn file_bytes(media: &MediaFile) -> Vec<u8> {
-    std::fs::read(&media.path).expect("read media")
-}
-
 /// The bytes of the session that created the one video on the server.
 fn uploaded(state: &S) -> Vec<u8> {
     let st = state.lock().expect("lock");

@@ -5,9 +5,9 @@ use studio_publish::connector::{Connector, PublishState};
 use studio_publish::publish::publish;
 use studio_publish::{PlatformId, PublishError};
 
-use crate::common::{no_reauth, session, video, Recorder};
+use crate::common::{file_bytes, no_reauth, session, video, Recorder};
 use crate::server::{server, KIB256};
-use crate::{draft, file_bytes, starts, uploaded, yt};
+use crate::{draft, starts, uploaded, yt};
 
 #[test]
 fn publishes_in_chunks_with_the_creating_chunk_after_final_sent() {

@@ -5,9 +5,9 @@ use studio_publish::connector::PublishState;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId};
 
-use crate::common::{no_reauth, session, video, Recorder};
+use crate::common::{file_bytes, no_reauth, session, video, Recorder};
 use crate::server::{server, AfterCreate, KIB256};
-use crate::{draft, file_bytes, uploaded, yt};
+use crate::{draft, uploaded, yt};
 
 #[test]
 fn a_lost_reply_to_the_last_chunk_is_settled_by_the_session() {
