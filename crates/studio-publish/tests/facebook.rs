@@ -19,7 +19,7 @@ use studio_publish::connectors::facebook::Facebook;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive};
 
-use common::{no_reauth, session, video, Recorder, Server};
+use common::{file_bytes, no_options, no_reauth, session, video, Recorder, Server};
 
 const PAGE: &str = "1001";
 const CHUNK: u64 = 64 * 1024;
@@ -322,14 +322,6 @@ fn server() -> (Server, S) {
         .route("/video-upload/v21.0/{id}", post(rupload))
         .with_state(state.clone());
     (Server::start(router), state)
-}
-
-fn no_options() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
-
-fn file_bytes(media: &studio_publish::media::MediaFile) -> Vec<u8> {
-    std::fs::read(&media.path).expect("read media")
 }
 
 fn reels(state: &S) -> Vec<(String, Option<String>)> {

@@ -20,7 +20,7 @@ use studio_publish::connectors::instagram::Instagram;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive, Session};
 
-use common::{no_reauth, session, video, Recorder, Server};
+use common::{no_options, no_reauth, session, video, Recorder, Server};
 use relay::{fetch, meta_time, TestRelay};
 
 const USER: &str = "17841400000000001";
@@ -289,10 +289,6 @@ fn ig_session(url: &str, token: &str, relay: &Arc<TestRelay>) -> Session {
     let mut s = session(PlatformId::Instagram, url, token, Some(USER));
     s.relay = Some(relay.clone());
     s
-}
-
-fn no_options() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
 }
 
 fn posts(state: &S) -> usize {

@@ -10,19 +10,15 @@ use studio_publish::connectors::mastodon::Mastodon;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive};
 
-use common::{no_reauth, session, video, Recorder};
+use common::{no_options, no_reauth, session, video, Recorder};
 use mastodon_server::server;
-
-fn options() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
-}
 
 #[test]
 fn publishes_a_video_after_processing_and_reads_metrics() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 300_000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft {
         caption: "Hello from the studio",
         title: None,
@@ -67,7 +63,7 @@ fn a_429_on_upload_carries_retry_after_and_saves_nothing() {
     ));
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 1000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "x", title: None, media: &media, options: &opts, idempotency_key: "k" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
     let mut st = PublishState::default();
@@ -84,7 +80,7 @@ fn a_500_after_the_status_was_created_is_reconciled_not_reposted() {
     state.lock().expect("lock").create_then_500 = true;
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "ambiguous", title: None, media: &media, options: &opts, idempotency_key: "k-amb" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
     let mut st = PublishState::default();
@@ -100,7 +96,7 @@ fn after_a_crash_during_the_final_call_the_platform_is_asked_first() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "crash", title: None, media: &media, options: &opts, idempotency_key: "k-crash" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
 
@@ -136,7 +132,7 @@ fn the_servers_own_rejection_is_shown_and_nothing_is_marked_sent() {
     ));
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "fine here", title: None, media: &media, options: &opts, idempotency_key: "k422" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
     let mut st = PublishState::default();
@@ -151,7 +147,7 @@ fn a_caption_over_the_limit_is_refused_before_any_upload() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let caption = "é".repeat(501);
     let draft = Draft { caption: &caption, title: None, media: &media, options: &opts, idempotency_key: "k" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
@@ -166,7 +162,7 @@ fn a_refused_token_is_renewed_once_and_the_step_repeated() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "renewed", title: None, media: &media, options: &opts, idempotency_key: "k-renew" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "stale", Some("109"));
     let renew = || -> Result<Sensitive<String>, PublishError> {
@@ -203,7 +199,7 @@ fn thread_parts_chain_and_the_first_comment_answers_the_post() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
-    let mut opts = options();
+    let mut opts = no_options();
     opts.insert("visibility".into(), json!("unlisted"));
     let draft = Draft { caption: "1/3 the hook", title: None, media: &media, options: &opts, idempotency_key: "t-1" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
@@ -260,7 +256,7 @@ fn a_reply_created_then_answered_with_500_is_found_not_posted_twice() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "the hook", title: None, media: &media, options: &opts, idempotency_key: "t-2" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
     let mut st = PublishState::default();
@@ -333,7 +329,7 @@ fn a_rejected_reply_says_why_and_marks_nothing_sent() {
     let (srv, state) = server();
     let dir = tempfile::tempdir().expect("tmp");
     let media = video(dir.path(), "clip.mp4", 5_000, 12.0);
-    let opts = options();
+    let opts = no_options();
     let draft = Draft { caption: "the hook", title: None, media: &media, options: &opts, idempotency_key: "t-3" };
     let mut s = session(PlatformId::Mastodon, &srv.url, "tok-1", Some("109"));
     let mut st = PublishState::default();
@@ -370,7 +366,7 @@ fn a_platform_without_replies_refuses_before_sending_anything() {
         &mut s,
         &root,
         &follow_ups(),
-        &options(),
+        &no_options(),
         "k",
         &mut st,
         &mut Recorder::default(),

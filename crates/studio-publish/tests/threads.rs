@@ -20,7 +20,7 @@ use studio_publish::connectors::threads::Threads;
 use studio_publish::publish::publish;
 use studio_publish::{ErrorClass, PlatformId, PublishError, Sensitive, Session};
 
-use common::{no_reauth, session, video, Recorder, Server};
+use common::{no_options, no_reauth, session, video, Recorder, Server};
 use relay::{fetch, meta_time, TestRelay};
 
 const USER: &str = "25880000000000001";
@@ -259,10 +259,6 @@ fn th_session(url: &str, token: &str, relay: &Arc<TestRelay>) -> Session {
     let mut s = session(PlatformId::Threads, url, token, Some(USER));
     s.relay = Some(relay.clone());
     s
-}
-
-fn no_options() -> serde_json::Map<String, Value> {
-    serde_json::Map::new()
 }
 
 fn posts(state: &S) -> usize {

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use studio_publish::connector::{Progress, PublishState, Session};
+use serde_json::Value;
+use studio_publish::connector::{Draft, Progress, PublishState, Session};
 use studio_publish::endpoints::Endpoints;
 use studio_publish::http::Http;
 use studio_publish::media::MediaFile;
@@ -105,6 +106,21 @@ pub fn video(dir: &Path, name: &str, len: usize, secs: f64) -> MediaFile {
         codec: Some("h264".into()),
     };
     MediaFile::new(&path, facts).expect("media")
+}
+
+/// The bytes of `media` as written, to compare with what a contract server put together.
+pub fn file_bytes(media: &MediaFile) -> Vec<u8> {
+    std::fs::read(&media.path).expect("read media")
+}
+
+/// Draft options for a test that sets none.
+pub fn no_options() -> serde_json::Map<String, Value> {
+    serde_json::Map::new()
+}
+
+/// A draft titled "Studio clip" for suites whose tests vary only the caption.
+pub fn draft<'a>(caption: &'a str, media: &'a MediaFile, o: &'a serde_json::Map<String, Value>) -> Draft<'a> {
+    Draft { caption, title: Some("Studio clip"), media, options: o, idempotency_key: "k" }
 }
 
 /// A reauth that must not be needed.
