@@ -21,7 +21,8 @@ use studio_api::analytics::{AnalyticsFilter, RevenueRates};
 use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
-#[path = "gen_fixtures_score.rs"]
+// Becomes a plain `mod score;` once gen_fixtures.rs is gen_fixtures/main.rs.
+#[path = "gen_fixtures/score.rs"]
 mod score;
 
 type Res<T> = Result<T, Box<dyn Error>>;
