@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { assetBase, campaignBase, renderBase } from '../src/test/factories';
 
@@ -47,7 +48,25 @@ export type Seed = {
   savePath?: string | null;
   /** Folders where writing an export fails with `io`. */
   readOnlyDirs?: string[];
+  /** studio-api's answers for a scenario (src/backend/fixtures/<name>.json; see `scenario`). */
+  answers?: unknown;
 };
+
+type SeedMedia = Record<string, unknown> & { features?: unknown };
+
+/**
+ * A fixtures scenario: its seed (src/backend/fixtures/seeds/<name>.json) and what studio-api
+ * answers for it (`make fixtures`), which the in-memory backend replays as `answers`.
+ */
+export function scenario(name: string): { seed: { now: string; score?: { assets: SeedMedia[]; renders?: SeedMedia[] } }; answers: unknown } {
+  const read = (path: string) => JSON.parse(readFileSync(new URL(`../src/backend/fixtures/${path}`, import.meta.url), 'utf8'));
+  return { seed: read(`seeds/${name}.json`), answers: read(`${name}.json`) };
+}
+
+/** A seeded asset or render without its measured features (those are studio-score's input). */
+export function withoutFeatures({ features: _, ...rest }: SeedMedia): Record<string, unknown> {
+  return rest;
+}
 
 type DragHook = 'hover' | 'drop' | 'leave';
 

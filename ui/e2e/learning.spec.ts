@@ -1,5 +1,5 @@
 import { fakeHistory } from '../src/test/factories';
-import { accountRecord, assetRecord, campaignRecord, expect, openApp, renderRecord, test } from './fixtures';
+import { accountRecord, assetRecord, campaignRecord, expect, openApp, renderRecord, scenario, test, withoutFeatures } from './fixtures';
 
 test('best times: a slot chip sets the composer’s date and time in its zone', async ({ page }) => {
   await openApp(page, {
@@ -49,13 +49,16 @@ test('best times: a slot chip sets the composer’s date and time in its zone', 
 
 test('compare versions: the original and its render with two captions, ranked best first with why', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
+  // The wide original and its 9:16 render, measured, are the scenario's; their scores are studio-score's (make fixtures).
+  const { seed, answers } = scenario('compare-versions');
   await openApp(page, {
     hash: '#/library',
     seed: {
       latencyMs: 20,
       scoreStepMs: 40,
-      assets: [assetRecord({ id: 'v1', original_name: 'wide-cut.mp4', width: 1920, height: 1080, rotation: 0, duration_s: 27.4 })],
-      renders: [renderRecord({ id: 'r1', asset_id: 'v1', width: 1080, height: 1920, duration_s: 27.4 })],
+      assets: [assetRecord({ ...withoutFeatures(seed.score!.assets[0]!), original_name: 'wide-cut.mp4' })],
+      renders: [renderRecord(withoutFeatures(seed.score!.renders![0]!))],
+      answers,
     },
   });
   await page.getByTestId('asset-card').filter({ hasText: 'wide-cut.mp4' }).click();

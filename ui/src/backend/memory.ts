@@ -17,8 +17,8 @@ import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
 import { createRevenueStore, type MemoryFile } from './memoryRevenue';
-import { createLearningStore, type HistoryPost } from './memoryLearning';
-import { createScoreStore, PRIOR_WEIGHTS } from './memoryScore';
+import { createLearningStore, PRIOR_WEIGHTS, type HistoryPost } from './memoryLearning';
+import { createScoreStore } from './memoryScore';
 import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput, Topic } from './types';
 
 export interface MemorySeed {
@@ -80,7 +80,7 @@ export interface MemorySeed {
   savePath?: string | null;
   /** Folders where writing an export or report fails with `io` (permission denied). */
   readOnlyDirs?: string[];
-  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics and post results. */
+  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics, post results and scores. */
   answers?: Fixture;
 }
 
@@ -205,7 +205,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     stepMs: seed.scoreStepMs ?? seed.latencyMs,
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
     findRender: (id) => renders.dumpRenders().find((r) => r.id === id),
-    scorerFor: learning.scorerFor,
+    answers: seed.answers,
   });
 
   const posts = createPostStore({

@@ -6,7 +6,7 @@
  * fixture as `MemorySeed.answers`. A request the fixture lacks fails loudly: add it to the seed's
  * `requests` and run `make fixtures`.
  */
-import type { Analytics, AnalyticsFilter, PostResults } from './bindings';
+import type { Analytics, AnalyticsFilter, AssetScoreRequest, PostResults, ScoreView, VariantsRequest, VariantView } from './bindings';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
@@ -17,6 +17,9 @@ export interface Fixture {
   now: string;
   analytics: Answered<AnalyticsFilter, Analytics>[];
   post_results: Answered<string, PostResults>[];
+  /** Score reports (the seed's `score` section: assets with their media features). */
+  score?: Answered<AssetScoreRequest, ScoreView>[];
+  variants?: Answered<VariantsRequest, VariantView[]>[];
 }
 
 const FILTER_KEYS = ['campaign_id', 'account_id', 'platform', 'from', 'to', 'timezone'] as const;
@@ -34,9 +37,14 @@ function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[], key: (q: Q) => s
   return structuredClone(hit.answer as A);
 }
 
+const scoreKey = (q: AssetScoreRequest) => JSON.stringify([q.asset_id, q.platform, q.caption ?? null, q.title ?? null, q.at ?? null, q.account_id ?? null]);
+const variantsKey = (q: VariantsRequest) => JSON.stringify([q.inputs, q.captions, q.platform, q.title ?? null, q.at ?? null, q.account_id ?? null]);
+
 export function createFixtureReplay(fixture: Fixture) {
   return {
     analytics: (filter: AnalyticsFilter) => replay(fixture, fixture.analytics, filterKey, filter, 'analytics'),
     postResults: (postId: string) => replay(fixture, fixture.post_results, (p) => p, postId, 'post results'),
+    scoreAsset: (q: AssetScoreRequest) => replay(fixture, fixture.score ?? [], scoreKey, q, 'score'),
+    scoreVariants: (q: VariantsRequest) => replay(fixture, fixture.variants ?? [], variantsKey, q, 'variants'),
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AccountView, AssetScoreRequest } from './bindings';
+import type { AccountView } from './bindings';
 import { createMemoryBackend } from './memory';
 import { MIN_POSTS } from './memoryLearning';
 import { fakeHistory } from '../test/factories';
@@ -96,21 +96,5 @@ describe('memory backend: score model', () => {
     const b = backend();
     expect((await b.scoreModel('yt1', null)).platform).toBe('youtube_shorts');
     await expect(b.scoreModel('gone', null)).rejects.toMatchObject({ code: 'not_found' });
-  });
-
-  it('scores for an account with its learned model on its platform, with the prior elsewhere', async () => {
-    const b = backend(fakeHistory('tt1', 40));
-    const req = (over: Partial<AssetScoreRequest>): AssetScoreRequest => ({
-      asset_id: 'v1', platform: 'tiktok', caption: null, title: null, at: '2026-11-24T18:00:00Z', account_id: null, ...over,
-    });
-    const prior = await b.scoreAsset('a', req({}), () => {});
-    expect(prior).toMatchObject({ model: 'prior', heldout_spearman: null });
-    const mine = await b.scoreAsset('b', req({ account_id: 'tt1' }), () => {});
-    expect(mine.model).toBe('learned');
-    expect(mine.model_version).toBe('learned-2026.05.1-n40');
-    expect(mine.heldout_spearman).toBeGreaterThan(0);
-    expect(mine.factors.find((f) => f.id === 'hook_motion')!.weight).not.toBe(prior.factors.find((f) => f.id === 'hook_motion')!.weight);
-    const elsewhere = await b.scoreAsset('c', req({ account_id: 'tt1', platform: 'x' }), () => {});
-    expect(elsewhere.model).toBe('prior');
   });
 });

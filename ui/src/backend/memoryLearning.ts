@@ -218,13 +218,25 @@ export function fitModel(accountId: string, history: HistoryPost[], prior: Reado
   };
 }
 
+/**
+ * The prior weights by factor id (crates/studio-score/data/defaults.toml, rounded), for the model
+ * card's weights comparison until model cards are replayed from studio-api too.
+ */
+export const PRIOR_WEIGHTS: Readonly<Record<string, number>> = {
+  hook_motion: 7, hook_cut: 6, hook_speech: 4, hook_loudness: 2, hook_text: 4, cut_rate: 5, static_stretch: 4,
+  brightness: 2, contrast: 2, colourfulness: 1, sharpness: 2, black_frames: 2, frozen_frames: 2,
+  loudness: 3, loudness_range: 1, silence: 2, sound_presence: 3,
+  duration: 4, aspect: 6, resolution: 3, frame_rate: 1, captions: 3,
+  caption_length: 3, caption_hook: 4, call_to_action: 3, hashtags: 2, readability: 1, emoji: 1, title_length: 1, schedule: 3,
+};
+
 /** The scorer an account's posts get: its fit and its best-times heat map (in `tz`). */
 export type AccountScorer = { fit: Fit; best: BestTimesView; platform: string };
 
 export interface LearningStoreOptions {
   history?: HistoryPost[];
   accounts: () => AccountView[];
-  /** The prior weights by factor id (memoryScore's). */
+  /** The prior weights by factor id (PRIOR_WEIGHTS). */
   priorWeights: Readonly<Record<string, number>>;
 }
 

@@ -2,19 +2,24 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import answers from '../backend/fixtures/compare-versions.json';
+import scenario from '../backend/fixtures/seeds/compare-versions.json';
 import { asset, renderRecord, renderWithBackend } from '../test/render';
 import { AssetDetail } from './AssetDetail';
 import { RenderProvider } from './RenderProvider';
 
 const HOOKY = 'Did you know 3 tricks double your views? Follow for more 🚀 #video #tips #growth';
 
+// The wide original and its 9:16 render, measured, are the scenario's; their scores are studio-score's (make fixtures).
+const { features: _a, ...original } = scenario.score.assets[0]!;
+const { features: _r, ...render } = scenario.score.renders[0]!;
+
 function setup(seed: MemorySeed = {}) {
   const backend = createMemoryBackend({
-    assets: [asset({ id: 'v1', original_name: 'wide.mp4', width: 1920, height: 1080, rotation: 0, duration_s: 27.4 })],
-    renders: [
-      renderRecord({ id: 'r1', asset_id: 'v1', width: 1080, height: 1920, duration_s: 27.4 }),
-      renderRecord({ id: 'r-gone', asset_id: 'v1', output_exists: false }),
-    ],
+    assets: [asset(original)],
+    renders: [renderRecord(render), renderRecord({ id: 'r-gone', asset_id: 'v1', output_exists: false })],
+    answers: answers as Fixture,
     ...seed,
   });
   renderWithBackend(
@@ -85,7 +90,7 @@ describe('Compare versions', () => {
     expect(within(first!).getByTestId('variant-caption')).toHaveTextContent('“Did you know 3 tricks');
     expect(within(first!).getByTestId('variant-why')).toHaveTextContent(/^\+\d+\.\d pts on Aspect ratio vs #2$/);
     expect(within(second!).getByTestId('variant-name')).toHaveTextContent('Original');
-    expect(within(second!).getByTestId('variant-why')).toHaveTextContent(/^−\d+\.\d pts on Aspect ratio vs #1 — Reframe to 9:16 for TikTok/);
+    expect(within(second!).getByTestId('variant-why')).toHaveTextContent(/^−\d+\.\d pts on Aspect ratio vs #1 — 16:9 landscape — TikTok wants 9:16 vertical/);
     expect(Number(within(first!).getByTestId('variant-score').textContent)).toBeGreaterThan(Number(within(second!).getByTestId('variant-score').textContent));
     // Factor bars on demand.
     await user.click(within(first!).getByText('Factors'));

@@ -32,7 +32,7 @@ function FactorBar({ factor: f }: { factor: FactorView }) {
           {known ? (value ?? '') : 'not measured'}
         </span>
         <span className="score-factor-points" data-testid="score-factor-points">
-          {known ? `${f.contribution.toFixed(1)} / ${f.potential.toFixed(1)}` : ''}
+          {known ? `${f.contribution.toFixed(1)} / ${(f.contribution + f.potential).toFixed(1)}` : ''}
         </span>
       </div>
       <div className="score-bar" role="meter" aria-label={f.label} aria-valuemin={0} aria-valuemax={100}

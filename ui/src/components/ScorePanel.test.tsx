@@ -2,13 +2,19 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryBackend, type MemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import answers from '../backend/fixtures/score-panel.json';
+import scenario from '../backend/fixtures/seeds/score-panel.json';
 import { asset, renderWithBackend } from '../test/render';
 import { ScorePanel } from './ScorePanel';
 
-const video = () => asset({ id: 'v1', original_name: 'launch-teaser.mp4', width: 1080, height: 1920, rotation: 0, duration_s: 27.4 });
+// The video and its measured features are the scenario's; its scores are studio-score's (make fixtures).
+const { features: _, ...seeded } = scenario.score.assets[0]!;
+const video = () => asset(seeded);
+const base = (): MemorySeed => ({ assets: [video()], answers: answers as Fixture });
 
 function setup(seed: MemorySeed = {}, backend?: MemoryBackend) {
-  const b = backend ?? createMemoryBackend({ assets: [video()], ...seed });
+  const b = backend ?? createMemoryBackend({ ...base(), ...seed });
   const a = b.dumpAssets()[0]!;
   const result = renderWithBackend(<ScorePanel asset={a} />, b);
   return { ...result, backend: b, user: userEvent.setup() };
@@ -48,21 +54,21 @@ describe('Score panel', () => {
     expect(items.length).toBeLessThanOrEqual(5);
     const gains = items.map((i) => Number(/([+−][\d.]+) pts/.exec(i.textContent ?? '')![1]!.replace('−', '-')));
     expect(gains).toEqual([...gains].sort((a, b) => b - a));
-    expect(items.map((i) => i.dataset.factor)).toContain('caption_hook');
+    expect(items.map((i) => i.dataset.factor)).toContain('hook_cut');
   });
 
   it('re-scores as the caption is typed: text factors change, the score rises, the panel stays', async () => {
     setup();
     await waitFor(() => expect(screen.getByTestId('score-panel')).toHaveAttribute('data-state', 'ready'));
     const before = scoreNow();
-    expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('0 signals');
+    expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('not measured');
     fireEvent.change(screen.getByTestId('score-caption'), {
       target: { value: 'Did you know 3 tricks double your views? Follow for more 🚀 #video #tips #growth' },
     });
     expect(screen.getByTestId('score-caption-count')).toHaveTextContent('79 / 2,200');
     // The old result stays while the new one loads.
     expect(screen.getByTestId('score-value')).toBeInTheDocument();
-    await waitFor(() => expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('2 signals'));
+    await waitFor(() => expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('3 signals'));
     expect(within(factorRow('call_to_action')).getByTestId('score-factor-value')).toHaveTextContent('yes');
     expect(within(factorRow('hashtags')).getByTestId('score-factor-value')).toHaveTextContent('3 count');
     expect(scoreNow()).toBeGreaterThan(before);
@@ -78,7 +84,7 @@ describe('Score panel', () => {
     expect(screen.getByTestId('score-caption-count')).toHaveTextContent('399 / 280');
     expect(screen.getByTestId('score-caption-count')).toHaveClass('is-over');
     await waitFor(() => expect(screen.getByTestId('score-blockers')).toBeInTheDocument());
-    expect(screen.getByTestId('score-blocker')).toHaveTextContent('Shorten the caption by 119 characters: X allows 280 and it has 399.');
+    expect(screen.getByTestId('score-blocker')).toHaveTextContent('caption 399 characters, X allows 280');
     const first = screen.getAllByTestId('score-advice-item')[0]!;
     expect(first).toHaveAttribute('data-factor', 'caption_length');
     expect(first).toHaveTextContent('blocking');
@@ -90,7 +96,7 @@ describe('Score panel', () => {
   });
 
   it('shows an error with a retry', async () => {
-    const backend = createMemoryBackend({ assets: [video()] });
+    const backend = createMemoryBackend(base());
     backend.failNext('scoreAsset', 'invalid_media', 'No video stream.');
     const { user } = setup({}, backend);
     const error = await screen.findByTestId('score-error');
@@ -118,7 +124,7 @@ describe('Score panel', () => {
   });
 
   it('keeps one measurement while the caption is typed during it', async () => {
-    const backend = createMemoryBackend({ assets: [video()], scoreStepMs: 30 });
+    const backend = createMemoryBackend({ ...base(), scoreStepMs: 30 });
     let calls = 0;
     const scoreAsset = backend.scoreAsset.bind(backend);
     backend.scoreAsset = (jobId, request, onProgress) => {
@@ -128,7 +134,7 @@ describe('Score panel', () => {
     setup({}, backend);
     await screen.findByTestId('score-progress');
     fireEvent.change(screen.getByTestId('score-caption'), { target: { value: 'What 1 thing would you change?' } });
-    await waitFor(() => expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('2 signals'), { timeout: 2000 });
+    await waitFor(() => expect(within(factorRow('caption_hook')).getByTestId('score-factor-value')).toHaveTextContent('4 signals'), { timeout: 2000 });
     expect(calls).toBe(2); // the measurement, then one cached read with the caption
   });
 });

@@ -57,8 +57,8 @@ export function localToRfc3339(value: string): string | null {
   return `${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
-/** Points to gain by bringing the factor on target. */
-export const gain = (f: FactorView) => Math.max(0, f.potential - f.contribution);
+/** Points to gain by bringing the factor on target (studio-score's `potential`: weight × (1 − subscore)). */
+export const gain = (f: FactorView) => Math.max(0, f.potential);
 
 /** The advice worth showing: blocking first, then by points to gain; at most `n`. */
 export function topAdvice(view: ScoreView, n = 5): FactorView[] {

@@ -21,6 +21,10 @@ use studio_api::analytics::{AnalyticsFilter, RevenueRates};
 use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
+// Becomes a plain `mod score;` once gen_fixtures.rs is gen_fixtures/main.rs.
+#[path = "gen_fixtures/score.rs"]
+mod score;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 /// When the publisher reads a target's metrics after publishing, in hours (its metric offsets).
@@ -155,6 +159,7 @@ struct Fixture {
     now: String,
     analytics: Vec<Answered<AnalyticsFilter>>,
     post_results: Vec<Answered<String>>,
+    score: Option<score::ScoreAnswers>,
 }
 
 /// Seed ids ↔ UUIDs, assigned in sort order.
@@ -332,7 +337,7 @@ fn answered<Q, T: Serialize>(ids: &Ids, request: Q, result: Result<T, ApiError>)
     })
 }
 
-fn scenario(name: &str, seed: &Seed, work: &Path) -> Res<Fixture> {
+fn scenario(name: &str, seed: &Seed, text: &str, work: &Path) -> Res<Fixture> {
     let ids = Ids::new(collect_ids(seed));
     let paths = studio_core::StudioPaths::resolve(Some(work))?;
     let ctx = Context::open(paths, "gen-fixtures")?;
@@ -352,7 +357,8 @@ fn scenario(name: &str, seed: &Seed, work: &Path) -> Res<Fixture> {
     for p in &seed.requests.post_results {
         post_results.push(answered(&ids, p.clone(), studio_api::post_results::get(&ctx, &ids.uuid(p)))?);
     }
-    Ok(Fixture { scenario: name.into(), now: seed.now.clone(), analytics, post_results })
+    let score = score::answers(&ctx, text, &|id| ids.uuid(id), &|t| ids.back(t))?;
+    Ok(Fixture { scenario: name.into(), now: seed.now.clone(), analytics, post_results, score })
 }
 
 /// One request and its answer a line: diffs show which answers changed without the size of
@@ -361,8 +367,9 @@ fn to_lines(f: &Fixture) -> Res<String> {
     let list = |items: Vec<String>| format!("[\n    {}\n  ]", items.join(",\n    "));
     let analytics = f.analytics.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
     let posts = f.post_results.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
+    let score = f.score.as_ref().map(|s| s.fields().map(|x| format!(",\n{x}"))).transpose()?.unwrap_or_default();
     Ok(format!(
-        "{{\n  \"scenario\": {},\n  \"now\": {},\n  \"analytics\": {},\n  \"post_results\": {}\n}}\n",
+        "{{\n  \"scenario\": {},\n  \"now\": {},\n  \"analytics\": {},\n  \"post_results\": {}{score}\n}}\n",
         serde_json::to_string(&f.scenario)?,
         serde_json::to_string(&f.now)?,
         list(analytics),
@@ -383,13 +390,14 @@ fn run(out: &Path) -> Res<()> {
         .collect();
     names.sort();
     std::fs::create_dir_all(out)?;
+    score::write_platforms(out)?;
     for path in names {
         let name = path.file_stem().and_then(|s| s.to_str()).ok_or("seed file name")?.to_string();
-        let seed: Seed =
-            serde_json::from_str(&std::fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)?;
+        let seed: Seed = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let work = std::env::temp_dir().join(format!("viral-studio-fixtures-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&work);
-        let fixture = scenario(&name, &seed, &work);
+        let fixture = scenario(&name, &seed, &text, &work);
         let _ = std::fs::remove_dir_all(&work);
         let fixture = fixture.map_err(|e| format!("{name}: {e}"))?;
         let target = out.join(format!("{name}.json"));
