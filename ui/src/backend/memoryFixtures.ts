@@ -15,8 +15,9 @@ type Answered<Q, A> = { request: Q; answer?: A; error?: { code: ErrorCode; messa
 export interface Fixture {
   scenario: string;
   now: string;
-  analytics: Answered<AnalyticsFilter, Analytics>[];
-  post_results: Answered<string, PostResults>[];
+  // Each list is present only when the scenario asks it.
+  analytics?: Answered<AnalyticsFilter, Analytics>[];
+  post_results?: Answered<string, PostResults>[];
 }
 
 const FILTER_KEYS = ['campaign_id', 'account_id', 'platform', 'from', 'to', 'timezone'] as const;
@@ -25,8 +26,8 @@ function filterKey(f: Partial<AnalyticsFilter>): string {
   return JSON.stringify(FILTER_KEYS.map((k) => f[k]?.trim() || null));
 }
 
-function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[], key: (q: Q) => string, request: Q, what: string): A {
-  const hit = list.find((a) => key(a.request) === key(request));
+function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[] | undefined, key: (q: Q) => string, request: Q, what: string): A {
+  const hit = list?.find((a) => key(a.request) === key(request));
   if (!hit) {
     throw new BackendError('internal', `Fixture "${fixture.scenario}" has no ${what} answer for ${JSON.stringify(request)}: add it to fixtures/seeds/${fixture.scenario}.json and run make fixtures.`);
   }
