@@ -1,12 +1,12 @@
 /**
  * Answers the in-memory backend replays instead of computing them: `make fixtures` (the
  * gen-fixtures binary in crates/studio-api) writes what studio-api answers for each scenario in
- * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics rules live only in Rust. A test
+ * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics and learning rules live only in Rust. A test
  * seeds the scenario's state (from the same seed file), pins the clock to its `now`, and passes the
  * fixture as `MemorySeed.answers`. A request the fixture lacks fails loudly: add it to the seed's
  * `requests` and run `make fixtures`.
  */
-import type { Analytics, AnalyticsFilter, PostResults } from './bindings';
+import type { Analytics, AnalyticsFilter, BestTimesView, ModelView, PostResults } from './bindings';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
@@ -18,6 +18,8 @@ export interface Fixture {
   // Each list is present only when the scenario asks it.
   analytics?: Answered<AnalyticsFilter, Analytics>[];
   post_results?: Answered<string, PostResults>[];
+  best_times?: Answered<{ account_ids: string[]; time_zone: string | null }, BestTimesView[]>[];
+  score_model?: Answered<{ account_id: string; time_zone: string | null }, ModelView>[];
 }
 
 const FILTER_KEYS = ['campaign_id', 'account_id', 'platform', 'from', 'to', 'timezone'] as const;
@@ -39,5 +41,9 @@ export function createFixtureReplay(fixture: Fixture) {
   return {
     analytics: (filter: AnalyticsFilter) => replay(fixture, fixture.analytics, filterKey, filter, 'analytics'),
     postResults: (postId: string) => replay(fixture, fixture.post_results, (p) => p, postId, 'post results'),
+    bestTimes: (account_ids: string[], time_zone: string | null) =>
+      replay(fixture, fixture.best_times, (q) => JSON.stringify([q.account_ids, q.time_zone || null]), { account_ids, time_zone }, 'best times'),
+    scoreModel: (account_id: string, time_zone: string | null) =>
+      replay(fixture, fixture.score_model, (q) => JSON.stringify([q.account_id, q.time_zone || null]), { account_id, time_zone }, 'model'),
   };
 }

@@ -22,6 +22,7 @@ use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
 mod analytics;
+mod learning;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -138,6 +139,8 @@ struct SeedSlots {
 struct Requests {
     #[serde(flatten)]
     analytics: analytics::Requests,
+    #[serde(flatten)]
+    learning: learning::Requests,
 }
 
 /// One request and what the backend said: an answer or an error, never both.
@@ -156,6 +159,7 @@ type List = (&'static str, Vec<String>);
 /// Every domain's answers for a scenario; a domain adds its module and one line here.
 fn answer_all(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<Vec<List>> {
     let mut lists = analytics::answer(ctx, seed, ids)?;
+    lists.extend(learning::answer(ctx, seed, ids)?);
     lists.retain(|(_, items)| !items.is_empty());
     Ok(lists)
 }
@@ -345,6 +349,7 @@ fn scenario(name: &str, seed: &Seed, work: &Path) -> Res<String> {
     let paths = studio_core::StudioPaths::resolve(Some(work))?;
     let ctx = Context::open(paths, "gen-fixtures")?;
     load(&ctx, seed, &ids)?;
+    studio_core::clock::pin(Some(ms(&seed.now)?));
     let mut out = format!(
         "{{\n  \"scenario\": {},\n  \"now\": {}",
         serde_json::to_string(name)?,
