@@ -311,7 +311,7 @@ fn best_from(profile: &PlatformProfile, outcomes: &[Outcome], zone: &str) -> Api
 
 fn best_view(account_id: &str, b: &BestTimes) -> ApiResult<BestTimesView> {
     let tz = jiff::tz::TimeZone::get(&b.time_zone).map_err(internal)?;
-    let now = jiff::Timestamp::now().to_zoned(tz);
+    let now = jiff::Timestamp::from_millisecond(studio_core::clock::now_ms()).map_err(internal)?.to_zoned(tz);
     let top = b
         .top
         .iter()

@@ -1,8 +1,22 @@
 //! Instants are stored as UTC unix milliseconds and shown as RFC 3339; one place converts.
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use jiff::Timestamp;
 
+/// `i64::MIN` while the clock runs; otherwise the instant every `now_ms` reads.
+static PINNED_MS: AtomicI64 = AtomicI64::new(i64::MIN);
+
 pub fn now_ms() -> i64 {
-    Timestamp::now().as_millisecond()
+    match PINNED_MS.load(Ordering::Relaxed) {
+        i64::MIN => Timestamp::now().as_millisecond(),
+        pinned => pinned,
+    }
+}
+
+/// Stops (or with `None` restarts) the process's clock: gen-fixtures computes a scenario's
+/// answers as of the scenario's instant, so answers that say "next Tuesday" stay reproducible.
+pub fn pin(ms: Option<i64>) {
+    PINNED_MS.store(ms.unwrap_or(i64::MIN), Ordering::Relaxed);
 }
 
 pub fn rfc3339(ms: i64) -> String {

@@ -80,7 +80,7 @@ export interface MemorySeed {
   savePath?: string | null;
   /** Folders where writing an export or report fails with `io` (permission denied). */
   readOnlyDirs?: string[];
-  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics, post results and scores. */
+  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics, post results, scores and (when the fixture has them) best times and model cards. */
   answers?: Fixture;
 }
 
@@ -392,8 +392,10 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     // Measuring is paced by scoreStepMs, not by the per-call latency.
     scoreAsset: (jobId, request, onProgress) => call('scoreAsset', () => scores.scoreAsset(jobId, request, onProgress)),
     scoreVariants: (jobId, request, onProgress) => call('scoreVariants', () => scores.scoreVariants(jobId, request, onProgress)),
-    scoreModel: (accountId, timeZone) => call('scoreModel', () => learning.model(accountId, timeZone)),
-    bestTimes: (accountIds, timeZone) => call('bestTimes', () => learning.bestTimes(accountIds, timeZone)),
+    scoreModel: (accountId, timeZone) =>
+      call('scoreModel', () => (replayed && seed.answers?.score_model ? replayed : learning).scoreModel(accountId, timeZone)),
+    bestTimes: (accountIds, timeZone) =>
+      call('bestTimes', () => (replayed && seed.answers?.best_times ? replayed : learning).bestTimes(accountIds, timeZone)),
 
     dumpAccounts: accounts.dumpAccounts,
     accountPlatforms: () => call('accountPlatforms', () => accounts.platforms()),

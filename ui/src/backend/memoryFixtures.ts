@@ -1,12 +1,12 @@
 /**
  * Answers the in-memory backend replays instead of computing them: `make fixtures` (the
  * gen-fixtures binary in crates/studio-api) writes what studio-api answers for each scenario in
- * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics rules live only in Rust. A test
+ * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics and learning rules live only in Rust. A test
  * seeds the scenario's state (from the same seed file), pins the clock to its `now`, and passes the
  * fixture as `MemorySeed.answers`. A request the fixture lacks fails loudly: add it to the seed's
  * `requests` and run `make fixtures`.
  */
-import type { Analytics, AnalyticsFilter, AssetScoreRequest, PostResults, ScoreView, VariantsRequest, VariantView } from './bindings';
+import type { Analytics, AnalyticsFilter, AssetScoreRequest, BestTimesView, ModelView, PostResults, ScoreView, VariantsRequest, VariantView } from './bindings';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
@@ -15,8 +15,11 @@ type Answered<Q, A> = { request: Q; answer?: A; error?: { code: ErrorCode; messa
 export interface Fixture {
   scenario: string;
   now: string;
-  analytics: Answered<AnalyticsFilter, Analytics>[];
-  post_results: Answered<string, PostResults>[];
+  // Each list is present only when the scenario asks it.
+  analytics?: Answered<AnalyticsFilter, Analytics>[];
+  post_results?: Answered<string, PostResults>[];
+  best_times?: Answered<{ account_ids: string[]; time_zone: string | null }, BestTimesView[]>[];
+  score_model?: Answered<{ account_id: string; time_zone: string | null }, ModelView>[];
   /** Score reports (the seed's `score` section: assets with their media features). */
   score?: Answered<AssetScoreRequest, ScoreView>[];
   variants?: Answered<VariantsRequest, VariantView[]>[];
@@ -28,8 +31,8 @@ function filterKey(f: Partial<AnalyticsFilter>): string {
   return JSON.stringify(FILTER_KEYS.map((k) => f[k]?.trim() || null));
 }
 
-function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[], key: (q: Q) => string, request: Q, what: string): A {
-  const hit = list.find((a) => key(a.request) === key(request));
+function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[] | undefined, key: (q: Q) => string, request: Q, what: string): A {
+  const hit = list?.find((a) => key(a.request) === key(request));
   if (!hit) {
     throw new BackendError('internal', `Fixture "${fixture.scenario}" has no ${what} answer for ${JSON.stringify(request)}: add it to fixtures/seeds/${fixture.scenario}.json and run make fixtures.`);
   }
@@ -44,7 +47,11 @@ export function createFixtureReplay(fixture: Fixture) {
   return {
     analytics: (filter: AnalyticsFilter) => replay(fixture, fixture.analytics, filterKey, filter, 'analytics'),
     postResults: (postId: string) => replay(fixture, fixture.post_results, (p) => p, postId, 'post results'),
-    scoreAsset: (q: AssetScoreRequest) => replay(fixture, fixture.score ?? [], scoreKey, q, 'score'),
-    scoreVariants: (q: VariantsRequest) => replay(fixture, fixture.variants ?? [], variantsKey, q, 'variants'),
+    scoreAsset: (q: AssetScoreRequest) => replay(fixture, fixture.score, scoreKey, q, 'score'),
+    scoreVariants: (q: VariantsRequest) => replay(fixture, fixture.variants, variantsKey, q, 'variants'),
+    bestTimes: (account_ids: string[], time_zone: string | null) =>
+      replay(fixture, fixture.best_times, (q) => JSON.stringify([q.account_ids, q.time_zone || null]), { account_ids, time_zone }, 'best times'),
+    scoreModel: (account_id: string, time_zone: string | null) =>
+      replay(fixture, fixture.score_model, (q) => JSON.stringify([q.account_id, q.time_zone || null]), { account_id, time_zone }, 'model'),
   };
 }

@@ -280,5 +280,5 @@ export function createLearningStore(opts: LearningStoreOptions) {
     };
   }
 
-  return { bestTimes, model, scorerFor, dumpHistory: () => history.map((p) => ({ ...p })) };
+  return { bestTimes, scoreModel: model, scorerFor, dumpHistory: () => history.map((p) => ({ ...p })) };
 }

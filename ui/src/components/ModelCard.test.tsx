@@ -3,6 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import newAccount from '../backend/fixtures/model-card-new.json';
+import newSeed from '../backend/fixtures/seeds/model-card-new.json';
 import { fakeHistory } from '../test/factories';
 import { Accounts } from '../screens/Accounts';
 import { renderWithBackend } from '../test/render';
@@ -21,7 +24,12 @@ function show(seed: MemorySeed = {}) {
 
 describe('Model card', () => {
   it('below the minimum: the platform prior, progress toward learning, the reason and the heat map', async () => {
-    show({ history: fakeHistory('tt1', 7), slots: [{ account_id: 'tt1', timezone: 'Asia/Tokyo', slots: [{ weekday: 2, time: '09:00' }] }] });
+    // studio-api's model card for the seed's 7 posts (fixtures/seeds/model-card-new.json).
+    show({
+      history: newSeed.history,
+      slots: [{ account_id: 'tt1', timezone: 'Asia/Tokyo', slots: [{ weekday: 2, time: '09:00' }] }],
+      answers: newAccount as Fixture,
+    });
     expect(screen.getByRole('status')).toHaveTextContent('Loading…');
     const card = await screen.findByTestId('model-card');
     expect(card).toHaveAttribute('data-kind', 'prior');

@@ -94,16 +94,6 @@ pub struct ScoreAnswers {
     pub variants: Vec<Answered<VariantsRequest>>,
 }
 
-impl ScoreAnswers {
-    /// The fixture's fields, `"name": [...]` with one answer a line.
-    pub fn fields(&self) -> Res<String> {
-        let list = |items: Vec<String>| format!("[\n    {}\n  ]", items.join(",\n    "));
-        let score = self.score.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
-        let variants = self.variants.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
-        Ok(format!("  \"score\": {},\n  \"variants\": {}", list(score), list(variants)))
-    }
-}
-
 /// Seed ids of this section ↔ UUIDs (a range of their own, apart from the scenario's other ids).
 struct Ids(BTreeMap<String, String>);
 

@@ -17,12 +17,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use studio_api::analytics::{AnalyticsFilter, RevenueRates};
+use studio_api::analytics::RevenueRates;
 use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
-// Becomes a plain `mod score;` once gen_fixtures.rs is gen_fixtures/main.rs.
-#[path = "gen_fixtures/score.rs"]
+mod analytics;
+mod learning;
 mod score;
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -135,12 +135,13 @@ struct SeedSlots {
     timezone: String,
 }
 
+/// What a scenario asks, each domain's requests under their own keys (`requests.analytics`, …).
 #[derive(Deserialize, Default)]
 struct Requests {
-    #[serde(default)]
-    analytics: Vec<AnalyticsFilter>,
-    #[serde(default)]
-    post_results: Vec<String>,
+    #[serde(flatten)]
+    analytics: analytics::Requests,
+    #[serde(flatten)]
+    learning: learning::Requests,
 }
 
 /// One request and what the backend said: an answer or an error, never both.
@@ -153,13 +154,15 @@ struct Answered<Q> {
     error: Option<ApiError>,
 }
 
-#[derive(Serialize)]
-struct Fixture {
-    scenario: String,
-    now: String,
-    analytics: Vec<Answered<AnalyticsFilter>>,
-    post_results: Vec<Answered<String>>,
-    score: Option<score::ScoreAnswers>,
+/// One named list of a fixture (`"analytics"`, `"best_times"` …): one answered request a line.
+type List = (&'static str, Vec<String>);
+
+/// Every domain's answers for a scenario; a domain adds its module and one line here.
+fn answer_all(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<Vec<List>> {
+    let mut lists = analytics::answer(ctx, seed, ids)?;
+    lists.extend(learning::answer(ctx, seed, ids)?);
+    lists.retain(|(_, items)| !items.is_empty());
+    Ok(lists)
 }
 
 /// Seed ids ↔ UUIDs, assigned in sort order.
@@ -323,8 +326,9 @@ fn load(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<()> {
     Ok(())
 }
 
-fn answered<Q, T: Serialize>(ids: &Ids, request: Q, result: Result<T, ApiError>) -> Res<Answered<Q>> {
-    Ok(match result {
+/// A request's fixture line: the answer (or error) with seed ids again.
+fn answered<Q: Serialize, T: Serialize>(ids: &Ids, request: Q, result: Result<T, ApiError>) -> Res<String> {
+    let line = match result {
         Ok(v) => Answered {
             request,
             answer: Some(serde_json::from_str(&ids.back(serde_json::to_string(&v)?))?),
@@ -334,47 +338,36 @@ fn answered<Q, T: Serialize>(ids: &Ids, request: Q, result: Result<T, ApiError>)
             e.message = ids.back(e.message);
             Answered { request, answer: None, error: Some(e) }
         }
-    })
+    };
+    Ok(serde_json::to_string(&line)?)
 }
 
-fn scenario(name: &str, seed: &Seed, text: &str, work: &Path) -> Res<Fixture> {
+/// A scenario's fixture: its clock and every list of answered requests, one request a line, so
+/// diffs show which answers changed without the size of pretty-printed series. Lists a scenario
+/// does not ask are left out.
+fn scenario(name: &str, seed: &Seed, text: &str, work: &Path) -> Res<String> {
     let ids = Ids::new(collect_ids(seed));
     let paths = studio_core::StudioPaths::resolve(Some(work))?;
     let ctx = Context::open(paths, "gen-fixtures")?;
     load(&ctx, seed, &ids)?;
-    let mut analytics = Vec::new();
-    for f in &seed.requests.analytics {
-        let mut real = f.clone();
-        real.campaign_id = f.campaign_id.as_deref().map(|c| ids.uuid(c));
-        real.account_id = f.account_id.as_deref().map(|a| ids.uuid(a));
-        // The machine's zone would make the answers depend on where they were generated.
-        if real.timezone.is_none() && real.campaign_id.is_none() {
-            real.timezone = Some(seed.zone.clone());
-        }
-        analytics.push(answered(&ids, f.clone(), studio_api::analytics::overview(&ctx, &real))?);
+    studio_core::clock::pin(Some(ms(&seed.now)?));
+    let mut out = format!(
+        "{{\n  \"scenario\": {},\n  \"now\": {}",
+        serde_json::to_string(name)?,
+        serde_json::to_string(&seed.now)?
+    );
+    let mut lists = answer_all(&ctx, seed, &ids)?;
+    // The score section is read from the seed's text by its own module (its ids, its features).
+    if let Some(s) = score::answers(&ctx, text, &|id| ids.uuid(id), &|t| ids.back(t))? {
+        lists.push(("score", s.score.iter().map(serde_json::to_string).collect::<Result<_, _>>()?));
+        lists.push(("variants", s.variants.iter().map(serde_json::to_string).collect::<Result<_, _>>()?));
+        lists.retain(|(_, items)| !items.is_empty());
     }
-    let mut post_results = Vec::new();
-    for p in &seed.requests.post_results {
-        post_results.push(answered(&ids, p.clone(), studio_api::post_results::get(&ctx, &ids.uuid(p)))?);
+    for (key, items) in lists {
+        out.push_str(&format!(",\n  \"{key}\": [\n    {}\n  ]", items.join(",\n    ")));
     }
-    let score = score::answers(&ctx, text, &|id| ids.uuid(id), &|t| ids.back(t))?;
-    Ok(Fixture { scenario: name.into(), now: seed.now.clone(), analytics, post_results, score })
-}
-
-/// One request and its answer a line: diffs show which answers changed without the size of
-/// pretty-printed series.
-fn to_lines(f: &Fixture) -> Res<String> {
-    let list = |items: Vec<String>| format!("[\n    {}\n  ]", items.join(",\n    "));
-    let analytics = f.analytics.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
-    let posts = f.post_results.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>()?;
-    let score = f.score.as_ref().map(|s| s.fields().map(|x| format!(",\n{x}"))).transpose()?.unwrap_or_default();
-    Ok(format!(
-        "{{\n  \"scenario\": {},\n  \"now\": {},\n  \"analytics\": {},\n  \"post_results\": {}{score}\n}}\n",
-        serde_json::to_string(&f.scenario)?,
-        serde_json::to_string(&f.now)?,
-        list(analytics),
-        list(posts)
-    ))
+    out.push_str("\n}\n");
+    Ok(out)
 }
 
 fn repo_root() -> PathBuf {
@@ -401,7 +394,7 @@ fn run(out: &Path) -> Res<()> {
         let _ = std::fs::remove_dir_all(&work);
         let fixture = fixture.map_err(|e| format!("{name}: {e}"))?;
         let target = out.join(format!("{name}.json"));
-        std::fs::write(&target, to_lines(&fixture)?)?;
+        std::fs::write(&target, fixture)?;
         println!("wrote {}", target.display());
     }
     Ok(())
