@@ -4,6 +4,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use studio_core::clock::rfc3339;
 use studio_core::StoreError;
+use studio_publish::PlatformId;
 
 use crate::{ApiResult, Context};
 
@@ -22,7 +23,7 @@ pub struct MetricPoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct TargetResults {
     pub target_id: String,
-    pub platform: String,
+    pub platform: PlatformId,
     pub handle: String,
     pub published_at: Option<String>,
     pub post_url: Option<String>,
@@ -80,6 +81,8 @@ fn read(conn: &Connection, post_id: &str) -> Result<PostResults, StoreError> {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Accounts are connected through a known platform (`accounts::parse_platform`).
+        let Some(platform) = PlatformId::parse(&platform) else { continue };
         out.push(TargetResults {
             target_id,
             platform,

@@ -6,7 +6,7 @@ use studio_core::leases::{self, PUBLISHER};
 use studio_core::notifications;
 use studio_publish::PlatformId;
 
-use crate::accounts::parse_platform;
+use crate::accounts::{parse_platform, AccountStatus};
 use crate::schedule::QueueItem;
 use crate::{ApiResult, Context};
 
@@ -25,7 +25,7 @@ pub struct AccountHealth {
     pub account_id: String,
     pub platform: PlatformId,
     pub handle: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
     /// Rate limited: nothing is sent for this account before then.
@@ -113,7 +113,7 @@ pub fn status(ctx: &Context) -> ApiResult<SchedulerStatus> {
             account_id: id,
             platform: parse_platform(&platform)?,
             handle,
-            status,
+            status: AccountStatus::of_stored(&status),
             last_error: err,
             last_error_at: err_at.map(rfc3339),
             paused_until: paused.filter(|p| *p > now).map(rfc3339),
