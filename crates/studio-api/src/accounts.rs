@@ -190,8 +190,8 @@ pub fn get(ctx: &Context, id: &str) -> ApiResult<AccountView> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct ConnectRequest {
-    /// The app sends a `PlatformId`; the CLI passes what was typed, checked by `parse_platform`.
-    #[specta(type = PlatformId)]
+    /// A `PlatformId` name. A string, not the enum: an unknown platform (typed in the CLI)
+    /// answers `invalid_input` listing the known ones, not a deserialization failure.
     pub platform: String,
     /// The client id of the creator's own app ("bring your own app"); remembered per platform.
     pub client_id: Option<String>,

@@ -734,9 +734,10 @@ max_links: number }
  */
 export type ConnectRequest = { 
 /**
- * The app sends a `PlatformId`; the CLI passes what was typed, checked by `parse_platform`.
+ * A `PlatformId` name. A string, not the enum: an unknown platform (typed in the CLI)
+ * answers `invalid_input` listing the known ones, not a deserialization failure.
  */
-platform: PlatformId; 
+platform: string; 
 /**
  * The client id of the creator's own app ("bring your own app"); remembered per platform.
  */

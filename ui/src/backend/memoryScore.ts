@@ -27,7 +27,7 @@
  *   progress run over all of them), ranked best first; `differs_*` is the factor whose
  *   contribution differs most from the variant ranked just above (#1: the runner-up).
  */
-import type { Asset, AssetScoreRequest, BestTimesView, FactorView, ProgressEvent, RenderRecord, ScorePlatform, ScoreView, VariantsRequest, VariantView } from './bindings';
+import type { Asset, AssetScoreRequest, BestTimesView, FactorView, ModelKind, ProgressEvent, RenderRecord, ScorePlatform, ScoreView, VariantsRequest, VariantView } from './bindings';
 import { BackendError } from './errors';
 import { DAYS, type AccountScorer } from './memoryLearning';
 import { hashOf } from './memoryMedia';
@@ -292,7 +292,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const MAX_VARIANTS = 12;
 
 /** Who scores: the prior, or an account's fit (learned weights when they won) and best times. */
-type Model = { kind: string; version: string; heldout: number | null; weights: Readonly<Record<string, number>>; best: BestTimesView | null };
+type Model = { kind: ModelKind; version: string; heldout: number | null; weights: Readonly<Record<string, number>>; best: BestTimesView | null };
 
 const PRIOR: Model = { kind: 'prior', version: MODEL_VERSION, heldout: null, weights: WEIGHTS, best: null };
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccountView, RevenueEntry } from '../backend/bindings';
+import type { AccountView, RevenueEntry, RevenueKind } from '../backend/bindings';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { HistoryPost } from '../backend/memoryLearning';
 import { today } from '../lib/analytics';
@@ -21,7 +21,7 @@ const post = (post_id: string, account_id: string, campaign_id: string, days: nu
   post_id, account_id, campaign_id, published_at: ago(days), views, likes, comments: 0, shares: 0, saves: 0, caption: `Caption ${post_id}`, ...extra,
 });
 
-const money = (id: string, campaign_id: string, kind: string, amount: string, currency: string): RevenueEntry => ({
+const money = (id: string, campaign_id: string, kind: RevenueKind, amount: string, currency: string): RevenueEntry => ({
   id, campaign_id, kind, amount, currency, occurred_on: ago(10).slice(0, 10), note: null, imported: false, created_at: ago(10), version: 1,
 });
 
