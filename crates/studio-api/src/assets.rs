@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use studio_core::assets::{self as store, AssetFilter, AssetKind as StoreKind, Inserted, NewAsset};
 use studio_core::clock::rfc3339;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
-use studio_media::import::{self, Layout};
 /// Part of [`Asset`]: re-exported so callers need not depend on studio-media.
 pub use studio_media::import::Storage;
+use studio_media::import::{self, Layout};
 use studio_media::probe::{MediaKind, Probe};
 use studio_media::MediaError;
 

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
-use studio_score::{FactorGroup, FactorId, MediaFeatures, ModelKind, Platform, ScoreInput, ScoreReport, FEATURES_VERSION};
+use studio_score::{
+    FactorGroup, FactorId, MediaFeatures, ModelKind, Platform, ScoreInput, ScoreReport, FEATURES_VERSION,
+};
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
 
