@@ -97,6 +97,43 @@ pub fn platforms() -> Vec<PlatformView> {
         .collect()
 }
 
+/// Whether an account can publish (`accounts.status`, CHECKed by the schema), plus `expiring`
+/// for a token that cannot renew itself and runs out soon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Connected,
+    Expiring,
+    NeedsReconnect,
+    Disconnected,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::Expiring => "expiring",
+            Self::NeedsReconnect => "needs_reconnect",
+            Self::Disconnected => "disconnected",
+        }
+    }
+
+    /// The stored status; the schema allows no other value, so anything else reads as needing
+    /// a reconnect (the safe reading: nothing is published for it).
+    pub(crate) fn of_stored(s: &str) -> Self {
+        [Self::Connected, Self::Expiring, Self::NeedsReconnect, Self::Disconnected]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .unwrap_or(Self::NeedsReconnect)
+    }
+}
+
+impl std::fmt::Display for AccountStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct AccountView {
     pub id: String,
@@ -105,8 +142,9 @@ pub struct AccountView {
     pub instance_url: Option<String>,
     pub handle: String,
     pub display_name: Option<String>,
-    /// connected, expiring or needs_reconnect.
-    pub status: String,
+    pub status: AccountStatus,
+    /// oauth, access_token or app_password; empty for accounts stored before it was recorded
+    /// (so a string: the empty case is on the wire).
     pub auth_mode: String,
     /// RFC 3339; when the current access token runs out (renewed automatically when possible).
     pub token_expires_at: Option<String>,
@@ -122,9 +160,9 @@ fn view(a: Account) -> AccountView {
         && !a.renewable
         && a.token_expires_at.is_some_and(|at| at - studio_core::clock::now_ms() < EXPIRING_WARNING_MS)
     {
-        "expiring".to_string()
+        AccountStatus::Expiring
     } else {
-        a.status
+        AccountStatus::of_stored(&a.status)
     };
     AccountView {
         id: a.id,
@@ -152,6 +190,8 @@ pub fn get(ctx: &Context, id: &str) -> ApiResult<AccountView> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct ConnectRequest {
+    /// A `PlatformId` name. A string, not the enum: an unknown platform (typed in the CLI)
+    /// answers `invalid_input` listing the known ones, not a deserialization failure.
     pub platform: String,
     /// The client id of the creator's own app ("bring your own app"); remembered per platform.
     pub client_id: Option<String>,

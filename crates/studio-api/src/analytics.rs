@@ -19,6 +19,8 @@ use studio_core::error::ValidationError;
 use studio_core::ids::parse_id;
 use studio_core::money::{exponent, format_amount};
 use studio_core::StoreError;
+use studio_publish::PlatformId;
+use studio_score::ModelKind;
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
 
@@ -36,7 +38,8 @@ const MAX_SERIES_DAYS: i64 = 3_660;
 pub struct AnalyticsFilter {
     pub campaign_id: Option<String>,
     pub account_id: Option<String>,
-    /// A platform name as accounts store it ("tiktok", "youtube", ...).
+    /// A platform name as accounts store it ("tiktok", "youtube", ...). A string, not a
+    /// `PlatformId`: any case is accepted ("TikTok") and `""` means no platform filter.
     pub platform: Option<String>,
     /// First day, `YYYY-MM-DD`, inclusive.
     pub from: Option<String>,
@@ -110,7 +113,7 @@ pub struct RankedPost {
     pub title: Option<String>,
     /// First publish among the filtered targets, RFC 3339.
     pub published_at: String,
-    pub platforms: Vec<String>,
+    pub platforms: Vec<PlatformId>,
     pub asset_id: Option<String>,
     pub metrics: Metrics,
 }
@@ -119,11 +122,10 @@ pub struct RankedPost {
 pub struct ScoreVsActual {
     pub target_id: String,
     pub post_id: String,
-    pub platform: String,
+    pub platform: PlatformId,
     /// The predicted 0-100 score.
     pub score: f64,
-    /// "prior" or "learned".
-    pub model_kind: String,
+    pub model_kind: ModelKind,
     pub views: f64,
     pub engagement_rate: f64,
 }
@@ -337,7 +339,8 @@ pub fn ranked(conn: &Connection, l: &Loaded, rank: Rank, best: bool) -> ApiResul
             caption: p.caption,
             title: p.title,
             published_at: rfc3339(p.published_at),
-            platforms: p.platforms,
+            // Accounts exist only for known platforms (see `accounts::parse_platform`).
+            platforms: p.platforms.iter().filter_map(|s| PlatformId::parse(s)).collect(),
             asset_id: p.asset_id,
             metrics: p.sums.into(),
         })
@@ -347,14 +350,18 @@ pub fn ranked(conn: &Connection, l: &Loaded, rank: Rank, best: bool) -> ApiResul
 pub fn score_vs_actual(conn: &Connection, r: &Resolved) -> ApiResult<Vec<ScoreVsActual>> {
     Ok(store::score_pairs(conn, &r.store, PAIRS_LIMIT)?
         .into_iter()
-        .map(|p| ScoreVsActual {
-            target_id: p.target_id,
-            post_id: p.post_id,
-            platform: p.platform,
-            score: p.score,
-            model_kind: p.model_kind,
-            views: p.views as f64,
-            engagement_rate: p.engagement_rate,
+        // Rows name known platforms and model kinds (accounts are connected through a known
+        // platform; `scores.model_kind` is CHECKed), so nothing is skipped in practice.
+        .filter_map(|p| {
+            Some(ScoreVsActual {
+                platform: PlatformId::parse(&p.platform)?,
+                model_kind: ModelKind::parse(&p.model_kind)?,
+                target_id: p.target_id,
+                post_id: p.post_id,
+                score: p.score,
+                views: p.views as f64,
+                engagement_rate: p.engagement_rate,
+            })
         })
         .collect())
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use studio_core::assets::{self as store, AssetFilter, AssetKind as StoreKind, Inserted, NewAsset};
 use studio_core::clock::rfc3339;
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
-use studio_media::import::{self, Layout, Storage};
+/// Part of [`Asset`]: re-exported so callers need not depend on studio-media.
+pub use studio_media::import::Storage;
+use studio_media::import::{self, Layout};
 use studio_media::probe::{MediaKind, Probe};
 use studio_media::MediaError;
 
@@ -51,8 +53,7 @@ pub struct Asset {
     /// Where the bytes are read from (inside the library folder unless referenced).
     pub path: String,
     pub original_name: String,
-    /// "copied" or "referenced".
-    pub storage: String,
+    pub storage: Storage,
     pub size_bytes: f64,
     pub content_hash: String,
     pub campaign_id: Option<String>,
@@ -93,7 +94,8 @@ fn to_api(a: store::Asset, layout: &Layout) -> Asset {
         kind: a.kind.into(),
         path: a.library_path,
         original_name: a.original_name,
-        storage: a.storage,
+        // The schema CHECKs the two names; a copy is the default import.
+        storage: Storage::parse(&a.storage).unwrap_or(Storage::Copy),
         size_bytes: a.size_bytes as f64,
         campaign_id: a.campaign_id,
         width: a.width.and_then(|w| u32::try_from(w).ok()),

@@ -12,7 +12,7 @@ use studio_core::progress::{CancelToken, NoProgress};
 use studio_core::scores::{self as store, PriorScore};
 use studio_publish::PlatformId;
 use studio_score::{
-    BestTimeConfig, BestTimes, FactorId, LearnConfig, LearnReport, Platform, PlatformProfile, PostMetrics,
+    BestTimeConfig, BestTimes, FactorId, LearnConfig, LearnReport, ModelKind, Platform, PlatformProfile, PostMetrics,
     PublishedPost, ScoreInput, Scorer, TimedOutcome,
 };
 
@@ -154,7 +154,7 @@ fn timed(outcomes: &[Outcome]) -> Vec<TimedOutcome> {
 /// A factor's weight under the prior and, when learned, for this creator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct WeightView {
-    pub id: String,
+    pub id: FactorId,
     pub prior: f64,
     pub learned: Option<f64>,
     /// Change in log engagement per unit sub-score, from the fit.
@@ -179,7 +179,7 @@ pub struct BestSlotView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct BestTimesView {
     pub account_id: String,
-    pub platform: String,
+    pub platform: Platform,
     pub time_zone: String,
     pub top: Vec<BestSlotView>,
     /// `[weekday Monday=0][hour]`, 0 to 1.
@@ -194,9 +194,9 @@ pub struct BestTimesView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ModelView {
     pub account_id: String,
-    pub platform: String,
-    /// "prior" or "learned": the model that scores this account's posts now.
-    pub kind: String,
+    pub platform: Platform,
+    /// The model that scores this account's posts now.
+    pub kind: ModelKind,
     pub version: String,
     /// Held-out Spearman of the model in use (of the prior when it was kept).
     pub heldout_spearman: Option<f64>,
@@ -251,18 +251,16 @@ pub fn model(ctx: &Context, account_id: &str, time_zone: Option<&str>) -> ApiRes
     let weights = ids
         .into_iter()
         .map(|id| WeightView {
-            id: id.as_str().to_string(),
+            id,
             prior: f.profile.weights.get(&id).copied().unwrap_or(0.0),
             learned: learned.and_then(|l| l.weights.get(&id).copied()),
             coefficient: learned.and_then(|l| l.coefficients.get(&id).copied()),
         })
         .collect();
-    let kind =
-        serde_json::to_value(f.report.model.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     Ok(ModelView {
         account_id: account_id.to_string(),
-        platform: f.platform.as_str().to_string(),
-        kind,
+        platform: f.platform,
+        kind: f.report.model.kind,
         version: f.report.model.version.clone(),
         heldout_spearman: f.report.model.heldout_spearman,
         prior_heldout_spearman: f.report.prior_heldout_spearman,
@@ -328,7 +326,7 @@ fn best_view(account_id: &str, b: &BestTimes) -> ApiResult<BestTimesView> {
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(BestTimesView {
         account_id: account_id.to_string(),
-        platform: b.platform.as_str().to_string(),
+        platform: b.platform,
         time_zone: b.time_zone.clone(),
         top,
         heat: b.heat.iter().map(|d| d.to_vec()).collect(),

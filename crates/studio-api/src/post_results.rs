@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use studio_core::clock::rfc3339;
 use studio_core::post_results as store;
+use studio_publish::PlatformId;
 
 use crate::{ApiResult, Context};
 
@@ -21,7 +22,7 @@ pub struct MetricPoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct TargetResults {
     pub target_id: String,
-    pub platform: String,
+    pub platform: PlatformId,
     pub handle: String,
     pub published_at: Option<String>,
     pub post_url: Option<String>,
@@ -43,24 +44,28 @@ pub fn get(ctx: &Context, post_id: &str) -> ApiResult<PostResults> {
     let count = |v: Option<i64>| v.map(|n| n as f64);
     let targets = history
         .into_iter()
-        .map(|t| TargetResults {
-            target_id: t.target_id,
-            platform: t.platform,
-            handle: t.handle,
-            published_at: t.published_at.map(rfc3339),
-            post_url: t.post_url,
-            points: t
-                .points
-                .into_iter()
-                .map(|p| MetricPoint {
-                    at: rfc3339(p.captured_at),
-                    views: count(p.views),
-                    likes: count(p.likes),
-                    comments: count(p.comments),
-                    shares: count(p.shares),
-                    saves: count(p.saves),
-                })
-                .collect(),
+        // Accounts are connected through a known platform (`accounts::parse_platform`).
+        .filter_map(|t| {
+            let platform = PlatformId::parse(&t.platform)?;
+            Some(TargetResults {
+                target_id: t.target_id,
+                platform,
+                handle: t.handle,
+                published_at: t.published_at.map(rfc3339),
+                post_url: t.post_url,
+                points: t
+                    .points
+                    .into_iter()
+                    .map(|p| MetricPoint {
+                        at: rfc3339(p.captured_at),
+                        views: count(p.views),
+                        likes: count(p.likes),
+                        comments: count(p.comments),
+                        shares: count(p.shares),
+                        saves: count(p.saves),
+                    })
+                    .collect(),
+            })
         })
         .collect();
     Ok(PostResults { post_id: post_id.to_string(), targets })

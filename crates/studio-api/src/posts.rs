@@ -109,7 +109,7 @@ impl TargetState {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct TargetEventView {
     pub at: String,
-    pub state: String,
+    pub state: TargetState,
     pub detail: Option<String>,
 }
 
@@ -193,7 +193,9 @@ pub(crate) fn target_view(ctx: &Context, post: &Post, t: &Target, with_events: b
     let overrides: TargetOverrides = serde_json::from_str(&t.overrides_json).unwrap_or_default();
     let events = if with_events {
         let rows = posts::events(&ctx.db(), &t.id)?;
-        rows.into_iter().map(|e| TargetEventView { at: rfc(e.at), state: e.state, detail: e.detail }).collect()
+        rows.into_iter()
+            .map(|e| TargetEventView { at: rfc(e.at), state: TargetState::of_parts(&e.state, false), detail: e.detail })
+            .collect()
     } else {
         Vec::new()
     };

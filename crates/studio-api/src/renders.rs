@@ -19,10 +19,12 @@ pub struct RenderRequest {
     pub output: Option<String>,
     /// "START-END" in seconds, e.g. "12.5-40".
     pub trim: Option<String>,
-    /// "blur", "center" or "smart" (default: the preset's).
+    /// "blur", "center" or "smart" (default: the preset's). A string, not a `Reframe`: an
+    /// unknown value answers `invalid_input` with the choices, as the CLI and the app show it.
     pub reframe: Option<String>,
-    /// "auto", "cpu" or an encoder name.
+    /// "auto", "cpu" or an encoder name (open: whatever libav on this machine has).
     pub encoder: Option<String>,
+    /// An x264 preset name; checked by the render, which names the choices when it is unknown.
     pub x264_preset: Option<String>,
     pub crf: Option<u8>,
     /// An .srt (styled, word-by-word highlight) or .ass file.
@@ -227,14 +229,57 @@ pub fn captions_to_ass(ctx: &Context, srt: &str, preset: &str, hook: Option<&str
     Ok(out.to_string())
 }
 
+/// Where a render in the history stands (`renders.state`, CHECKed by the schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RenderState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+impl RenderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The stored state; the schema allows no other, so anything else reads as failed.
+    fn of_stored(s: &str) -> Self {
+        [Self::Queued, Self::Running, Self::Done, Self::Failed, Self::Cancelled]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .unwrap_or(Self::Failed)
+    }
+}
+
+/// Compares with the stored name.
+impl PartialEq<&str> for RenderState {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for RenderState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One render in an asset's history, as the Renders list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RenderRecord {
     pub id: String,
     pub asset_id: String,
     pub preset: String,
-    /// queued, running, done, failed or cancelled.
-    pub state: String,
+    pub state: RenderState,
     pub output: Option<String>,
     /// False when the file was moved or deleted outside the app.
     pub output_exists: bool,
@@ -258,7 +303,7 @@ fn to_record(r: store::Render) -> RenderRecord {
         id: r.id,
         asset_id: r.asset_id,
         preset: r.preset,
-        state: r.state,
+        state: RenderState::of_stored(&r.state),
         output: r.output_path,
         width: r.width.and_then(|w| u32::try_from(w).ok()),
         height: r.height.and_then(|h| u32::try_from(h).ok()),

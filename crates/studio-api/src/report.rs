@@ -145,7 +145,7 @@ fn post_row(ctx: &Context, out: &mut String, p: &RankedPost, zone: &TimeZone) {
         "<tr><td>{img}</td><td class=\"caption\">{}<div class=\"muted\">{} · {}</div></td>\
          <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         escape(&short),
-        escape(&p.platforms.iter().map(|id| platform_name(id)).collect::<Vec<_>>().join(", ")),
+        escape(&p.platforms.iter().map(|id| platform_name(id.as_str())).collect::<Vec<_>>().join(", ")),
         escape(&local_time(&p.published_at, zone)),
         count(p.metrics.views),
         count(p.metrics.engagements),

@@ -5,12 +5,48 @@ use studio_core::revenue::{self as store, NewRevenue};
 
 use crate::{ApiResult, Context};
 
+/// What a revenue entry is (`revenue_entries.kind`, CHECKed by the schema); `cost` counts
+/// against the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RevenueKind {
+    Sponsorship,
+    Affiliate,
+    Payout,
+    Other,
+    Cost,
+}
+
+impl RevenueKind {
+    pub const ALL: [RevenueKind; 5] = [Self::Sponsorship, Self::Affiliate, Self::Payout, Self::Other, Self::Cost];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sponsorship => "sponsorship",
+            Self::Affiliate => "affiliate",
+            Self::Payout => "payout",
+            Self::Other => "other",
+            Self::Cost => "cost",
+        }
+    }
+
+    /// The stored kind; the schema allows no other, so anything else reads as `other`.
+    pub(crate) fn of_stored(s: &str) -> Self {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).unwrap_or(Self::Other)
+    }
+}
+
+impl std::fmt::Display for RevenueKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct RevenueEntry {
     pub id: String,
     pub campaign_id: String,
-    /// sponsorship, affiliate, payout, other or cost.
-    pub kind: String,
+    pub kind: RevenueKind,
     /// Exact decimal string in `currency` ("1500.00"; no decimals for JPY).
     pub amount: String,
     pub currency: String,
@@ -29,7 +65,7 @@ impl From<store::RevenueEntry> for RevenueEntry {
             amount: e.amount_text(),
             id: e.id,
             campaign_id: e.campaign_id,
-            kind: e.kind,
+            kind: RevenueKind::of_stored(&e.kind),
             currency: e.currency,
             occurred_on: e.occurred_on.to_string(),
             note: e.note,
@@ -44,6 +80,8 @@ impl From<store::RevenueEntry> for RevenueEntry {
 #[serde(default)]
 pub struct RevenueInput {
     pub campaign_id: String,
+    /// A `RevenueKind` name. A string, not the enum: any case and spacing is accepted (" Cost ")
+    /// and an unknown kind answers `invalid_kind`, not a deserialization failure.
     pub kind: String,
     /// Decimal string in the currency's units ("1500.50").
     pub amount: String,

@@ -54,7 +54,8 @@ pub struct RevenueImportRequest {
     pub mapping: Vec<ColumnMapping>,
     /// For files without a currency column (default: the campaign's budget currency).
     pub currency: Option<String>,
-    /// For files without a kind column (default: payout).
+    /// For files without a kind column (default: payout). A string, not a `RevenueKind`: any
+    /// case and spacing is accepted and an unknown kind is an `invalid_kind` row problem.
     pub kind: Option<String>,
     /// Validate and count only; nothing is stored.
     pub dry_run: bool,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use studio_core::progress::{CancelToken, Progress, ProgressSink};
-use studio_score::{MediaFeatures, Platform, ScoreInput, ScoreReport};
+use studio_score::{FactorGroup, FactorId, MediaFeatures, ModelKind, Platform, ScoreInput, ScoreReport};
 
 use crate::{ApiError, ApiResult, Context, ErrorCode};
 
@@ -134,7 +134,7 @@ pub fn score(
 /// A platform the score knows, for pickers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ScorePlatform {
-    pub id: String,
+    pub id: Platform,
     pub label: String,
 }
 
@@ -144,7 +144,7 @@ pub fn platforms() -> ApiResult<Vec<ScorePlatform>> {
         .map(|p| {
             let profile = studio_score::PlatformProfile::builtin(*p)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            Ok(ScorePlatform { id: p.as_str().to_string(), label: profile.label.clone() })
+            Ok(ScorePlatform { id: *p, label: profile.label.clone() })
         })
         .collect()
 }
@@ -152,10 +152,9 @@ pub fn platforms() -> ApiResult<Vec<ScorePlatform>> {
 /// One factor as the score panel draws it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FactorView {
-    pub id: String,
+    pub id: FactorId,
     pub label: String,
-    /// hook, pacing, picture, sound, format, text or schedule.
-    pub group: String,
+    pub group: FactorGroup,
     pub value: Option<f64>,
     pub unit: String,
     /// 0 to 1 against the platform's target; None when unknown.
@@ -173,12 +172,11 @@ pub struct FactorView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ScoreView {
     pub score: Option<f64>,
-    pub platform: String,
+    pub platform: Platform,
     /// Share of the total weight that was known, 0 to 1.
     pub coverage: f64,
     pub factors: Vec<FactorView>,
-    /// "prior" or "learned".
-    pub model: String,
+    pub model: ModelKind,
     pub model_version: String,
     pub heldout_spearman: Option<f64>,
     pub blockers: Vec<String>,
@@ -187,22 +185,18 @@ pub struct ScoreView {
     pub cached: bool,
 }
 
-fn snake<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 fn view(r: ScoreReport, cached: bool) -> ScoreView {
     ScoreView {
         score: r.score,
-        platform: r.platform.as_str().to_string(),
+        platform: r.platform,
         coverage: r.coverage,
         factors: r
             .factors
             .into_iter()
             .map(|f| FactorView {
-                id: f.id.as_str().to_string(),
+                id: f.id,
                 label: f.label,
-                group: snake(&f.group),
+                group: f.group,
                 value: f.value,
                 unit: f.unit,
                 subscore: f.subscore,
@@ -213,7 +207,7 @@ fn view(r: ScoreReport, cached: bool) -> ScoreView {
                 blocking: f.blocking,
             })
             .collect(),
-        model: snake(&r.model.kind),
+        model: r.model.kind,
         model_version: r.model.version,
         heldout_spearman: r.model.heldout_spearman,
         blockers: r.blockers,

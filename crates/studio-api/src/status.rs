@@ -7,7 +7,7 @@ use studio_core::notifications;
 use studio_core::status as store;
 use studio_publish::PlatformId;
 
-use crate::accounts::parse_platform;
+use crate::accounts::{parse_platform, AccountStatus};
 use crate::schedule::QueueItem;
 use crate::{ApiResult, Context};
 
@@ -26,7 +26,7 @@ pub struct AccountHealth {
     pub account_id: String,
     pub platform: PlatformId,
     pub handle: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
     /// Rate limited: nothing is sent for this account before then.
@@ -81,7 +81,7 @@ pub fn status(ctx: &Context) -> ApiResult<SchedulerStatus> {
             account_id: a.account_id,
             platform: parse_platform(&a.platform)?,
             handle: a.handle,
-            status: a.status,
+            status: AccountStatus::of_stored(&a.status),
             last_error: a.last_error,
             last_error_at: a.last_error_at.map(rfc3339),
             paused_until: a.paused_until.filter(|p| *p > now).map(rfc3339),

@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, cmd: AccountsCmd, out: &Out) -> Result<(), ApiError> {
                 }
                 let rows = list
                     .iter()
-                    .map(|a| vec![a.id.clone(), a.platform_name.clone(), a.handle.clone(), a.status.clone()])
+                    .map(|a| vec![a.id.clone(), a.platform_name.clone(), a.handle.clone(), a.status.to_string()])
                     .collect::<Vec<_>>();
                 table(&["ID", "PLATFORM", "ACCOUNT", "STATUS"], &rows)
             })

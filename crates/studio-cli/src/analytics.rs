@@ -114,7 +114,7 @@ fn entries(list: &[RevenueEntry]) -> String {
             vec![
                 e.id.clone(),
                 e.occurred_on.clone(),
-                e.kind.clone(),
+                e.kind.to_string(),
                 format!("{} {}", e.amount, e.currency),
                 e.note.clone().unwrap_or_default(),
             ]

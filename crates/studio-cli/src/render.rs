@@ -121,5 +121,5 @@ fn row(r: &RenderRecord) -> Vec<String> {
         (Some(p), false) => format!("{p} (missing)"),
         (None, _) => r.error_message.clone().unwrap_or_default(),
     };
-    vec![r.id.clone(), r.preset.clone(), r.state.clone(), size, r.created_at.clone(), output]
+    vec![r.id.clone(), r.preset.clone(), r.state.to_string(), size, r.created_at.clone(), output]
 }

@@ -86,7 +86,7 @@ fn model(ctx: &Context, a: &ScoreArgs, out: &Out) -> Result<(), ApiError> {
             .iter()
             .map(|w| {
                 vec![
-                    w.id.clone(),
+                    w.id.as_str().to_string(),
                     format!("{:.1}", w.prior),
                     w.learned.map_or_else(|| "-".into(), |v| format!("{v:.1}")),
                     w.coefficient.map_or_else(|| "-".into(), |v| format!("{v:+.2}")),

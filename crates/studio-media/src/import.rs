@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use studio_core::progress::CancelToken;
 
 use crate::probe::{self, Probe};
@@ -19,11 +20,14 @@ const STAGING: &str = ".staging";
 /// Staging leftovers older than this belong to a crashed import, not a running one.
 const STALE_STAGING: Duration = Duration::from_secs(6 * 3600);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Named on the wire and in `assets.storage` by what happened to the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub enum Storage {
     /// Copy into the content-addressed library folder (safe if the original moves).
+    #[serde(rename = "copied")]
     Copy,
     /// Keep using the file where it is.
+    #[serde(rename = "referenced")]
     Reference,
 }
 
@@ -33,6 +37,10 @@ impl Storage {
             Self::Copy => "copied",
             Self::Reference => "referenced",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Copy, Self::Reference].into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// One thing the score looks at. The snake_case name is the key in the platform data files,
 /// in stored score rows and in the JSON the CLI prints, so renaming one is a data migration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorId {
     HookMotion,
@@ -39,7 +39,7 @@ pub enum FactorId {
 }
 
 /// Which part of a post a factor is about; the app groups factor bars by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorGroup {
     Hook,
@@ -49,6 +49,35 @@ pub enum FactorGroup {
     Format,
     Text,
     Schedule,
+}
+
+impl FactorGroup {
+    /// The stable snake_case name the app groups by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hook => "hook",
+            Self::Pacing => "pacing",
+            Self::Picture => "picture",
+            Self::Sound => "sound",
+            Self::Format => "format",
+            Self::Text => "text",
+            Self::Schedule => "schedule",
+        }
+    }
+}
+
+/// Compares with the stable name, as the CLI's JSON spells it.
+impl PartialEq<&str> for FactorGroup {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Compares with the stable id, so callers can find a factor by the name the data files use.
+impl PartialEq<&str> for FactorId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 impl FactorId {

@@ -32,13 +32,40 @@ pub struct ScoreInput {
 }
 
 /// Which weights scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// The platform's prior weights from the data files.
     Prior,
     /// Weights learned from this account's published posts.
     Learned,
+}
+
+impl ModelKind {
+    /// The stable snake_case name (stored in `scores.model_kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prior => "prior",
+            Self::Learned => "learned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Prior, Self::Learned].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compares with the stored name, so callers can check a kind read from JSON or SQL.
+impl PartialEq<&str> for ModelKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// Which model scored, and how well it did on the account's later posts.

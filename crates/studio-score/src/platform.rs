@@ -15,8 +15,12 @@ use crate::text::CountUnit;
 
 /// A place a video is posted to. Instagram means Reels and Facebook means Reels on a Page,
 /// because those are the short-form video surfaces this app publishes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Not the publishing platforms (studio-publish's `PlatformId`): YouTube Shorts and Snapchat are
+/// scored apart, Mastodon is not scored. The app sees it as `ScorePlatformId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
+#[specta(rename = "ScorePlatformId")]
 pub enum Platform {
     Tiktok,
     Instagram,

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use studio_api::assets::{self, Asset, AssetQuery, ImportOptions, ImportReport};
+use studio_api::assets::{self, Asset, AssetQuery, ImportOptions, ImportReport, Storage};
 use studio_api::progress::ProgressEvent;
 use studio_api::ApiError;
 use tauri::ipc::Channel;
@@ -13,7 +13,7 @@ use crate::state::{blocking, AppState};
 /// Lets the webview load thumbnails and players for these assets (and nothing else on disk).
 fn expose(app: &AppHandle, list: &[Asset]) {
     let scope = app.asset_protocol_scope();
-    for a in list.iter().filter(|a| a.storage == "referenced") {
+    for a in list.iter().filter(|a| a.storage == Storage::Reference) {
         let _ = scope.allow_file(&a.path);
     }
 }

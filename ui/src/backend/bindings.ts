@@ -557,16 +557,22 @@ dataChanged: "data-changed"
 
 /** user-defined types **/
 
-export type AccountHealth = { account_id: string; platform: PlatformId; handle: string; status: string; last_error: string | null; last_error_at: string | null; 
+export type AccountHealth = { account_id: string; platform: PlatformId; handle: string; status: AccountStatus; last_error: string | null; last_error_at: string | null; 
 /**
  * Rate limited: nothing is sent for this account before then.
  */
 paused_until: string | null }
-export type AccountView = { id: string; platform: PlatformId; platform_name: string; instance_url: string | null; handle: string; display_name: string | null; 
 /**
- * connected, expiring or needs_reconnect.
+ * Whether an account can publish (`accounts.status`, CHECKed by the schema), plus `expiring`
+ * for a token that cannot renew itself and runs out soon.
  */
-status: string; auth_mode: string; 
+export type AccountStatus = "connected" | "expiring" | "needs_reconnect" | "disconnected"
+export type AccountView = { id: string; platform: PlatformId; platform_name: string; instance_url: string | null; handle: string; display_name: string | null; status: AccountStatus; 
+/**
+ * oauth, access_token or app_password; empty for accounts stored before it was recorded
+ * (so a string: the empty case is on the wire).
+ */
+auth_mode: string; 
 /**
  * RFC 3339; when the current access token runs out (renewed automatically when possible).
  */
@@ -578,7 +584,8 @@ export type Analytics = {
 timezone: string; from: string | null; to: string | null; totals: Metrics; series: DayPoint[]; by_platform: BreakdownRow[]; by_account: BreakdownRow[]; by_campaign: BreakdownRow[]; top_by_engagement: RankedPost[]; bottom_by_engagement: RankedPost[]; top_by_views: RankedPost[]; bottom_by_views: RankedPost[]; score_vs_actual: ScoreVsActual[]; heatmap: HeatCell[]; revenue: RevenueSummary }
 export type AnalyticsFilter = { campaign_id: string | null; account_id: string | null; 
 /**
- * A platform name as accounts store it ("tiktok", "youtube", ...).
+ * A platform name as accounts store it ("tiktok", "youtube", ...). A string, not a
+ * `PlatformId`: any case is accepted ("TikTok") and `""` means no platform filter.
  */
 platform: string | null; 
 /**
@@ -603,11 +610,7 @@ export type Asset = { id: string; kind: AssetKind;
 /**
  * Where the bytes are read from (inside the library folder unless referenced).
  */
-path: string; original_name: string; 
-/**
- * "copied" or "referenced".
- */
-storage: string; size_bytes: number; content_hash: string; campaign_id: string | null; 
+path: string; original_name: string; storage: Storage; size_bytes: number; content_hash: string; campaign_id: string | null; 
 /**
  * As displayed (rotation applied).
  */
@@ -650,7 +653,7 @@ posts: number;
  * The next start of this slot in `time_zone`, RFC 3339.
  */
 next_at: string }
-export type BestTimesView = { account_id: string; platform: string; time_zone: string; top: BestSlotView[]; 
+export type BestTimesView = { account_id: string; platform: ScorePlatformId; time_zone: string; top: BestSlotView[]; 
 /**
  * `[weekday Monday=0][hour]`, 0 to 1.
  */
@@ -734,7 +737,12 @@ max_links: number }
 /**
  * What the creator gives to connect. Secrets are plain strings only on the way in.
  */
-export type ConnectRequest = { platform: string; 
+export type ConnectRequest = { 
+/**
+ * A `PlatformId` name. A string, not the enum: an unknown platform (typed in the CLI)
+ * answers `invalid_input` listing the known ones, not a deserialization failure.
+ */
+platform: string; 
 /**
  * The client id of the creator's own app ("bring your own app"); remembered per platform.
  */
@@ -783,13 +791,18 @@ export type ExportReport = { path: string;
  */
 rows: number }
 /**
+ * Which part of a post a factor is about; the app groups factor bars by it.
+ */
+export type FactorGroup = "hook" | "pacing" | "picture" | "sound" | "format" | "text" | "schedule"
+/**
+ * One thing the score looks at. The snake_case name is the key in the platform data files,
+ * in stored score rows and in the JSON the CLI prints, so renaming one is a data migration.
+ */
+export type FactorId = "hook_motion" | "hook_cut" | "hook_speech" | "hook_loudness" | "hook_text" | "cut_rate" | "static_stretch" | "brightness" | "contrast" | "colourfulness" | "sharpness" | "black_frames" | "frozen_frames" | "loudness" | "loudness_range" | "silence" | "sound_presence" | "duration" | "aspect" | "resolution" | "frame_rate" | "captions" | "caption_length" | "caption_hook" | "call_to_action" | "hashtags" | "readability" | "emoji" | "title_length" | "schedule"
+/**
  * One factor as the score panel draws it.
  */
-export type FactorView = { id: string; label: string; 
-/**
- * hook, pacing, picture, sound, format, text or schedule.
- */
-group: string; value: number | null; unit: string; 
+export type FactorView = { id: FactorId; label: string; group: FactorGroup; value: number | null; unit: string; 
 /**
  * 0 to 1 against the platform's target; None when unknown.
  */
@@ -879,13 +892,25 @@ engagements: number;
  */
 engagement_rate: number; watch_time_s: number }
 /**
+ * Which weights scored.
+ */
+export type ModelKind = 
+/**
+ * The platform's prior weights from the data files.
+ */
+"prior" | 
+/**
+ * Weights learned from this account's published posts.
+ */
+"learned"
+/**
  * What `studio score model --account ID` reports.
  */
-export type ModelView = { account_id: string; platform: string; 
+export type ModelView = { account_id: string; platform: ScorePlatformId; 
 /**
- * "prior" or "learned": the model that scores this account's posts now.
+ * The model that scores this account's posts now.
  */
-kind: string; version: string; 
+kind: ModelKind; version: string; 
 /**
  * Held-out Spearman of the model in use (of the prior when it was kept).
  */
@@ -993,7 +1018,7 @@ export type RankedPost = { post_id: string; campaign_id: string; caption: string
 /**
  * First publish among the filtered targets, RFC 3339.
  */
-published_at: string; platforms: string[]; asset_id: string | null; metrics: Metrics }
+published_at: string; platforms: PlatformId[]; asset_id: string | null; metrics: Metrics }
 /**
  * A recurring post's rule, evaluated in `timezone`'s wall-clock time at the first occurrence's
  * local time of day.
@@ -1030,11 +1055,7 @@ eta_s: number | null }
 /**
  * One render in an asset's history, as the Renders list shows it.
  */
-export type RenderRecord = { id: string; asset_id: string; preset: string; 
-/**
- * queued, running, done, failed or cancelled.
- */
-state: string; output: string | null; 
+export type RenderRecord = { id: string; asset_id: string; preset: string; state: RenderState; output: string | null; 
 /**
  * False when the file was moved or deleted outside the app.
  */
@@ -1057,13 +1078,18 @@ output: string | null;
  */
 trim: string | null; 
 /**
- * "blur", "center" or "smart" (default: the preset's).
+ * "blur", "center" or "smart" (default: the preset's). A string, not a `Reframe`: an
+ * unknown value answers `invalid_input` with the choices, as the CLI and the app show it.
  */
 reframe: string | null; 
 /**
- * "auto", "cpu" or an encoder name.
+ * "auto", "cpu" or an encoder name (open: whatever libav on this machine has).
  */
-encoder: string | null; x264_preset: string | null; crf: number | null; 
+encoder: string | null; 
+/**
+ * An x264 preset name; checked by the render, which names the choices when it is unknown.
+ */
+x264_preset: string | null; crf: number | null; 
 /**
  * An .srt (styled, word-by-word highlight) or .ass file.
  */
@@ -1093,12 +1119,12 @@ encoder_fallback: string | null; preset: string; source_loudness_lufs: number | 
  * The libavfilter graphs that ran, exactly.
  */
 video_graph: string; audio_graph: string; measure_graph: string | null; loudness_passes: number }
-export type ReportFile = { path: string; bytes: number }
-export type RevenueEntry = { id: string; campaign_id: string; 
 /**
- * sponsorship, affiliate, payout, other or cost.
+ * Where a render in the history stands (`renders.state`, CHECKed by the schema).
  */
-kind: string; 
+export type RenderState = "queued" | "running" | "done" | "failed" | "cancelled"
+export type ReportFile = { path: string; bytes: number }
+export type RevenueEntry = { id: string; campaign_id: string; kind: RevenueKind; 
 /**
  * Exact decimal string in `currency` ("1500.00"; no decimals for JPY).
  */
@@ -1151,14 +1177,20 @@ mapping: ColumnMapping[];
  */
 currency: string | null; 
 /**
- * For files without a kind column (default: payout).
+ * For files without a kind column (default: payout). A string, not a `RevenueKind`: any
+ * case and spacing is accepted and an unknown kind is an `invalid_kind` row problem.
  */
 kind: string | null; 
 /**
  * Validate and count only; nothing is stored.
  */
 dry_run: boolean }
-export type RevenueInput = { campaign_id: string; kind: string; 
+export type RevenueInput = { campaign_id: string; 
+/**
+ * A `RevenueKind` name. A string, not the enum: any case and spacing is accepted (" Cost ")
+ * and an unknown kind answers `invalid_kind`, not a deserialization failure.
+ */
+kind: string; 
 /**
  * Decimal string in the currency's units ("1500.50").
  */
@@ -1167,6 +1199,11 @@ amount: string; currency: string;
  * `YYYY-MM-DD`; `null`: today in the campaign's zone.
  */
 occurred_on: string | null; note: string | null }
+/**
+ * What a revenue entry is (`revenue_entries.kind`, CHECKed by the schema); `cost` counts
+ * against the others.
+ */
+export type RevenueKind = "sponsorship" | "affiliate" | "payout" | "other" | "cost"
 /**
  * Exchange rates a creator sets: one unit of each currency is worth `rates[code]` of `base`.
  */
@@ -1216,29 +1253,29 @@ needs_attention: number; restarts: number; last_restart: string | null; accounts
 /**
  * A platform the score knows, for pickers.
  */
-export type ScorePlatform = { id: string; label: string }
-export type ScoreView = { score: number | null; platform: string; 
+export type ScorePlatform = { id: ScorePlatformId; label: string }
+/**
+ * A place a video is posted to. Instagram means Reels and Facebook means Reels on a Page,
+ * because those are the short-form video surfaces this app publishes to.
+ * 
+ * Not the publishing platforms (studio-publish's `PlatformId`): YouTube Shorts and Snapchat are
+ * scored apart, Mastodon is not scored. The app sees it as `ScorePlatformId`.
+ */
+export type ScorePlatformId = "tiktok" | "instagram" | "youtube_shorts" | "youtube" | "x" | "linkedin" | "facebook" | "bluesky" | "threads" | "pinterest" | "snapchat"
+export type ScoreView = { score: number | null; platform: ScorePlatformId; 
 /**
  * Share of the total weight that was known, 0 to 1.
  */
-coverage: number; factors: FactorView[]; 
-/**
- * "prior" or "learned".
- */
-model: string; model_version: string; heldout_spearman: number | null; blockers: string[]; warnings: string[]; 
+coverage: number; factors: FactorView[]; model: ModelKind; model_version: string; heldout_spearman: number | null; blockers: string[]; warnings: string[]; 
 /**
  * The video's features came from the cache.
  */
 cached: boolean }
-export type ScoreVsActual = { target_id: string; post_id: string; platform: string; 
+export type ScoreVsActual = { target_id: string; post_id: string; platform: PlatformId; 
 /**
  * The predicted 0-100 score.
  */
-score: number; 
-/**
- * "prior" or "learned".
- */
-model_kind: string; views: number; engagement_rate: number }
+score: number; model_kind: ModelKind; views: number; engagement_rate: number }
 export type SlotTime = { weekday: number; time: string }
 export type SlotView = { 
 /**
@@ -1250,8 +1287,20 @@ weekday: number;
  */
 time: string; timezone: string }
 export type SlotsInput = { account_id: string; timezone: string; slots: SlotTime[] }
+/**
+ * Named on the wire and in `assets.storage` by what happened to the file.
+ */
+export type Storage = 
+/**
+ * Copy into the content-addressed library folder (safe if the original moves).
+ */
+"copied" | 
+/**
+ * Keep using the file where it is.
+ */
+"referenced"
 export type TargetCheck = { account_id: string; platform: PlatformId; platform_name: string; handle: string; caption: CaptionPreview; title: string | null; media: MediaPreview | null; problems: Problem[] }
-export type TargetEventView = { at: string; state: string; detail: string | null }
+export type TargetEventView = { at: string; state: TargetState; detail: string | null }
 export type TargetInput = { account_id: string; 
 /**
  * An asset or render id for this account only (e.g. its 9:16 render).
@@ -1277,7 +1326,7 @@ privacy: string | null;
  * Platform options: board_id, alt_text, branded_content=true, …
  */
 options: Partial<{ [key in string]: string }> }
-export type TargetResults = { target_id: string; platform: string; handle: string; published_at: string | null; post_url: string | null; 
+export type TargetResults = { target_id: string; platform: PlatformId; handle: string; published_at: string | null; post_url: string | null; 
 /**
  * Oldest first.
  */
@@ -1360,7 +1409,7 @@ export type VariantsRequest = { inputs: string[]; captions: string[]; platform: 
 /**
  * A factor's weight under the prior and, when learned, for this creator.
  */
-export type WeightView = { id: string; prior: number; learned: number | null; 
+export type WeightView = { id: FactorId; prior: number; learned: number | null; 
 /**
  * Change in log engagement per unit sub-score, from the fit.
  */

@@ -321,7 +321,7 @@ export function createAccountStore(opts: AccountStoreOptions) {
     const expires = mode === 'oauth' && p.id !== 'mastodon' ? now + 3_600_000 : mode === 'app_password' ? now + 7_200_000 : null;
     const existing = accounts.find((a) => a.platform === p.id && a.instance_url === instance && a.handle.toLowerCase() === who.handle.toLowerCase());
     const fields = {
-      handle: who.handle, display_name: who.display, status: 'connected', auth_mode: mode,
+      handle: who.handle, display_name: who.display, status: 'connected' as const, auth_mode: mode,
       token_expires_at: expires === null ? null : new Date(expires).toISOString(),
     };
     if (existing) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountView, AnalyticsFilter, RevenueEntry } from './bindings';
+import type { AccountView, AnalyticsFilter, RevenueEntry, RevenueKind } from './bindings';
 import { BackendError } from './errors';
 import { createMemoryBackend, type MemorySeed } from './memory';
 import { METRIC_READS_MS, RANK_LIMIT } from './memoryAnalytics';
@@ -18,7 +18,7 @@ const row = (account_id: string, published_at: string, over: Partial<HistoryPost
 
 const ALL: AnalyticsFilter = { campaign_id: null, account_id: null, platform: null, from: null, to: null, timezone: 'UTC' };
 
-const money = (id: string, campaign_id: string, kind: string, amount: string, currency: string, occurred_on: string): RevenueEntry => ({
+const money = (id: string, campaign_id: string, kind: RevenueKind, amount: string, currency: string, occurred_on: string): RevenueEntry => ({
   id, campaign_id, kind, amount, currency, occurred_on, note: null, imported: false, created_at: '2026-11-01T00:00:00Z', version: 1,
 });
 

@@ -25,6 +25,8 @@
  */
 import type {
   AccountView,
+  ModelKind,
+  PlatformId,
   Analytics,
   AnalyticsFilter,
   BreakdownRow,
@@ -92,7 +94,7 @@ type Row = {
   saves: number;
   watch_time_s: number;
   score: number | null;
-  model_kind: string;
+  model_kind: ModelKind;
 };
 
 const nonempty = (s: string | null | undefined) => {
@@ -286,7 +288,7 @@ export function createAnalyticsStore(opts: AnalyticsStoreOptions) {
         caption: first.caption,
         title: first.title,
         published_at: new Date(first.at).toISOString(),
-        platforms: [...new Set(list.map((r) => r.platform))],
+        platforms: [...new Set(list.map((r) => r.platform as PlatformId))],
         asset_id: list.find((r) => r.asset_id !== null)?.asset_id ?? null,
         metrics: { ...m, posts: 1 },
       };
@@ -346,7 +348,7 @@ export function createAnalyticsStore(opts: AnalyticsStoreOptions) {
       .sort((a, b) => b.at - a.at)
       .slice(0, PAIRS_LIMIT);
     const score_vs_actual: ScoreVsActual[] = scored.map((x) => ({
-      target_id: x.target_id, post_id: x.post_id, platform: x.platform, score: x.score!, model_kind: x.model_kind,
+      target_id: x.target_id, post_id: x.post_id, platform: x.platform as PlatformId, score: x.score!, model_kind: x.model_kind,
       views: x.views, engagement_rate: x.views > 0 ? engagementsOf(x) / x.views : 0,
     }));
     const revenue = opts

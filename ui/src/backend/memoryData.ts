@@ -1,5 +1,5 @@
 /** Fixed data for the in-memory backend, so tests are deterministic. */
-import type { AccountView, AppInfo, Asset, Campaign, MetricPoint, RenderRecord, RevenueEntry } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, MetricPoint, RenderRecord, RevenueEntry, RevenueKind } from './bindings';
 import { METRIC_READS_MS } from './memoryAnalytics';
 import { hashOf } from './memoryMedia';
 import { fakeAsset } from './memoryAssets';
@@ -195,7 +195,7 @@ export function demoPosts(now = Date.now()): PostView[] {
       recurrence: null, recurrence_of: null, compliance_override: null, version: 1, targets, ...over,
     };
   };
-  const ev = (at: number, state: string, detail: string | null = null) => ({ at: iso(at), state, detail });
+  const ev = (at: number, state: TargetState, detail: string | null = null) => ({ at: iso(at), state, detail });
   const published = base - 26 * hour;
   return [
     post('demo-post-published', published, 'done', 'Spring is here 🌸 Our launch teaser is out now! #ad #spring', [
@@ -339,7 +339,7 @@ export function demoSnapshots(history: HistoryPost[], posts: PostView[], now = D
 /** A sponsored campaign that paid off in euros and a small payout in dollars (no exchange rates set). */
 export function demoRevenue(now = Date.now()): RevenueEntry[] {
   const day = (n: number) => new Date(now - n * 86_400_000).toISOString().slice(0, 10);
-  const entry = (id: string, campaign_id: string, kind: string, amount: string, currency: string, occurred_on: string, note: string | null): RevenueEntry => ({
+  const entry = (id: string, campaign_id: string, kind: RevenueKind, amount: string, currency: string, occurred_on: string, note: string | null): RevenueEntry => ({
     id, campaign_id, kind, amount, currency, occurred_on, note, imported: false, created_at: new Date(now).toISOString(), version: 1,
   });
   return [

@@ -16,7 +16,7 @@
  *   keeps the prior, with the evaluation as its reason;
  * - an unknown account is `not_found`, an unknown zone `invalid_input`.
  */
-import type { AccountView, BestSlotView, BestTimesView, ModelView, WeightView } from './bindings';
+import type { AccountView, BestSlotView, BestTimesView, FactorId, ModelKind, ModelView, PlatformId, ScorePlatformId, WeightView } from './bindings';
 import { BackendError } from './errors';
 import { hashOf } from './memoryMedia';
 import { addDaysToDate, isoWeekday, isValidZone, rfc3339InZone, viewerZone, wallClock, zonedToInstant } from '../lib/zoned';
@@ -44,7 +44,7 @@ export type HistoryPost = {
   watch_time_s?: number;
   /** The 0–100 score predicted before publishing, and by which model ("prior" or "learned"). */
   score?: number;
-  model_kind?: string;
+  model_kind?: ModelKind;
 };
 
 /** Posts with metrics needed before learning is tried (LearnConfig::default().min_posts). */
@@ -75,7 +75,7 @@ const SCHEDULES: Record<string, readonly string[]> = {
 };
 
 /** learning.rs score_platform: YouTube posts are scored as Shorts, Mastodon as Bluesky. */
-export function scorePlatformOf(platform: string): string {
+export function scorePlatformOf(platform: PlatformId): ScorePlatformId {
   if (platform === 'youtube') return 'youtube_shorts';
   if (platform === 'mastodon') return 'bluesky';
   return platform;
@@ -125,7 +125,7 @@ export function nextStart(now: number, weekday: number, hour: number, tz: string
 }
 
 /** best_time.rs best_times_in, for one account's history. */
-export function computeBestTimes(accountId: string, platform: string, history: HistoryPost[], tz: string, now = Date.now()): BestTimesView {
+export function computeBestTimes(accountId: string, platform: ScorePlatformId, history: HistoryPost[], tz: string, now = Date.now()): BestTimesView {
   const rated = history
     .map((p) => ({ rate: engagementRate(p), at: Date.parse(p.published_at) }))
     .filter((p): p is { rate: number; at: number } => p.rate !== null && !Number.isNaN(p.at))
@@ -231,7 +231,7 @@ export const PRIOR_WEIGHTS: Readonly<Record<string, number>> = {
 };
 
 /** The scorer an account's posts get: its fit and its best-times heat map (in `tz`). */
-export type AccountScorer = { fit: Fit; best: BestTimesView; platform: string };
+export type AccountScorer = { fit: Fit; best: BestTimesView; platform: ScorePlatformId };
 
 export interface LearningStoreOptions {
   history?: HistoryPost[];
@@ -271,7 +271,7 @@ export function createLearningStore(opts: LearningStoreOptions) {
   function model(accountId: string, tz: string | null): ModelView {
     const { fit, best, platform } = scorerFor(accountId, tz);
     const weights: WeightView[] = Object.entries(opts.priorWeights).map(([id, prior]) => ({
-      id, prior, learned: fit.learned?.weights[id] ?? null, coefficient: fit.learned?.coefficients[id] ?? null,
+      id: id as FactorId, prior, learned: fit.learned?.weights[id] ?? null, coefficient: fit.learned?.coefficients[id] ?? null,
     }));
     return {
       account_id: accountId, platform, kind: fit.kind, version: fit.version, heldout_spearman: fit.heldout,

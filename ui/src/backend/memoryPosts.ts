@@ -152,7 +152,7 @@ export function createPostStore(opts: PostStoreOptions) {
     if (!withEvents) view.targets = view.targets.map((t) => ({ ...t, events: [] }));
     return view;
   };
-  const event = (t: TargetView, state: string, detail: string | null) => t.events.push({ at: iso(Date.now()), state, detail });
+  const event = (t: TargetView, state: TargetState, detail: string | null) => t.events.push({ at: iso(Date.now()), state, detail });
   const touch = (p: Stored) => {
     p.version += 1;
   };

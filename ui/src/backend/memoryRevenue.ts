@@ -24,7 +24,7 @@ import type {
   RowProblem,
 } from './bindings';
 import { isValidDate } from '../lib/format';
-import { REVENUE_KINDS } from '../lib/money';
+import { REVENUE_KINDS, type RevenueKind } from '../lib/money';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
@@ -95,15 +95,15 @@ export function formatAmount(minor: bigint, currency: string): string {
 
 const NOTE_MAX = 2_000;
 
-export function parseKind(kind: string): string {
+export function parseKind(kind: string): RevenueKind {
   const k = kind.trim().toLowerCase();
   if (!(REVENUE_KINDS as readonly string[]).includes(k)) {
     fail('invalid_kind', `"${kind}" is not a kind of revenue entry. Use sponsorship, affiliate, payout, other or cost.`);
   }
-  return k;
+  return k as RevenueKind;
 }
 
-type Valid = { kind: string; minor: bigint; currency: string; occurredOn: string | null; note: string | null };
+type Valid = { kind: RevenueKind; minor: bigint; currency: string; occurredOn: string | null; note: string | null };
 
 /** Field by field in Rust's order: kind, currency, amount, date, note. */
 export function validateEntry(input: Omit<RevenueInput, 'campaign_id'>): Valid {

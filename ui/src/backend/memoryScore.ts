@@ -81,7 +81,8 @@ export function createScoreStore(opts: ScoreStoreOptions) {
   }
 
   return {
-    platforms: (): ScorePlatform[] => platforms.map((p) => ({ ...p })),
+    // Written by gen-fixtures from studio-score's own list, so the ids are its enum's.
+    platforms: (): ScorePlatform[] => (platforms as ScorePlatform[]).map((p) => ({ ...p })),
     scoreAsset,
     scoreVariants,
     cancelJob(jobId: string): boolean {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccountView, PostView } from '../backend';
+import type { AccountView, PostView, TargetState } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import { postBase, targetBase } from '../test/factories';
 import { campaign, renderWithBackend } from '../test/render';
@@ -12,7 +12,7 @@ const acct = (id: string, platform: AccountView['platform'], platform_name: stri
   token_expires_at: null, connected_at: '2025-01-01T00:00:00Z',
 });
 const soon = new Date(Date.now() + 86_400_000).toISOString();
-const ev = (state: string, detail: string | null = null) => ({ at: '2026-11-18T10:00:00Z', state, detail });
+const ev = (state: TargetState, detail: string | null = null) => ({ at: '2026-11-18T10:00:00Z', state, detail });
 
 function open(p: PostView, seed: Pick<MemorySeed, 'history' | 'snapshots'> = {}) {
   const user = userEvent.setup();

@@ -3,7 +3,7 @@ import type { FactorView } from '../backend';
 import { formatFactorValue, localToRfc3339 } from './score';
 
 const f = (over: Partial<FactorView>): FactorView => ({
-  id: 'x', label: 'X', group: 'text', value: 1, unit: 's', subscore: 1, weight: 1, contribution: 1, potential: 1, advice: null, blocking: false, ...over,
+  id: 'hook_text', label: 'X', group: 'text', value: 1, unit: 's', subscore: 1, weight: 1, contribution: 1, potential: 1, advice: null, blocking: false, ...over,
 });
 
 describe('score helpers', () => {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccountView } from '../backend/bindings';
+import type { AccountView, RevenueEntry } from '../backend/bindings';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { Fixture } from '../backend/memoryFixtures';
 import answers from '../backend/fixtures/analytics-screen.json';
@@ -36,7 +36,7 @@ function backend(extra: MemorySeed = {}) {
     campaigns: [campaign({ id: 'c1', name: 'Launch' }), campaign({ id: 'c2', name: 'Diary' })],
     accounts: [account('x1', 'x', 'X'), account('bs1', 'bluesky', 'Bluesky')],
     history: HISTORY,
-    revenue: scenario.revenue,
+    revenue: scenario.revenue as RevenueEntry[],
     rates: scenario.rates,
     ...(own ? { answers: answers as Fixture } : {}),
     ...extra,

@@ -2,7 +2,7 @@
  * Plain data factories shared by Vitest and Playwright (no React, no DOM), so the two suites
  * describe a library asset the same way.
  */
-import type { Asset, Campaign, PlatformId, PostView, RenderRecord, TargetView } from '../backend/bindings';
+import type { Asset, Campaign, ModelKind, PlatformId, PostView, RenderRecord, TargetView } from '../backend/bindings';
 
 /** The fields every fake asset shares: a 27.4 s 1080×1920 H.264/AAC video in the library. */
 export function assetBase(id: string): Omit<Asset, 'rotation' | 'poster' | 'filmstrip' | 'created_at'> {
@@ -158,7 +158,7 @@ export function fakeHistory(accountId: string, n: number, opts: { strong?: numbe
 }
 
 /** A history row with what the analytics screen also reads (see memoryLearning.ts `HistoryPost`). */
-export type AnalyticsRecord = HistoryRecord & { post_id: string; campaign_id: string; caption: string; score: number; model_kind: string; watch_time_s: number };
+export type AnalyticsRecord = HistoryRecord & { post_id: string; campaign_id: string; caption: string; score: number; model_kind: ModelKind; watch_time_s: number };
 
 const CAPTIONS = [
   'Three tips for better shorts',
