@@ -105,7 +105,7 @@ export function useAssetList(query: AssetQuery) {
   const backend = useBackend();
   return useQuery({
     queryKey: queryKeys.assetList(query),
-    queryFn: () => backend.listAssets(query),
+    queryFn: () => backend.assetList(query),
     placeholderData: keepPreviousData,
   });
 }
@@ -113,7 +113,7 @@ export function useAssetList(query: AssetQuery) {
 /** One asset, fresh from the backend; `initial` (from a list) shows meanwhile. */
 export function useAsset(id: string, initial?: Asset) {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.asset(id), queryFn: () => backend.getAsset(id), placeholderData: initial });
+  return useQuery({ queryKey: queryKeys.asset(id), queryFn: () => backend.assetGet(id), placeholderData: initial });
 }
 
 /** The render presets rarely change (a user preset needs a restart to be seen anyway). */
@@ -128,7 +128,7 @@ export function usePresets() {
  */
 export function useRenders(assetId: string) {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.renderList(assetId), queryFn: () => backend.listRenders(assetId) });
+  return useQuery({ queryKey: queryKeys.renderList(assetId), queryFn: () => backend.renderList(assetId) });
 }
 
 /** The platforms the score knows; fixed for the app's lifetime. */
@@ -188,7 +188,7 @@ export function useSlots(accountId: string) {
 /** Every render of every asset (the composer's media picker offers the finished ones). */
 export function useAllRenders() {
   const backend = useBackend();
-  return useQuery({ queryKey: queryKeys.renderList(null), queryFn: () => backend.listRenders(null) });
+  return useQuery({ queryKey: queryKeys.renderList(null), queryFn: () => backend.renderList(null) });
 }
 
 /** Best times per account in the composer's zone (none asked for without accounts). */
@@ -240,7 +240,7 @@ export function useAnalytics(filter: AnalyticsFilter | null) {
   const backend = useBackend();
   return useQuery({
     queryKey: queryKeys.analyticsFor(filter ?? EMPTY_ANALYTICS_FILTER),
-    queryFn: () => backend.analytics(filter ?? EMPTY_ANALYTICS_FILTER),
+    queryFn: () => backend.analyticsGet(filter ?? EMPTY_ANALYTICS_FILTER),
     enabled: filter !== null,
     placeholderData: keepPreviousData,
     staleTime: 60_000,

@@ -354,17 +354,18 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
         const row = find(id);
         row.deleted = true;
         touch(row);
+        return null;
       }),
 
     dumpAssets: library.dumpAssets,
     simulateFileDrag: library.simulate,
-    listAssets: (q) => call('listAssets', () => library.listAssets(q)),
-    getAsset: (id) => call('getAsset', () => library.getAsset(id)),
+    assetList: (q) => call('assetList', () => library.assetList(q)),
+    assetGet: (id) => call('assetGet', () => library.assetGet(id)),
     // Progress is paced by importStepMs, not by the per-call latency.
-    importAssets: (jobId, paths, options, onProgress) =>
-      call('importAssets', () => library.importAssets(jobId, paths, options, onProgress)),
-    cancelJob: (jobId) =>
-      call('cancelJob', () => library.cancelJob(jobId) || renders.cancelJob(jobId) || scores.cancelJob(jobId) || accounts.cancelJob(jobId)),
+    assetImport: (jobId, paths, options, onProgress) =>
+      call('assetImport', () => library.assetImport(jobId, paths, options, onProgress)),
+    jobCancel: (jobId) =>
+      call('jobCancel', () => library.jobCancel(jobId) || renders.jobCancel(jobId) || scores.jobCancel(jobId) || accounts.jobCancel(jobId)),
     pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
     pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
@@ -376,16 +377,18 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     removeRenderFile: renders.removeFile,
     renderPresets: () => call('renderPresets', () => renders.presets()),
     // Progress is paced by renderStepMs, not by the per-call latency.
-    startRender: (jobId, request, onProgress) => call('startRender', () => renders.startRender(jobId, request, onProgress)),
-    listRenders: (assetId) => call('listRenders', () => renders.listRenders(assetId)),
-    deleteRender: (id) => call('deleteRender', () => renders.deleteRender(id)),
-    openRender: (id) =>
-      call('openRender', () => {
+    renderStart: (jobId, request, onProgress) => call('renderStart', () => renders.renderStart(jobId, request, onProgress)),
+    renderList: (assetId) => call('renderList', () => renders.renderList(assetId)),
+    renderDelete: (id) => call('renderDelete', () => renders.renderDelete(id)),
+    renderOpen: (id) =>
+      call('renderOpen', () => {
         renders.outputOf(id);
+        return null;
       }),
-    revealRender: (id) =>
-      call('revealRender', () => {
+    renderReveal: (id) =>
+      call('renderReveal', () => {
         renders.outputOf(id);
+        return null;
       }),
 
     scorePlatforms: () => call('scorePlatforms', () => scores.platforms()),
@@ -410,7 +413,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     postUpdate: (id, input, expectedVersion) => call('postUpdate', () => posts.update(id, input, expectedVersion)),
     postGet: (id) => call('postGet', () => posts.get(id)),
     postList: (query) => call('postList', () => posts.list(query)),
-    postDelete: (id) => call('postDelete', () => posts.remove(id)),
+    postDelete: (id) => call('postDelete', () => (posts.remove(id), null)),
     postValidate: (input) => call('postValidate', () => posts.validate(input)),
     postSchedule: (request) => call('postSchedule', () => posts.schedule(request)),
     postUnschedule: (id) => call('postUnschedule', () => posts.unschedule(id)),
@@ -425,7 +428,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     schedulerStatus: () => call('schedulerStatus', () => posts.status()),
     schedulerSetPaused: (paused) => call('schedulerSetPaused', () => posts.setPaused(paused)),
     notificationsRecent: (limit) => call('notificationsRecent', () => posts.notifications(limit)),
-    notificationsMarkRead: (ids) => call('notificationsMarkRead', () => posts.markRead(ids)),
+    notificationsMarkRead: (ids) => call('notificationsMarkRead', () => (posts.markRead(ids), null)),
   
     dumpRevenue: money.dump,
     readFile: money.file,
@@ -433,7 +436,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     revenueRatesSet: (rates) => call('revenueRatesSet', () => money.ratesSet(rates)),
     revenueAdd: (input) => call('revenueAdd', () => money.add(input)),
     revenueList: (campaignId) => call('revenueList', () => money.list(campaignId)),
-    revenueDelete: (id) => call('revenueDelete', () => money.remove(id)),
+    revenueDelete: (id) => call('revenueDelete', () => (money.remove(id), null)),
     revenueSummary: (campaignId) => call('revenueSummary', () => money.summary(campaignId)),
     revenueImportPreview: (path) => call('revenueImportPreview', () => money.preview(path)),
     revenueImport: (request) => call('revenueImport', () => money.import(request)),
@@ -443,7 +446,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     pickSavePath: (request) => call('pickSavePath', () => money.pickSave(request.defaultName)),
 
 
-    analytics: (filter) => call('analytics', () => (replayed ?? analytics).analytics(filter)),
+    analyticsGet: (filter) => call('analyticsGet', () => (replayed ?? analytics).analytics(filter)),
     postResults: (postId) => call('postResults', () => (replayed ?? analytics).postResults(postId)),
   };
 }

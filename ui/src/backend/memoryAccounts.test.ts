@@ -79,7 +79,7 @@ describe('memory backend: connecting', () => {
     const events: ProgressEvent[] = [];
     const waiting = b.accountConnect('job-1', request('x', { client_id: 'my-x-app' }), (p) => {
       events.push(p);
-      void b.cancelJob('job-1');
+      void b.jobCancel('job-1');
     });
     await expect(waiting).rejects.toMatchObject({ code: 'cancelled' });
     expect(events).toHaveLength(1);
@@ -88,7 +88,7 @@ describe('memory backend: connecting', () => {
     expect(url.searchParams.get('client_id')).toBe('my-x-app');
     expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:8757/callback');
     expect(url.searchParams.get('scope')).toContain('tweet.write');
-    expect(await b.cancelJob('job-1')).toBe(false); // no longer running
+    expect(await b.jobCancel('job-1')).toBe(false); // no longer running
     expect(await b.accountList()).toEqual([]);
 
     await expect(b.accountConnect('job-2', request('x', { client_id: 'deny-me' }), () => {})).rejects.toMatchObject({
@@ -174,7 +174,7 @@ describe('memory backend: publishing now', () => {
     await expect(go({ caption: 'x'.repeat(281) })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(go({ account_id: 'ig1' })).rejects.toMatchObject({ code: 'media_relay_missing' });
     const running = b.publishNow('p2', publish(), (p) => {
-      if ((p.fraction ?? 0) >= 0.3) void b.cancelJob('p2');
+      if ((p.fraction ?? 0) >= 0.3) void b.jobCancel('p2');
     });
     await expect(running).rejects.toMatchObject({ code: 'cancelled' });
   });

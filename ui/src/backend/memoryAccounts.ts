@@ -12,7 +12,7 @@
  *   keychain does) and a secret when theirs is "required" (`invalid_input`). Mastodon registers
  *   its own app. The sign-in sends the browser URL once (progress stage "browser"), then "waits
  *   for the browser" `stepMs`; a client id containing "deny" then fails with `auth_failed` (the
- *   creator declined), and `cancelJob(jobId)` stops the wait with `cancelled`;
+ *   creator declined), and `jobCancel(jobId)` stops the wait with `cancelled`;
  * - a success adds the account, or, for the same platform, server and handle, reconnects it:
  *   same id, status "connected";
  * - disconnecting revokes where the platform has a revoke endpoint (and Bluesky); elsewhere the
@@ -20,7 +20,7 @@
  * - publishing checks the account (`not_found`, `needs_reconnect`), the input (an asset, a render
  *   or a media path; audio is `invalid_media`), the caption length (`invalid_input`) and the media
  *   relay (`media_relay_missing`: the memory backend has none), then uploads in 10 ticks (stage
- *   "uploading", fractions 0.1 … 1) paced by `stepMs`; `cancelJob` stops it with `cancelled`.
+ *   "uploading", fractions 0.1 … 1) paced by `stepMs`; `jobCancel` stops it with `cancelled`.
  */
 import type {
   AccountView,
@@ -453,7 +453,7 @@ export function createAccountStore(opts: AccountStoreOptions) {
     connect,
     disconnect,
     publishNow,
-    cancelJob(jobId: string): boolean {
+    jobCancel(jobId: string): boolean {
       const job = running.get(jobId);
       if (!job) return false;
       job.cancelled = true;

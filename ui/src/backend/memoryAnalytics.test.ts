@@ -40,7 +40,7 @@ const TWO_POSTS = [
 
 describe('memory backend: analytics', () => {
   it('without data is zeros and empty lists, never an error', async () => {
-    const a = await backend([]).analytics(ALL);
+    const a = await backend([]).analyticsGet(ALL);
     expect(a.totals).toEqual({
       posts: 0, published_targets: 0, views: 0, likes: 0, comments: 0, shares: 0, saves: 0, engagements: 0, engagement_rate: 0, watch_time_s: 0,
     });
@@ -51,14 +51,14 @@ describe('memory backend: analytics', () => {
   });
 
   it('with dates but no data still has one zero point per day, both ends included', async () => {
-    const a = await backend([]).analytics({ ...ALL, from: '2026-10-30', to: '2026-11-02' });
+    const a = await backend([]).analyticsGet({ ...ALL, from: '2026-10-30', to: '2026-11-02' });
     expect(a.series.map((p) => p.date)).toEqual(['2026-10-30', '2026-10-31', '2026-11-01', '2026-11-02']);
     expect(a.series.every((p) => p.metrics.views === 0 && p.metrics.engagement_rate === 0)).toBe(true);
     expect([a.from, a.to]).toEqual(['2026-10-30', '2026-11-02']);
   });
 
   it('sums targets, counts a cross-posted post once and weights the engagement rate by views', async () => {
-    const a = await backend(TWO_POSTS).analytics(ALL);
+    const a = await backend(TWO_POSTS).analyticsGet(ALL);
     expect(a.totals).toMatchObject({ posts: 2, published_targets: 3, views: 3500, likes: 220, comments: 35, shares: 10, saves: 10, engagements: 275 });
     expect(a.totals.engagement_rate).toBeCloseTo(275 / 3500, 10);
     // Series from the first to the last day with data, gaps as zeros.
@@ -69,7 +69,7 @@ describe('memory backend: analytics', () => {
   });
 
   it('breaks down by platform, account and campaign, most views first, with readable labels', async () => {
-    const a = await backend(TWO_POSTS).analytics(ALL);
+    const a = await backend(TWO_POSTS).analyticsGet(ALL);
     expect(a.by_platform.map((r) => [r.key, r.label, r.metrics.views])).toEqual([['tiktok', 'tiktok', 2500], ['youtube', 'youtube', 1000]]);
     expect(a.by_account.map((r) => [r.key, r.label])).toEqual([['tt1', '@tt1 (tiktok)'], ['yt1', '@yt1 (youtube)']]);
     expect(a.by_campaign.map((r) => [r.key, r.label, r.metrics.posts])).toEqual([['c1', 'Launch', 1], ['c2', 'Diary', 1]]);
@@ -77,24 +77,24 @@ describe('memory backend: analytics', () => {
 
   it('filters by campaign, account, platform and dates', async () => {
     const b = backend(TWO_POSTS);
-    expect((await b.analytics({ ...ALL, campaign_id: 'c2' })).totals.views).toBe(500);
-    expect((await b.analytics({ ...ALL, account_id: 'yt1' })).totals.views).toBe(1000);
-    expect((await b.analytics({ ...ALL, platform: 'TikTok' })).totals.published_targets).toBe(2);
-    expect((await b.analytics({ ...ALL, from: '2026-11-03' })).totals.views).toBe(500);
-    expect((await b.analytics({ ...ALL, to: '2026-11-02' })).totals.views).toBe(3000);
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c2' })).totals.views).toBe(500);
+    expect((await b.analyticsGet({ ...ALL, account_id: 'yt1' })).totals.views).toBe(1000);
+    expect((await b.analyticsGet({ ...ALL, platform: 'TikTok' })).totals.published_targets).toBe(2);
+    expect((await b.analyticsGet({ ...ALL, from: '2026-11-03' })).totals.views).toBe(500);
+    expect((await b.analyticsGet({ ...ALL, to: '2026-11-02' })).totals.views).toBe(3000);
     // An account that never posted matches nothing (not an error).
-    expect((await b.analytics({ ...ALL, account_id: 'gone' })).totals.posts).toBe(0);
+    expect((await b.analyticsGet({ ...ALL, account_id: 'gone' })).totals.posts).toBe(0);
   });
 
   it('dates are days in the report’s zone: the campaign’s unless the filter names one', async () => {
     // 20:00 UTC on 2 Nov is already 3 Nov in Tokyo (UTC+9).
     const b = backend([row('tt1', '2026-11-02T20:00:00Z', { campaign_id: 'c2' })]);
-    const tokyo = await b.analytics({ ...ALL, timezone: null, campaign_id: 'c2' });
+    const tokyo = await b.analyticsGet({ ...ALL, timezone: null, campaign_id: 'c2' });
     expect(tokyo.timezone).toBe('Asia/Tokyo');
     expect(tokyo.series.map((p) => p.date)).toEqual(['2026-11-03']);
-    const utc = await b.analytics({ ...ALL, campaign_id: 'c2', from: '2026-11-03', to: '2026-11-03' });
+    const utc = await b.analyticsGet({ ...ALL, campaign_id: 'c2', from: '2026-11-03', to: '2026-11-03' });
     expect(utc.totals.posts).toBe(0);
-    const inTokyo = await b.analytics({ ...ALL, timezone: null, campaign_id: 'c2', from: '2026-11-03', to: '2026-11-03' });
+    const inTokyo = await b.analyticsGet({ ...ALL, timezone: null, campaign_id: 'c2', from: '2026-11-03', to: '2026-11-03' });
     expect(inTokyo.totals.posts).toBe(1);
   });
 
@@ -103,7 +103,7 @@ describe('memory backend: analytics', () => {
       row('tt1', `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00Z`, { post_id: `p${i}`, views: 1000 + i * 100, likes: 10 * i, comments: 0, shares: 0, saves: 0 }),
     );
     many.push(row('tt1', '2026-11-20T10:00:00Z', { post_id: 'no-views', views: 0, likes: 0, comments: 0, shares: 0, saves: 0 }));
-    const a = await backend(many).analytics(ALL);
+    const a = await backend(many).analyticsGet(ALL);
     expect(a.top_by_engagement).toHaveLength(RANK_LIMIT);
     expect(a.top_by_engagement[0]!.post_id).toBe('p13');
     expect(a.bottom_by_engagement[0]!.post_id).toBe('p0');
@@ -113,7 +113,7 @@ describe('memory backend: analytics', () => {
   });
 
   it('a ranked post carries its caption, campaign, first publish and every platform it went to', async () => {
-    const a = await backend(TWO_POSTS).analytics(ALL);
+    const a = await backend(TWO_POSTS).analyticsGet(ALL);
     const p1 = a.top_by_views[0]!;
     expect(p1).toMatchObject({ post_id: 'p1', campaign_id: 'c1', caption: 'First', published_at: '2026-11-02T10:00:00.000Z', platforms: ['tiktok', 'youtube'] });
     expect(p1.metrics).toMatchObject({ posts: 1, published_targets: 2, views: 3000 });
@@ -129,13 +129,13 @@ describe('memory backend: analytics', () => {
       posts: [{ ...post, state: 'done', scheduled_at: null, scheduled_local: null, timezone: null, recurrence: null, recurrence_of: null, compliance_override: null, version: 1, targets: [] }],
       history: [{ account_id: 'tt1', published_at: '2026-11-02T10:00:00Z', views: 10, likes: 1, comments: 0, shares: 0, saves: 0, post_id: 'seeded' }],
     });
-    const a = await b.analytics(ALL);
+    const a = await b.analyticsGet(ALL);
     expect(a.top_by_views[0]).toMatchObject({ post_id: 'seeded', caption: 'From the posts seed', title: 'T', campaign_id: 'c2', asset_id: 'v9' });
     expect(a.by_campaign[0]!.label).toBe('Diary');
   });
 
   it('score vs actual pairs each scored target with its own engagement, newest first', async () => {
-    const a = await backend(TWO_POSTS).analytics(ALL);
+    const a = await backend(TWO_POSTS).analyticsGet(ALL);
     expect(a.score_vs_actual.map((p) => [p.post_id, p.platform, p.score])).toEqual([['p2', 'tiktok', 70], ['p1', 'youtube', 40], ['p1', 'tiktok', 80]]);
     expect(a.score_vs_actual[1]!.engagement_rate).toBeCloseTo(25 / 1000, 10);
   });
@@ -149,7 +149,7 @@ describe('memory backend: analytics', () => {
       ],
       { slots: [{ account_id: 'tt1', timezone: 'Europe/Berlin', slots: [{ weekday: 1, time: '11:00' }] }] },
     );
-    const a = await b.analytics(ALL);
+    const a = await b.analyticsGet(ALL);
     expect(a.heatmap).toEqual([
       { weekday: 1, hour: 11, posts: 2, mean_engagement_rate: 0.2 },
       { weekday: 7, hour: 23, posts: 1, mean_engagement_rate: 0 },
@@ -163,38 +163,38 @@ describe('memory backend: analytics', () => {
       money('r3', 'c2', 'payout', '5000', 'JPY', '2026-11-10'),
     ];
     const b = backend(TWO_POSTS, { revenue });
-    const a = await b.analytics({ ...ALL, account_id: 'yt1' });
+    const a = await b.analyticsGet({ ...ALL, account_id: 'yt1' });
     expect(a.revenue.currencies).toEqual([
       { currency: 'EUR', revenue: '1500.00', cost: '600.00', net: '900.00', roi: 1.5, entries: 2 },
       { currency: 'JPY', revenue: '5000', cost: '0', net: '5000', roi: null, entries: 1 },
     ]);
     // Two currencies and no rates: nothing to combine.
     expect(a.revenue.roi).toBeNull();
-    expect((await b.analytics({ ...ALL, to: '2026-11-05' })).revenue.roi).toBe(1.5);
-    expect((await b.analytics({ ...ALL, campaign_id: 'c2' })).revenue.currencies.map((c) => c.currency)).toEqual(['JPY']);
+    expect((await b.analyticsGet({ ...ALL, to: '2026-11-05' })).revenue.roi).toBe(1.5);
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c2' })).revenue.currencies.map((c) => c.currency)).toEqual(['JPY']);
 
     const withRates = backend(TWO_POSTS, { revenue, rates: { base: 'EUR', rates: { JPY: 0.006 } } });
-    const c = await withRates.analytics(ALL);
+    const c = await withRates.analyticsGet(ALL);
     expect(c.revenue.converted).toEqual({ base: 'EUR', revenue: '1530.00', cost: '600.00', net: '930.00', roi: 1.55 });
     expect(c.revenue.roi).toBeCloseTo(1.55, 10);
 
     const missing = backend(TWO_POSTS, { revenue, rates: { base: 'USD', rates: { EUR: 1.1 } } });
-    const m = await missing.analytics(ALL);
+    const m = await missing.analyticsGet(ALL);
     expect(m.revenue.missing_rates).toEqual(['JPY']);
     expect(m.revenue.converted).toBeNull();
   });
 
   it('money added, deleted or re-rated in the Money screens is what analytics sums', async () => {
     const b = backend(TWO_POSTS);
-    expect((await b.analytics({ ...ALL, campaign_id: 'c1' })).revenue.currencies).toEqual([]);
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c1' })).revenue.currencies).toEqual([]);
     await b.revenueAdd({ campaign_id: 'c1', kind: 'sponsorship', amount: '300', currency: 'EUR', occurred_on: '2026-11-03', note: null });
     const cost = await b.revenueAdd({ campaign_id: 'c1', kind: 'cost', amount: '100', currency: 'EUR', occurred_on: '2026-11-03', note: null });
-    expect((await b.analytics({ ...ALL, campaign_id: 'c1' })).revenue.roi).toBe(2);
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c1' })).revenue.roi).toBe(2);
     await b.revenueDelete(cost.id);
-    expect((await b.analytics({ ...ALL, campaign_id: 'c1' })).revenue.roi).toBeNull();
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c1' })).revenue.roi).toBeNull();
     await b.revenueAdd({ campaign_id: 'c1', kind: 'cost', amount: '5000', currency: 'JPY', occurred_on: '2026-11-03', note: null });
     await b.revenueRatesSet({ base: 'EUR', rates: { JPY: 0.006 } });
-    expect((await b.analytics({ ...ALL, campaign_id: 'c1' })).revenue.converted).toMatchObject({ base: 'EUR', revenue: '300.00', cost: '30.00' });
+    expect((await b.analyticsGet({ ...ALL, campaign_id: 'c1' })).revenue.converted).toMatchObject({ base: 'EUR', revenue: '300.00', cost: '30.00' });
   });
 
   it('the dev demo has a realistic picture: posts with captions, two platforms, scores and revenue', async () => {
@@ -202,7 +202,7 @@ describe('memory backend: analytics', () => {
     const b = createMemoryBackend({
       campaigns: demoCampaigns(), accounts: demoAccounts(), history, posts: [...demoPosts(), ...demoPublishedPosts(history)], revenue: demoRevenue(),
     });
-    const a = await b.analytics({ ...ALL, from: null });
+    const a = await b.analyticsGet({ ...ALL, from: null });
     expect(a.by_platform.map((r) => r.key).sort()).toEqual(['bluesky', 'youtube']);
     expect(a.by_campaign.every((r) => r.label !== r.key)).toBe(true);
     expect(a.top_by_views.every((p) => p.caption !== '')).toBe(true);
@@ -218,7 +218,7 @@ describe('memory backend: analytics', () => {
 
   it('rejects what the real one rejects, with its codes', async () => {
     const b = backend(TWO_POSTS);
-    const code = (f: Partial<AnalyticsFilter>) => b.analytics({ ...ALL, ...f }).then(() => 'ok', (e: BackendError) => e.code);
+    const code = (f: Partial<AnalyticsFilter>) => b.analyticsGet({ ...ALL, ...f }).then(() => 'ok', (e: BackendError) => e.code);
     expect(await code({ campaign_id: 'nope' })).toBe('not_found');
     expect(await code({ from: '2026-02-30' })).toBe('invalid_date');
     expect(await code({ from: '2026-11-05', to: '2026-11-01' })).toBe('invalid_date_range');

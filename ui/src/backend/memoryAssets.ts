@@ -100,7 +100,7 @@ export function createAssetStore(opts: AssetStoreOptions) {
     return asset;
   }
 
-  async function importAssets(
+  async function assetImport(
     jobId: string,
     paths: string[],
     options: ImportOptions,
@@ -153,7 +153,7 @@ export function createAssetStore(opts: AssetStoreOptions) {
 
   return {
     dumpAssets: () => assets.map((a) => ({ ...a })),
-    listAssets(q: AssetQuery): Asset[] {
+    assetList(q: AssetQuery): Asset[] {
       const search = q.search?.trim().toLocaleLowerCase() ?? '';
       return assets
         .filter((a) => (q.kind === null || a.kind === q.kind) && (q.campaign_id === null || a.campaign_id === q.campaign_id))
@@ -161,13 +161,13 @@ export function createAssetStore(opts: AssetStoreOptions) {
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
         .map((a) => ({ ...a }));
     },
-    getAsset(id: string): Asset {
+    assetGet(id: string): Asset {
       const a = assets.find((x) => x.id === id);
       if (!a) throw new BackendError('not_found', `No asset with id ${id}.`);
       return { ...a };
     },
-    importAssets,
-    cancelJob(jobId: string): boolean {
+    assetImport,
+    jobCancel(jobId: string): boolean {
       const job = running.get(jobId);
       if (job) job.cancelled = true;
       return job !== undefined;

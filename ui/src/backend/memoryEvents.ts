@@ -18,9 +18,9 @@ export const METHOD_TOPICS: Partial<Record<Method, Topic[]>> = {
   campaignUpdate: ['campaigns', 'analytics'],
   campaignArchive: ['campaigns', 'analytics'],
   campaignDelete: ALL,
-  importAssets: ['assets'],
-  startRender: ['renders'],
-  deleteRender: ['renders'],
+  assetImport: ['assets'],
+  renderStart: ['renders'],
+  renderDelete: ['renders'],
   accountConnect: ['accounts'],
   accountDisconnect: ['accounts', 'posts', 'queue', 'scheduler'],
   publishNow: ['accounts', ...SCHEDULING],
@@ -43,7 +43,7 @@ export const METHOD_TOPICS: Partial<Record<Method, Topic[]>> = {
 };
 
 /** Calls whose partial work stays when they fail (an import, a render, an upload), as in Rust. */
-const EVEN_ON_FAILURE = new Set<Method>(['importAssets', 'startRender', 'publishNow']);
+const EVEN_ON_FAILURE = new Set<Method>(['assetImport', 'renderStart', 'publishNow']);
 
 export interface ChangeFeed {
   subscribe(listener: (topics: Topic[]) => void): () => void;

@@ -31,7 +31,7 @@ describe('memory backend: renders', () => {
   it('renders with progress (measuring, then rendering), records the render and returns the result', async () => {
     const b = backend();
     const events: RenderProgress[] = [];
-    const result = await b.startRender('job', request({ trim: '2.5-14.5', hook_text: 'Wait for it' }), (p) => events.push(p));
+    const result = await b.renderStart('job', request({ trim: '2.5-14.5', hook_text: 'Wait for it' }), (p) => events.push(p));
 
     expect(events[0]).toMatchObject({ stage: 'starting', fraction: null, eta_s: null, render_id: result.render_id });
     expect([...new Set(events.map((e) => e.stage))]).toEqual(['starting', 'measuring', 'rendering']);
@@ -47,7 +47,7 @@ describe('memory backend: renders', () => {
     expect(result.output).toBe('/memory/renders/Launch_teaser-tiktok.mp4');
     expect(result.gain_db).toBeCloseTo(-14 - result.source_loudness_lufs!, 1);
 
-    const [record] = await b.listRenders('v1');
+    const [record] = await b.renderList('v1');
     expect(record).toMatchObject({
       id: result.render_id, asset_id: 'v1', preset: 'tiktok', state: 'done', output: result.output, output_exists: true,
       width: 1080, height: 1920, duration_s: 12, encoder: 'libx264', error_code: null,
@@ -57,38 +57,38 @@ describe('memory backend: renders', () => {
     expect(b.fileUrl(result.output)).toMatch(/^data:audio\/wav/);
 
     // A second render of the same preset does not overwrite the first.
-    const again = await b.startRender('job2', request(), () => {});
+    const again = await b.renderStart('job2', request(), () => {});
     expect(again.output).toBe('/memory/renders/Launch_teaser-tiktok-2.mp4');
-    expect((await b.listRenders('v1')).map((r) => r.id)).toEqual([again.render_id, result.render_id]);
-    expect(await b.listRenders('i1')).toEqual([]);
+    expect((await b.renderList('v1')).map((r) => r.id)).toEqual([again.render_id, result.render_id]);
+    expect(await b.renderList('i1')).toEqual([]);
   });
 
   it('smart reframe follows the subject between measuring and rendering', async () => {
     const events: RenderProgress[] = [];
-    await backend().startRender('job', request({ reframe: 'smart' }), (p) => events.push(p));
+    await backend().renderStart('job', request({ reframe: 'smart' }), (p) => events.push(p));
     expect([...new Set(events.map((e) => e.stage))]).toEqual(['starting', 'measuring', 'analyzing', 'rendering']);
     expect(events.filter((e) => e.stage === 'analyzing').at(-1)?.fraction).toBe(1);
   });
 
   it('cancels: rejects with cancelled and records a cancelled render without a file', async () => {
     const b = backend({ renderStepMs: 2 });
-    const running = b.startRender('job', request(), (p) => {
-      if (p.stage === 'rendering' && (p.fraction ?? 0) >= 0.2) void b.cancelJob('job');
+    const running = b.renderStart('job', request(), (p) => {
+      if (p.stage === 'rendering' && (p.fraction ?? 0) >= 0.2) void b.jobCancel('job');
     });
     await expect(running).rejects.toMatchObject({ code: 'cancelled' });
-    const [record] = await b.listRenders('v1');
+    const [record] = await b.renderList('v1');
     expect(record).toMatchObject({ state: 'cancelled', output: null, output_exists: false, error_code: 'cancelled' });
-    expect(await b.cancelJob('job')).toBe(false); // no longer running
+    expect(await b.jobCancel('job')).toBe(false); // no longer running
   });
 
   it('bad settings: some fail before recording, what the media layer checks is recorded as failed', async () => {
     const b = backend();
-    const start = (over: Partial<RenderRequest>) => b.startRender('j', request(over), () => {});
+    const start = (over: Partial<RenderRequest>) => b.renderStart('j', request(over), () => {});
     await expect(start({ preset: 'myspace' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('known: linkedin') });
     await expect(start({ input: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(start({ reframe: 'zoom' })).rejects.toMatchObject({ code: 'invalid_input', message: 'reframe "zoom": use blur, center or smart.' });
     await expect(start({ trim: 'soon' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('START-END') });
-    expect(await b.listRenders(null)).toEqual([]);
+    expect(await b.renderList(null)).toEqual([]);
 
     await expect(start({ trim: '9-3' })).rejects.toMatchObject({ code: 'invalid_input', message: 'Invalid render settings: trim 9-3: the start must be before the end' });
     await expect(start({ trim: '30-40' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('the video is 27.40 s long') });
@@ -97,7 +97,7 @@ describe('memory backend: renders', () => {
     await expect(start({ hook_text: 'Hi', hook_seconds: 45 })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('outside 0.5..30') });
     await expect(start({ captions: '/c/subs.txt' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('.srt or .ass') });
     await expect(start({ captions: '/c/broken.srt' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('captions file cannot be used') });
-    const failed = await b.listRenders(null);
+    const failed = await b.renderList(null);
     expect(failed).toHaveLength(7);
     expect(failed.every((r) => r.state === 'failed' && !r.output_exists)).toBe(true);
     expect(failed.find((r) => r.asset_id === 'i1')).toMatchObject({ error_code: 'invalid_settings', error_message: expect.stringContaining('video source') });
@@ -107,9 +107,9 @@ describe('memory backend: renders', () => {
   it('a broken music file fails half-way with render_failed, recorded with its message', async () => {
     const b = backend();
     const events: RenderProgress[] = [];
-    await expect(b.startRender('j', request({ music: '/m/broken-bed.mp3' }), (p) => events.push(p))).rejects.toMatchObject({ code: 'render_failed' });
+    await expect(b.renderStart('j', request({ music: '/m/broken-bed.mp3' }), (p) => events.push(p))).rejects.toMatchObject({ code: 'render_failed' });
     expect(events.at(-1)).toMatchObject({ stage: 'rendering' });
-    expect((await b.listRenders('v1'))[0]).toMatchObject({ state: 'failed', error_code: 'render_failed', error_message: expect.stringContaining('The render failed') });
+    expect((await b.renderList('v1'))[0]).toMatchObject({ state: 'failed', error_code: 'render_failed', error_message: expect.stringContaining('The render failed') });
   });
 
   it('deletes a render and its file; a running one is a conflict; open/reveal need the file', async () => {
@@ -119,30 +119,30 @@ describe('memory backend: renders', () => {
         renderRecord({ id: 'r-run', asset_id: 'v1', state: 'running', output: null, output_exists: false, size_bytes: null, created_at: '2025-01-02T00:00:00Z' }),
       ],
     });
-    const { render_id: id, output } = await b.startRender('j', request(), () => {});
-    expect((await b.listRenders('v1')).map((r) => r.id)).toEqual([id, 'r-run', 'r-gone']);
+    const { render_id: id, output } = await b.renderStart('j', request(), () => {});
+    expect((await b.renderList('v1')).map((r) => r.id)).toEqual([id, 'r-run', 'r-gone']);
 
-    await expect(b.openRender(id!)).resolves.toBeUndefined();
-    await expect(b.revealRender(id!)).resolves.toBeUndefined();
-    await expect(b.openRender('r-gone')).rejects.toMatchObject({ code: 'not_found', message: '/r/gone.mp4 was moved or deleted.' });
-    await expect(b.revealRender('r-run')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(b.deleteRender('r-run')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(b.renderOpen(id!)).resolves.toBeNull();
+    await expect(b.renderReveal(id!)).resolves.toBeNull();
+    await expect(b.renderOpen('r-gone')).rejects.toMatchObject({ code: 'not_found', message: '/r/gone.mp4 was moved or deleted.' });
+    await expect(b.renderReveal('r-run')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(b.renderDelete('r-run')).rejects.toMatchObject({ code: 'conflict' });
 
-    expect(await b.deleteRender(id!)).toMatchObject({ id, output, output_exists: false });
-    expect((await b.listRenders('v1')).map((r) => r.id)).toEqual(['r-run', 'r-gone']);
-    await expect(b.openRender(id!)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(b.deleteRender(id!)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(b.listRenders('nope')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await b.renderDelete(id!)).toMatchObject({ id, output, output_exists: false });
+    expect((await b.renderList('v1')).map((r) => r.id)).toEqual(['r-run', 'r-gone']);
+    await expect(b.renderOpen(id!)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(b.renderDelete(id!)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(b.renderList('nope')).rejects.toMatchObject({ code: 'not_found' });
 
     // The next render may take the deleted file's name again.
-    expect((await b.startRender('j2', request(), () => {})).output).toBe(output);
+    expect((await b.renderStart('j2', request(), () => {})).output).toBe(output);
   });
 
   it('a file removed outside the app shows as missing', async () => {
     const b = backend();
-    const { render_id: id, output } = await b.startRender('j', request(), () => {});
+    const { render_id: id, output } = await b.renderStart('j', request(), () => {});
     b.removeRenderFile(output);
-    expect((await b.listRenders('v1'))[0]).toMatchObject({ id, state: 'done', output_exists: false, size_bytes: null });
+    expect((await b.renderList('v1'))[0]).toMatchObject({ id, state: 'done', output_exists: false, size_bytes: null });
   });
 
   it('picks captions and music files (configurable, null when cancelled)', async () => {

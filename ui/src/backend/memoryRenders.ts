@@ -11,7 +11,7 @@
  *   and fails with `invalid_input`;
  * - a captions path containing "broken" fails as unreadable captions, a music path containing
  *   "broken" fails half-way through encoding with `render_failed`;
- * - `cancelJob(jobId)` stops the render: it is recorded as cancelled and rejects with `cancelled`.
+ * - `jobCancel(jobId)` stops the render: it is recorded as cancelled and rejects with `cancelled`.
  */
 import type { Asset, PresetInfo, RenderProgress, RenderRecord, RenderRequest, RenderResult } from './bindings';
 import { MEDIA_EXTENSIONS, extensionOf } from '../lib/media';
@@ -139,7 +139,7 @@ export function createRenderStore(opts: RenderStoreOptions) {
     }
   }
 
-  async function startRender(jobId: string, req: RenderRequest, onProgress: (p: RenderProgress) => void): Promise<RenderResult> {
+  async function renderStart(jobId: string, req: RenderRequest, onProgress: (p: RenderProgress) => void): Promise<RenderResult> {
     const preset = MEMORY_PRESETS.find((p) => p.name === req.preset);
     if (!preset) {
       throw new BackendError('invalid_input', `No render preset named "${req.preset}" (known: ${MEMORY_PRESETS.map((p) => p.name).join(', ')}).`);
@@ -226,20 +226,20 @@ export function createRenderStore(opts: RenderStoreOptions) {
     /** True when the path is a render output (it plays as media, not as a picture). */
     isOutput: (path: string) => records.some((r) => r.output === path),
     presets: () => MEMORY_PRESETS.map((p) => ({ ...p })),
-    startRender,
-    cancelJob(jobId: string): boolean {
+    renderStart,
+    jobCancel(jobId: string): boolean {
       const job = running.get(jobId);
       if (job) job.cancelled = true;
       return job !== undefined;
     },
-    listRenders(assetId: string | null): RenderRecord[] {
+    renderList(assetId: string | null): RenderRecord[] {
       if (assetId !== null && !opts.findAsset(assetId)) throw new BackendError('not_found', `No asset with id ${assetId}.`);
       return records
         .filter((r) => assetId === null || r.asset_id === assetId)
         .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
         .map(publicCopy);
     },
-    deleteRender(id: string): RenderRecord {
+    renderDelete(id: string): RenderRecord {
       const r = find(id);
       if (r.state === 'running' || r.state === 'queued') throw new BackendError('conflict', 'This render is still running; cancel it first.');
       if (r.output) disk.delete(r.output);

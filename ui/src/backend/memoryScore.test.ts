@@ -68,10 +68,10 @@ describe('memory backend: score', () => {
     const events: ProgressEvent[] = [];
     const run = b.scoreAsset('job-1', req(), (p) => {
       events.push(p);
-      if (events.length === 2) void b.cancelJob('job-1');
+      if (events.length === 2) void b.jobCancel('job-1');
     });
     await expect(run.catch(toApiError)).resolves.toMatchObject({ code: 'cancelled' });
-    expect(await b.cancelJob('job-1')).toBe(false);
+    expect(await b.jobCancel('job-1')).toBe(false);
     const again: ProgressEvent[] = [];
     const v = await b.scoreAsset('job-2', req(), (p) => again.push(p));
     expect(v.cached).toBe(false);
@@ -101,7 +101,7 @@ describe('memory backend: score variants', () => {
     const b = compared({ scoreStepMs: 5 });
     const run = b.scoreVariants('job-1', variants(), () => {});
     await new Promise((r) => setTimeout(r, 12));
-    expect(await b.cancelJob('job-1')).toBe(true);
+    expect(await b.jobCancel('job-1')).toBe(true);
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     const events: ProgressEvent[] = [];
     await b.scoreVariants('job-2', variants(), (p) => events.push(p));

@@ -4,7 +4,7 @@
  * features, `make fixtures` scores its requests with studio-api, and the fake answers from
  * `MemorySeed.answers` (see memoryFixtures.ts). Only UI state is kept here:
  * - the first score of a video or audio asset (or a render) "measures" it: 8 progress events
- *   (stage "analyzing") paced by `stepMs`; `cancelJob(jobId)` stops it and the call rejects with
+ *   (stage "analyzing") paced by `stepMs`; `jobCancel(jobId)` stops it and the call rejects with
  *   `cancelled`. Later calls are instant and `cached: true`; a comparison measures every video
  *   not measured yet in one run;
  * - an unknown asset (or, in a comparison, an unfinished render) is `not_found`.
@@ -85,7 +85,7 @@ export function createScoreStore(opts: ScoreStoreOptions) {
     platforms: (): ScorePlatform[] => (platforms as ScorePlatform[]).map((p) => ({ ...p })),
     scoreAsset,
     scoreVariants,
-    cancelJob(jobId: string): boolean {
+    jobCancel(jobId: string): boolean {
       const job = running.get(jobId);
       if (job) job.cancelled = true;
       return job !== undefined;

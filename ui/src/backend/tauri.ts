@@ -75,19 +75,17 @@ export const tauriBackend: Backend = {
   campaignCreate: (input) => unwrap(commands.campaignCreate(input)),
   campaignUpdate: (id, patch) => unwrap(commands.campaignUpdate(id, patch)),
   campaignArchive: (id, archived) => unwrap(commands.campaignArchive(id, archived)),
-  campaignDelete: async (id) => {
-    await unwrap(commands.campaignDelete(id));
-  },
+  campaignDelete: (id) => unwrap(commands.campaignDelete(id)),
 
-  listAssets: (query) => unwrap(commands.assetList(query)),
-  getAsset: (id) => unwrap(commands.assetGet(id)),
-  importAssets: (jobId, paths, options, onProgress) => {
+  assetList: (query) => unwrap(commands.assetList(query)),
+  assetGet: (id) => unwrap(commands.assetGet(id)),
+  assetImport: (jobId, paths, options, onProgress) => {
     // Rust throttles progress to ~10 events per second (always sending the last one).
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
     return unwrap(commands.assetImport(jobId, paths, options, channel));
   },
-  cancelJob: (jobId) => unwrap(commands.jobCancel(jobId)),
+  jobCancel: (jobId) => unwrap(commands.jobCancel(jobId)),
   pickMediaFiles: async () => {
     const picked = await plugin(open({ multiple: true, directory: false, filters: MEDIA_FILTERS, title: 'Import files' }));
     return picked ?? [];
@@ -114,20 +112,16 @@ export const tauriBackend: Backend = {
   fileUrl: (path) => convertFileSrc(path),
 
   renderPresets: () => unwrap(commands.renderPresets()),
-  startRender: (jobId, request, onProgress) => {
+  renderStart: (jobId, request, onProgress) => {
     // Rust throttles progress to ~10 events per second (stage changes always go out).
     const channel = new Channel<RenderProgress>();
     channel.onmessage = onProgress;
     return unwrap(commands.renderStart(jobId, request, channel));
   },
-  listRenders: (assetId) => unwrap(commands.renderList(assetId)),
-  deleteRender: (id) => unwrap(commands.renderDelete(id)),
-  openRender: async (id) => {
-    await unwrap(commands.renderOpen(id));
-  },
-  revealRender: async (id) => {
-    await unwrap(commands.renderReveal(id));
-  },
+  renderList: (assetId) => unwrap(commands.renderList(assetId)),
+  renderDelete: (id) => unwrap(commands.renderDelete(id)),
+  renderOpen: (id) => unwrap(commands.renderOpen(id)),
+  renderReveal: (id) => unwrap(commands.renderReveal(id)),
 
   scorePlatforms: () => unwrap(commands.scorePlatforms()),
   scoreAsset: (jobId, request, onProgress) => {
@@ -144,7 +138,7 @@ export const tauriBackend: Backend = {
   },
   scoreModel: (accountId, timeZone) => unwrap(commands.scoreModel(accountId, timeZone)),
   bestTimes: (accountIds, timeZone) => unwrap(commands.bestTimes(accountIds, timeZone)),
-  analytics: (filter) => unwrap(commands.analyticsGet(filter)),
+  analyticsGet: (filter) => unwrap(commands.analyticsGet(filter)),
   postResults: (postId) => unwrap(commands.postResults(postId)),
 
   accountPlatforms: () => unwrap(commands.accountPlatforms()),
@@ -167,9 +161,7 @@ export const tauriBackend: Backend = {
   postUpdate: (id, input, expectedVersion) => unwrap(commands.postUpdate(id, input, expectedVersion)),
   postGet: (id) => unwrap(commands.postGet(id)),
   postList: (query) => unwrap(commands.postList(query)),
-  postDelete: async (id) => {
-    await unwrap(commands.postDelete(id));
-  },
+  postDelete: (id) => unwrap(commands.postDelete(id)),
   postValidate: (input) => unwrap(commands.postValidate(input)),
   postSchedule: (request) => unwrap(commands.postSchedule(request)),
   postUnschedule: (id) => unwrap(commands.postUnschedule(id)),
@@ -184,17 +176,13 @@ export const tauriBackend: Backend = {
   schedulerStatus: () => unwrap(commands.schedulerStatus()),
   schedulerSetPaused: (paused) => unwrap(commands.schedulerSetPaused(paused)),
   notificationsRecent: (limit) => unwrap(commands.notificationsRecent(limit)),
-  notificationsMarkRead: async (ids) => {
-    await unwrap(commands.notificationsMarkRead(ids));
-  },
+  notificationsMarkRead: (ids) => unwrap(commands.notificationsMarkRead(ids)),
 
   revenueRatesGet: () => unwrap(commands.revenueRatesGet()),
   revenueRatesSet: (rates) => unwrap(commands.revenueRatesSet(rates)),
   revenueAdd: (input) => unwrap(commands.revenueAdd(input)),
   revenueList: (campaignId) => unwrap(commands.revenueList(campaignId)),
-  revenueDelete: async (id) => {
-    await unwrap(commands.revenueDelete(id));
-  },
+  revenueDelete: (id) => unwrap(commands.revenueDelete(id)),
   revenueSummary: (campaignId) => unwrap(commands.revenueSummary(campaignId)),
   revenueImportPreview: (path) => unwrap(commands.revenueImportPreview(path)),
   revenueImport: (request) => unwrap(commands.revenueImport(request)),

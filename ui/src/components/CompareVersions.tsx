@@ -79,7 +79,7 @@ export function CompareVersions({ asset, onClose }: { asset: Asset; onClose: () 
   // Closing the dialog while it measures stops the measurement.
   useEffect(
     () => () => {
-      if (running.current) void backend.cancelJob(running.current).catch(() => undefined);
+      if (running.current) void backend.jobCancel(running.current).catch(() => undefined);
     },
     [backend],
   );
@@ -121,7 +121,7 @@ export function CompareVersions({ asset, onClose }: { asset: Asset; onClose: () 
   const cancel = () => {
     if (run.phase !== 'measuring') return;
     setRun({ ...run, cancelling: true });
-    void backend.cancelJob(run.jobId).catch(() => undefined);
+    void backend.jobCancel(run.jobId).catch(() => undefined);
   };
 
   const nameOf = (id: string) => versions.find((v) => v.id === id) ?? { id, name: id, detail: '' };

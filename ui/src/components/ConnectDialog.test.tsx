@@ -12,18 +12,18 @@ const platform = (id: string): PlatformView => MEMORY_PLATFORMS.find((p) => p.id
 
 type Call = { jobId: string; request: ConnectRequest; onProgress: (p: ProgressEvent) => void; finish: (a: AccountView) => void; fail: (e: unknown) => void };
 
-/** Sign-ins wait until the test ends them; cancelJob ends one as cancelled. */
+/** Sign-ins wait until the test ends them; jobCancel ends one as cancelled. */
 function gated() {
   const calls: Call[] = [];
   const backend: Backend = {
     ...createMemoryBackend(),
     accountConnect: (jobId, request, onProgress) => new Promise<AccountView>((finish, fail) => calls.push({ jobId, request, onProgress, finish, fail })),
   };
-  const cancelJob = vi.spyOn(backend, 'cancelJob').mockImplementation(async (jobId) => {
+  const jobCancel = vi.spyOn(backend, 'jobCancel').mockImplementation(async (jobId) => {
     calls.find((c) => c.jobId === jobId)?.fail(new BackendError('cancelled', 'Cancelled.'));
     return true;
   });
-  return { backend, calls, cancelJob };
+  return { backend, calls, jobCancel };
 }
 
 const connected = (over: Partial<AccountView> = {}): AccountView => ({
@@ -90,7 +90,7 @@ describe('Connect dialog: OAuth', () => {
   });
 
   it('waits for the browser with the sign-in link and Cancel; cancelling keeps the form, not the secret', async () => {
-    const { backend, calls, cancelJob } = gated();
+    const { backend, calls, jobCancel } = gated();
     const { user, onClose } = open(backend, 'linkedin');
     await user.type(screen.getByTestId('connect-client-id'), 'my-linkedin-app');
     await user.type(screen.getByTestId('connect-client-secret'), 'top-secret');
@@ -112,7 +112,7 @@ describe('Connect dialog: OAuth', () => {
     expect(await navigator.clipboard.readText()).toContain('linkedin.com/oauth');
 
     await user.click(screen.getByTestId('connect-cancel'));
-    expect(cancelJob).toHaveBeenCalledWith(call.jobId);
+    expect(jobCancel).toHaveBeenCalledWith(call.jobId);
     expect(await screen.findByTestId('connect-cancelled')).toHaveTextContent('Sign-in cancelled. Nothing was connected.');
     expect(screen.getByTestId('connect-client-id')).toHaveValue('my-linkedin-app');
     expect(screen.getByTestId('connect-client-secret')).toHaveValue('');
@@ -143,13 +143,13 @@ describe('Connect dialog: OAuth', () => {
   });
 
   it('Escape while waiting cancels the sign-in and closes', async () => {
-    const { backend, calls, cancelJob } = gated();
+    const { backend, calls, jobCancel } = gated();
     const { user, onClose } = open(backend, 'youtube');
     await user.type(screen.getByTestId('connect-client-id'), 'yt-app{Enter}');
     await waitFor(() => expect(calls).toHaveLength(1));
     // What the browser does on Escape in a modal <dialog> (jsdom does not).
     fireEvent(screen.getByTestId('connect-dialog'), new Event('cancel', { cancelable: true }));
-    expect(cancelJob).toHaveBeenCalledWith(calls[0]!.jobId);
+    expect(jobCancel).toHaveBeenCalledWith(calls[0]!.jobId);
     expect(onClose).toHaveBeenCalled();
   });
 

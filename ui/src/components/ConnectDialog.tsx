@@ -88,7 +88,7 @@ export function ConnectDialog({ platform, account, hasAccounts, onClose, onConne
   const stop = (jobId: string) => {
     let tries = 0;
     const ask = () => {
-      backend.cancelJob(jobId).then(
+      backend.jobCancel(jobId).then(
         (stopped) => {
           tries += 1;
           if (!stopped && job.current === jobId && tries < 20) setTimeout(ask, 250);

@@ -14,12 +14,12 @@ function gatedBackend() {
   const calls: Call[] = [];
   const backend: Backend & Pick<MemoryBackend, 'simulateFileDrag'> = {
     ...memory,
-    importAssets: (jobId, paths, _options, onProgress) =>
+    assetImport: (jobId, paths, _options, onProgress) =>
       new Promise<ImportReport>((finish) => calls.push({ jobId, paths, onProgress, finish })),
   };
-  const cancelJob = vi.spyOn(backend, 'cancelJob').mockResolvedValue(true);
-  const listAssets = vi.spyOn(backend, 'listAssets');
-  return { backend, calls, cancelJob, listAssets };
+  const jobCancel = vi.spyOn(backend, 'jobCancel').mockResolvedValue(true);
+  const assetList = vi.spyOn(backend, 'assetList');
+  return { backend, calls, jobCancel, assetList };
 }
 
 function setup() {
@@ -34,7 +34,7 @@ const bar = () => screen.getByRole('progressbar', { name: 'Import progress' });
 
 describe('Import panel', () => {
   it('shows progress, then a summary with each failure explained by its code', async () => {
-    const { backend, calls, listAssets, user } = setup();
+    const { backend, calls, assetList, user } = setup();
     act(() => backend.simulateFileDrag.hover(['/m/a.mp4', '/m/b.txt']));
     expect(screen.getByTestId('drop-overlay')).toHaveTextContent('Drop to import 2 items');
     act(() => backend.simulateFileDrag.drop(['/m/a.mp4', '/m/b.txt', '/m/broken.mov', '/m/dup.png']));
@@ -52,7 +52,7 @@ describe('Import panel', () => {
     act(() => calls[0]?.onProgress(progress({ done: 1 }))); // late, out-of-order event
     expect(bar()).toHaveAttribute('aria-valuenow', '2');
 
-    const listedBefore = listAssets.mock.calls.length;
+    const listedBefore = assetList.mock.calls.length;
     act(() =>
       calls[0]?.finish({
         imported: [asset({ id: 'new', original_name: 'a.mp4' })],
@@ -66,7 +66,7 @@ describe('Import panel', () => {
     const summary = await screen.findByTestId('import-summary');
     expect(summary).toHaveTextContent('Imported 1 · Skipped 1 · Failed 2');
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
-    await waitFor(() => expect(listAssets.mock.calls.length).toBeGreaterThan(listedBefore)); // the grid refreshes
+    await waitFor(() => expect(assetList.mock.calls.length).toBeGreaterThan(listedBefore)); // the grid refreshes
 
     await user.click(screen.getByText('Show 3 files not imported'));
     const [txt, broken] = screen.getAllByTestId('import-failure');
@@ -81,13 +81,13 @@ describe('Import panel', () => {
     expect(screen.queryByTestId('import-panel')).not.toBeInTheDocument();
   });
 
-  it('Cancel calls cancelJob with the running job id and reports a cancelled import', async () => {
-    const { backend, calls, cancelJob, user } = setup();
+  it('Cancel calls jobCancel with the running job id and reports a cancelled import', async () => {
+    const { backend, calls, jobCancel, user } = setup();
     act(() => backend.simulateFileDrag.drop(['/m/1.mp4', '/m/2.mp4']));
     await waitFor(() => expect(calls).toHaveLength(1));
     act(() => calls[0]?.onProgress(progress({ item: '1.mp4', total: 2 })));
     await user.click(screen.getByTestId('import-cancel'));
-    expect(cancelJob).toHaveBeenCalledWith(calls[0]?.jobId);
+    expect(jobCancel).toHaveBeenCalledWith(calls[0]?.jobId);
     expect(screen.getByTestId('import-cancel')).toHaveTextContent('Cancelling…');
     expect(screen.getByTestId('import-cancel')).toBeDisabled();
 
@@ -122,7 +122,7 @@ describe('Import panel', () => {
 
   it('reports an import that could not run at all', async () => {
     const memory = createMemoryBackend({ pickFiles: ['/m/1.mp4'] });
-    memory.failNext('importAssets', 'database_busy', 'The database is busy.');
+    memory.failNext('assetImport', 'database_busy', 'The database is busy.');
     window.location.hash = '#/library';
     renderWithBackend(<App />, memory);
     const user = userEvent.setup();

@@ -66,7 +66,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
         }
       };
       backend
-        .importAssets(jobId, batch.paths, batch.options, onProgress)
+        .assetImport(jobId, batch.paths, batch.options, onProgress)
         .then(
           (report) => dispatch({ type: 'finish', jobId, report }),
           (err: unknown) => dispatch({ type: 'fail', jobId, message: toApiError(err).message }),
@@ -108,7 +108,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     // The job may not be registered yet right after it was sent: ask again until it is (or ends).
     let tries = 0;
     const ask = () => {
-      backend.cancelJob(jobId).then(
+      backend.jobCancel(jobId).then(
         (stopped) => {
           tries += 1;
           if (!stopped && current.current === jobId && tries < 20) setTimeout(ask, 250);

@@ -34,7 +34,7 @@ describe('Home: recent results', () => {
 
   it('shows an error with Retry', async () => {
     const b = createMemoryBackend({ history: [row('a', 2, 1000, 120)] });
-    b.failNext('analytics', 'database_busy', 'Busy.');
+    b.failNext('analyticsGet', 'database_busy', 'Busy.');
     renderWithBackend(<RecentResults />, b);
     expect(await screen.findByTestId('home-results-error')).toHaveTextContent('Could not load recent results: Busy.');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));

@@ -19,18 +19,18 @@ function memory(seed: MemorySeed = {}): MemoryBackend {
 
 type Call = { jobId: string; request: RenderRequest; onProgress: (p: RenderProgress) => void; finish: (r: RenderResult) => void; fail: (e: unknown) => void };
 
-/** Renders wait until the test ends them; cancelJob ends one as cancelled. */
+/** Renders wait until the test ends them; jobCancel ends one as cancelled. */
 function gated() {
   const calls: Call[] = [];
   const backend: Backend = {
     ...memory(),
-    startRender: (jobId, request, onProgress) => new Promise<RenderResult>((finish, fail) => calls.push({ jobId, request, onProgress, finish, fail })),
+    renderStart: (jobId, request, onProgress) => new Promise<RenderResult>((finish, fail) => calls.push({ jobId, request, onProgress, finish, fail })),
   };
-  const cancelJob = vi.spyOn(backend, 'cancelJob').mockImplementation(async (jobId) => {
+  const jobCancel = vi.spyOn(backend, 'jobCancel').mockImplementation(async (jobId) => {
     calls.find((c) => c.jobId === jobId)?.fail(new BackendError('cancelled', 'Cancelled.'));
     return true;
   });
-  return { backend, calls, cancelJob };
+  return { backend, calls, jobCancel };
 }
 
 async function openDetail(backend: Backend, assetId = 'v1') {
@@ -111,7 +111,7 @@ describe('Render dialog', () => {
   });
 
   it('shows live progress (stage, percent, elapsed, ETA) and cancels; Back keeps the values', async () => {
-    const { backend, calls, cancelJob } = gated();
+    const { backend, calls, jobCancel } = gated();
     const { user } = await openDialog(backend);
     await user.selectOptions(screen.getByTestId('render-preset'), 'youtube');
     await user.type(screen.getByTestId('render-hook-text'), 'Big news');
@@ -137,7 +137,7 @@ describe('Render dialog', () => {
     expect(screen.getByTestId('render-eta')).toHaveTextContent('about 1 min 20 s left');
 
     await user.click(screen.getByTestId('render-cancel'));
-    expect(cancelJob).toHaveBeenCalledWith(call.jobId);
+    expect(jobCancel).toHaveBeenCalledWith(call.jobId);
     expect(await screen.findByTestId('render-cancelled')).toHaveTextContent('Render cancelled. No file was kept.');
     expect(screen.getByTestId('render-back')).toHaveFocus();
     await user.click(screen.getByTestId('render-back'));
@@ -166,8 +166,8 @@ describe('Render dialog', () => {
 
   it('on success shows size, encoder, duration and loudness; Open and Show in folder; the list has it', async () => {
     const backend = memory();
-    const open = vi.spyOn(backend, 'openRender');
-    const reveal = vi.spyOn(backend, 'revealRender');
+    const open = vi.spyOn(backend, 'renderOpen');
+    const reveal = vi.spyOn(backend, 'renderReveal');
     const { user } = await openDialog(backend);
     expect(screen.getByTestId('renders-empty')).toBeInTheDocument();
     await user.type(screen.getByTestId('render-trim-start'), '2.5');

@@ -306,7 +306,7 @@ function RenderDone({ result: r, onClose }: { result: RenderResult; onClose: () 
   const act = (what: 'open' | 'reveal') => {
     if (!r.render_id) return;
     setError(null);
-    (what === 'open' ? backend.openRender(r.render_id) : backend.revealRender(r.render_id)).catch((err: unknown) =>
+    (what === 'open' ? backend.renderOpen(r.render_id) : backend.renderReveal(r.render_id)).catch((err: unknown) =>
       setError(`Could not ${what === 'open' ? 'open' : 'show'} the file: ${toApiError(err).message}`),
     );
   };

@@ -35,7 +35,7 @@ export function RenderProvider({ children }: { children: ReactNode }) {
       dispatch({ type: 'start', jobId, assetId, request });
       let listed = false;
       backend
-        .startRender(jobId, request, (progress) => {
+        .renderStart(jobId, request, (progress) => {
           dispatch({ type: 'progress', jobId, progress });
           // The history has a "running" row from the first event on: show it in the Renders list.
           if (!listed && progress.render_id) {
@@ -62,7 +62,7 @@ export function RenderProvider({ children }: { children: ReactNode }) {
       // Right after the start the job may not be registered yet: ask again until it is (or ends).
       let tries = 0;
       const ask = () => {
-        backend.cancelJob(jobId).then(
+        backend.jobCancel(jobId).then(
           (stopped) => {
             tries += 1;
             if (!stopped && running.current.has(jobId) && tries < 20) setTimeout(ask, 250);

@@ -74,8 +74,8 @@ describe('Renders list', () => {
 
   it('previews a finished render on click; Open and Show in folder ask the backend', async () => {
     const { backend, user } = setup();
-    const open = vi.spyOn(backend, 'openRender');
-    const reveal = vi.spyOn(backend, 'revealRender');
+    const open = vi.spyOn(backend, 'renderOpen');
+    const reveal = vi.spyOn(backend, 'renderReveal');
     await waitFor(() => expect(screen.getAllByTestId('render-row')).toHaveLength(3));
     const done = row('r-new');
     expect(within(done).queryByTestId('render-video')).not.toBeInTheDocument();
@@ -102,7 +102,7 @@ describe('Renders list', () => {
 
   it('deletes after a confirmation; Cancel (or Escape) keeps it', async () => {
     const { backend, onClose, user } = setup();
-    const remove = vi.spyOn(backend, 'deleteRender');
+    const remove = vi.spyOn(backend, 'renderDelete');
     await waitFor(() => expect(screen.getAllByTestId('render-row')).toHaveLength(3));
 
     await user.click(within(row('r-new')).getByTestId('render-row-delete'));
@@ -131,7 +131,7 @@ describe('Renders list', () => {
   it('a failed delete keeps the confirmation open with the reason', async () => {
     const { backend, user } = setup();
     await waitFor(() => expect(screen.getAllByTestId('render-row')).toHaveLength(3));
-    backend.failNext('deleteRender', 'io', 'cannot delete /renders/launch-teaser-tiktok.mp4: Permission denied (os error 13)');
+    backend.failNext('renderDelete', 'io', 'cannot delete /renders/launch-teaser-tiktok.mp4: Permission denied (os error 13)');
     await user.click(within(row('r-new')).getByTestId('render-row-delete'));
     await user.click(screen.getByTestId('render-delete-confirm'));
     const confirm = screen.getByRole('dialog', { name: 'Delete render?' });

@@ -34,7 +34,7 @@ export function RendersList({ assetId }: { assetId: string }) {
   const headingId = useId();
 
   const remove = useMutation({
-    mutationFn: (r: RenderRecord) => backend.deleteRender(r.id),
+    mutationFn: (r: RenderRecord) => backend.renderDelete(r.id),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: queryKeys.renders });
       setDeleting(null);
@@ -47,7 +47,7 @@ export function RendersList({ assetId }: { assetId: string }) {
 
   const act = (what: 'open' | 'reveal', r: RenderRecord) => {
     setActionError(null);
-    (what === 'open' ? backend.openRender(r.id) : backend.revealRender(r.id)).catch((err: unknown) => {
+    (what === 'open' ? backend.renderOpen(r.id) : backend.renderReveal(r.id)).catch((err: unknown) => {
       setActionError(`Could not ${what === 'open' ? 'open' : 'show'} ${r.output ? baseName(r.output) : 'the render'}: ${toApiError(err).message}`);
       // The file may have gone since the list was loaded.
       void queryClient.invalidateQueries({ queryKey: queryKeys.renderList(assetId) });

@@ -70,7 +70,7 @@ export function ScorePanel({ asset, accountId = null }: { asset: Asset; accountI
       const id = newScoreJobId();
       job.current = { id, request };
       // Closing the detail while it measures stops the measurement.
-      const onAbort = () => void backend.cancelJob(id).catch(() => undefined);
+      const onAbort = () => void backend.jobCancel(id).catch(() => undefined);
       signal.addEventListener('abort', onAbort);
       try {
         return await backend.scoreAsset(id, request, (p) => {
@@ -93,7 +93,7 @@ export function ScorePanel({ asset, accountId = null }: { asset: Asset; accountI
   const cancel = () => {
     if (!job.current) return;
     setCancelling(true);
-    void backend.cancelJob(job.current.id).catch(() => undefined);
+    void backend.jobCancel(job.current.id).catch(() => undefined);
   };
 
   const choosePlatform = (id: string) => {

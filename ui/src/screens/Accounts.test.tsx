@@ -85,7 +85,7 @@ describe('Accounts screen', () => {
 
   it('OAuth: waits for the browser with the sign-in link; Cancel goes back to the form without the secret', async () => {
     const { user, backend } = await show({ connectStepMs: 60_000 });
-    const cancel = vi.spyOn(backend, 'cancelJob');
+    const cancel = vi.spyOn(backend, 'jobCancel');
     await user.click(within(card('linkedin')).getByTestId('platform-connect'));
     await user.type(await screen.findByTestId('connect-client-id'), 'li-app');
     await user.type(screen.getByTestId('connect-client-secret'), 'li-secret');

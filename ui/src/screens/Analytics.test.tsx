@@ -125,7 +125,7 @@ describe('Analytics screen', () => {
 
   it('asks the backend for what the filters say and keeps them in the hash', async () => {
     const b = backend();
-    const spy = vi.spyOn(b, 'analytics');
+    const spy = vi.spyOn(b, 'analyticsGet');
     const { user } = show(b);
     const base = { campaign_id: null, account_id: null, platform: null, timezone: null };
     await waitFor(() => expect(spy).toHaveBeenLastCalledWith({ ...base, from: addDaysToDate(today(), -89), to: today() }));
@@ -156,7 +156,7 @@ describe('Analytics screen', () => {
 
   it('starts from the filter in the hash', async () => {
     const b = backend();
-    const spy = vi.spyOn(b, 'analytics');
+    const spy = vi.spyOn(b, 'analyticsGet');
     show(b, '#/analytics?range=7&platform=x');
     await waitFor(() => expect(spy).toHaveBeenCalledWith(expect.objectContaining({ platform: 'x', from: addDaysToDate(today(), -6), to: today() })));
     expect(screen.getByTestId('analytics-range-7')).toBeChecked();
@@ -196,7 +196,7 @@ describe('Analytics screen', () => {
 
   it('shows a loading state, then an error with Retry that recovers', async () => {
     const b = backend();
-    b.failNext('analytics', 'database_busy', 'The database is busy.');
+    b.failNext('analyticsGet', 'database_busy', 'The database is busy.');
     const { user } = show(b);
     expect(screen.getByTestId('analytics-loading')).toHaveAttribute('role', 'status');
     expect(await screen.findByTestId('error-banner')).toHaveTextContent('Could not load analytics: The database is busy.');

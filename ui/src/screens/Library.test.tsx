@@ -46,7 +46,7 @@ describe('Library grid', () => {
 
   it('filters by kind, campaign and (debounced) file name', async () => {
     const backend = seed();
-    const list = vi.spyOn(backend, 'listAssets');
+    const list = vi.spyOn(backend, 'assetList');
     const { user } = renderLibrary(backend);
     await waitFor(() => expect(cards()).toHaveLength(4));
 
@@ -116,15 +116,15 @@ describe('Library grid', () => {
 
   it('imports into the filtered campaign, copying unless "Use in place" is chosen', async () => {
     const backend = seed({ pickFiles: ['/m/new.mp4'] });
-    const importAssets = vi.spyOn(backend, 'importAssets');
+    const assetImport = vi.spyOn(backend, 'assetImport');
     const { user } = renderLibrary(backend);
     await waitFor(() => expect(cards()).toHaveLength(4));
     await user.selectOptions(screen.getByTestId('asset-filter-campaign'), 'c1');
     await user.click(screen.getByTestId('import-mode-reference'));
     await user.click(screen.getByTestId('import-files'));
-    await waitFor(() => expect(importAssets).toHaveBeenCalled());
-    expect(importAssets.mock.calls[0]?.[1]).toEqual(['/m/new.mp4']);
-    expect(importAssets.mock.calls[0]?.[2]).toEqual({ campaign_id: 'c1', reference: true });
+    await waitFor(() => expect(assetImport).toHaveBeenCalled());
+    expect(assetImport.mock.calls[0]?.[1]).toEqual(['/m/new.mp4']);
+    expect(assetImport.mock.calls[0]?.[2]).toEqual({ campaign_id: 'c1', reference: true });
     await waitFor(() => expect(names()).toEqual(['new.mp4', 'teaser-vertical.mp4']));
   });
 });
