@@ -21,6 +21,10 @@ use studio_api::analytics::{AnalyticsFilter, RevenueRates};
 use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
+// The money answers are keyed by what decides them, not by a scenario: see the module.
+#[path = "gen_fixtures/money.rs"]
+mod money;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 /// When the publisher reads a target's metrics after publishing, in hours (its metric offsets).
@@ -396,7 +400,7 @@ fn run(out: &Path) -> Res<()> {
         std::fs::write(&target, to_lines(&fixture)?)?;
         println!("wrote {}", target.display());
     }
-    Ok(())
+    money::write(&seeds, out)
 }
 
 fn main() {
