@@ -13,9 +13,12 @@ import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 import answers from './fixtures/money.json';
+import requests from './fixtures/seeds/money/requests.json';
 
 type Answered = { request: unknown; answer?: unknown; error?: { code: string; message: string } };
-type Imported = { report: RevenueImportReport; entries: (Omit<RevenueEntry, 'id' | 'campaign_id' | 'imported' | 'created_at' | 'version'> & { key: string })[] };
+/** What Rust decides about an entry; the fake adds ids, times and versions. */
+type Fields = Pick<RevenueEntry, 'kind' | 'amount' | 'currency' | 'occurred_on' | 'note'>;
+type Imported = { report: RevenueImportReport; entries: (Fields & { key: string })[] };
 
 function fail(code: ErrorCode, message: string): never {
   throw new BackendError(code, message);
@@ -27,9 +30,11 @@ const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
 
 function replay<A>(list: Answered[], request: unknown, what: string): A {
   const hit = list.find((a) => canon(a.request) === canon(request));
-  // Logged too: the UI may show the error only as a banner, and Playwright fails on console errors.
-  if (!hit) console.error(`money.json lacks the ${what} ${canon(request)}`);
-  if (!hit) fail('internal', `fixtures/money.json has no ${what} answer for ${canon(request)}: add it to fixtures/seeds/money/requests.json and run make fixtures.`);
+  if (!hit) {
+    const message = `fixtures/money.json has no ${what} answer for ${canon(request)}: add it to fixtures/seeds/money/requests.json and run make fixtures.`;
+    console.error(message); // the UI may show it only as a banner; Playwright fails on console errors
+    return fail('internal', message);
+  }
   if (hit.error) fail(hit.error.code as ErrorCode, hit.error.message);
   return structuredClone(hit.answer) as A;
 }
@@ -46,23 +51,15 @@ export type MemoryFile = string | Uint8Array;
 
 type Stored = RevenueEntry & { importKey: string | null; deleted: boolean };
 
-export interface MoneyCampaign {
-  id: string;
-  name: string;
-  timezone: string;
-  currency: string | null;
-}
+type MoneyCampaign = { id: string; name: string; timezone: string; currency: string | null };
 
+/** The seed's money fields (documented on MemorySeed) and what the store needs of the others. */
 export interface MoneyOptions {
   entries?: RevenueEntry[];
   rates?: RevenueRates | null;
-  /** The fake file system: payout exports to import (path → content). Exports are written here. */
   files?: Record<string, MemoryFile>;
-  /** What the fake "open CSV" dialog returns (null: cancelled); default: the demo payout export. */
   pickCsv?: string | null;
-  /** What the fake "save as" dialog returns (null: cancelled); default: ~/Documents/<name>. */
   savePath?: string | null;
-  /** Folders where writing fails with `io` (permission denied), to test the error path. */
   readOnlyDirs?: string[];
   campaign: (id: string) => MoneyCampaign | undefined;
   /** Data rows an export of posts / targets / metrics would hold (revenue is counted here). */
@@ -70,15 +67,8 @@ export interface MoneyOptions {
   newId: () => string;
 }
 
+/** Where the demo payout export (European layout, one bad row) sits in the fake file system. */
 export const DEMO_PAYOUT_PATH = '/home/demo/Downloads/payouts.csv';
-
-/** A demo payout export in a European layout (semicolons, decimal commas, one bad row). */
-export const DEMO_PAYOUT_CSV =
-  'Transaction ID;Date;Payout amount;Currency;Description\n' +
-  'tx-1001;2026-03-01;120,50;EUR;Affiliate links March\n' +
-  'tx-1002;2026-03-08;80;EUR;Creator fund\n' +
-  'tx-1003;08.03.2026;15;EUR;Bad date format\n' +
-  'tx-1004;2026-03-15;1.240,00;EUR;Brand bonus\n';
 
 const publicEntry = ({ importKey: _k, deleted: _d, ...e }: Stored): RevenueEntry => ({ ...e });
 
@@ -86,14 +76,14 @@ const publicEntry = ({ importKey: _k, deleted: _d, ...e }: Stored): RevenueEntry
 const todayIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 export function createRevenueStore(opts: MoneyOptions) {
-  const files = new Map<string, MemoryFile>(Object.entries(opts.files ?? { [DEMO_PAYOUT_PATH]: DEMO_PAYOUT_CSV }));
+  const files = new Map<string, MemoryFile>(Object.entries(opts.files ?? { [DEMO_PAYOUT_PATH]: requests.files['demo-payouts'] }));
   let rates: RevenueRates | null = opts.rates ?? null;
   const rows: Stored[] = (opts.entries ?? []).map((e) => ({ ...e, importKey: e.imported ? `seed:${e.id}` : null, deleted: false }));
   let clock = 0;
 
   const campaignOf = (id: string): MoneyCampaign => opts.campaign(id) ?? fail('not_found', `No campaign with id ${id}.`);
   const live = (campaignId: string) => rows.filter((r) => r.campaign_id === campaignId && !r.deleted);
-  const insert = (campaignId: string, e: Omit<RevenueEntry, 'id' | 'campaign_id' | 'imported' | 'created_at' | 'version'>, importKey: string | null) => {
+  const insert = (campaignId: string, e: Fields, importKey: string | null) => {
     clock += 1;
     const row: Stored = { ...e, id: opts.newId(), campaign_id: campaignId, imported: importKey !== null, created_at: new Date(Date.now() + clock).toISOString(), version: 1, importKey, deleted: false };
     rows.push(row);
@@ -115,7 +105,7 @@ export function createRevenueStore(opts: MoneyOptions) {
       return structuredClone(rates);
     },
     add(input: RevenueInput): RevenueEntry {
-      const valid = replay<Pick<RevenueEntry, 'kind' | 'amount' | 'currency' | 'note'>>(answers.entries,
+      const valid = replay<Omit<Fields, 'occurred_on'>>(answers.entries,
         { kind: input.kind, amount: input.amount, currency: input.currency, note: input.note ?? null }, 'entry');
       const day = input.occurred_on?.trim() || null;
       if (day !== null && !isValidDate(day)) fail('invalid_date', `"${input.occurred_on}" is not a valid entry date. Use YYYY-MM-DD, e.g. 2026-03-31.`);
@@ -170,5 +160,3 @@ export function createRevenueStore(opts: MoneyOptions) {
     file: (path: string): MemoryFile | undefined => files.get(path),
   };
 }
-
-export type RevenueStore = ReturnType<typeof createRevenueStore>;
