@@ -38,7 +38,7 @@ export type Seed = {
   history?: unknown[];
   /** Metric snapshots per target id, for a post's results chart ({ at, views, likes, comments, shares, saves }). */
   snapshots?: Record<string, unknown[]>;
-  /** Revenue and cost entries and exchange rates (see src/backend/memoryRevenue.ts). */
+  /** Revenue and cost entries and exchange rates (see src/backend/memoryRevenue.ts; a new money question needs a line in src/backend/fixtures/seeds/money/requests.json). */
   revenue?: unknown[];
   rates?: unknown;
   /** The fake file system: payout exports to import, by path. */

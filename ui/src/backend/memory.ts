@@ -68,7 +68,7 @@ export interface MemorySeed {
   /** The publisher's health as schedulerStatus reports it (default: this app holds a live lease). */
   scheduler?: SchedulerSeed;
   notifications?: NotificationView[];
-  /** Revenue and cost entries (see memoryRevenue.ts for the money rules). */
+  /** Revenue and cost entries (memoryRevenue.ts keeps them; the money rules are replayed from fixtures/money.json). */
   revenue?: RevenueEntry[];
   /** Exchange rates (default: none set). */
   rates?: RevenueRates | null;

@@ -23,6 +23,8 @@ use studio_api::{ApiError, Context};
 
 mod analytics;
 mod learning;
+// The money answers are keyed by what decides them, not by a scenario: see the module.
+mod money;
 mod score;
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -397,7 +399,7 @@ fn run(out: &Path) -> Res<()> {
         std::fs::write(&target, fixture)?;
         println!("wrote {}", target.display());
     }
-    Ok(())
+    money::write(&seeds, out)
 }
 
 fn main() {
