@@ -21,6 +21,10 @@ use studio_api::analytics::{AnalyticsFilter, RevenueRates};
 use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
+/// Posts and accounts: platforms, target moves, validation answers.
+#[path = "gen_fixtures/posts.rs"]
+mod posts;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 /// When the publisher reads a target's metrics after publishing, in hours (its metric offsets).
@@ -396,6 +400,7 @@ fn run(out: &Path) -> Res<()> {
         std::fs::write(&target, to_lines(&fixture)?)?;
         println!("wrote {}", target.display());
     }
+    posts::write(&repo_root(), out)?;
     Ok(())
 }
 
