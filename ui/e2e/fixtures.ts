@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { assetBase, campaignBase, renderBase } from '../src/test/factories';
 
@@ -86,6 +86,17 @@ export async function openApp(page: Page, opts: { seed?: Seed; hash?: string } =
   await page.addInitScript((s) => {
     (window as unknown as { __VIRAL_STUDIO_SEED__: unknown }).__VIRAL_STUDIO_SEED__ = s;
   }, seed);
+  // RECORD_VALIDATE=<file>: post_validate requests the memory backend has no answer for are
+  // appended there (see src/test/setup.ts).
+  const recordTo = process.env.RECORD_VALIDATE;
+  if (recordTo) {
+    await page.addInitScript(() => {
+      (window as unknown as { __recordValidate: (r: unknown) => void }).__recordValidate = (r) => console.log(`RECORD_VALIDATE ${JSON.stringify(r)}`);
+    });
+    page.on('console', (m) => {
+      if (m.text().startsWith('RECORD_VALIDATE ')) appendFileSync(recordTo, `${m.text().slice('RECORD_VALIDATE '.length)}\n`);
+    });
+  }
   await page.goto(`/${opts.hash ?? ''}`);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 }

@@ -7,7 +7,7 @@
 import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, MetricPoint, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
-import { createAccountStore, MEMORY_PLATFORMS } from './memoryAccounts';
+import { createAccountStore } from './memoryAccounts';
 import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
 import { createChangeFeed } from './memoryEvents';
@@ -214,17 +214,19 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     slots: seed.slots,
     scheduler: seed.scheduler,
     notifications: seed.notifications,
-    platforms: MEMORY_PLATFORMS,
     timezones,
     accounts: () => accounts.dumpAccounts(),
     campaign: (id) => rows.find((r) => r.id === id && !r.deleted),
     media: (id) => {
       const asset = library.dumpAssets().find((a) => a.id === id);
       if (asset) {
-        return { kind: asset.kind, width: asset.width, height: asset.height, duration_s: asset.duration_s, render: false };
+        return { kind: asset.kind, width: asset.width, height: asset.height, duration_s: asset.duration_s, size_bytes: asset.size_bytes, render: false };
       }
       const render = renders.dumpRenders().find((r) => r.id === id && r.state === 'done');
-      if (render) return { kind: 'video', width: render.width, height: render.height, duration_s: render.duration_s, render: true };
+      // A seeded render without a size is some file on disk, not an empty one.
+      if (render) {
+        return { kind: 'video', width: render.width, height: render.height, duration_s: render.duration_s, size_bytes: render.size_bytes ?? 1_000_000, render: true };
+      }
       return undefined;
     },
   });

@@ -1,37 +1,32 @@
 /**
- * The scheduler half of the in-memory backend: posts with per-account targets, live validation,
- * scheduling, the queue, posting slots, compliance settings, the scheduler's health and
- * notifications. It follows crates/studio-api/src/posts.rs and the scheduler contract; there is
- * no publisher, so targets only move when the creator acts (retry, cancel, mark as posted) or a
- * seed says so.
- * - Validation (studio-api's validate.rs) counts each caption the way its platform does
- *   (lib/captionCount.ts: characters, UTF-16 units, UTF-8 bytes, graphemes, X's weighted
- *   characters; Mastodon and X count a link as 23) against `accountPlatforms()`' limits, and reports hashtags,
- *   titles (YouTube needs one), media (every platform needs a video or an image; Facebook takes
- *   9:16 videos; durations), first comments and thread parts (posted as replies where the platform takes them).
- *   An asset that is not 9:16 gets a "tiktok" / "reels" variant for TikTok, Instagram and
- *   Facebook (`render_preset`), which makes its shape fine.
- * - Compliance, per account: a sponsored campaign's captions need #ad, #sponsored (…) or the
- *   option branded_content=true; banned terms; at most `max_links` links in the caption.
- * - Scheduling (schedule.rs) refuses, in this order, platform problems (`invalid_input`),
- *   compliance issues without an override reason (`compliance_failed`), then an unreadable,
- *   missing or past time (`invalid_time`, a minute of grace) and "next free slot" without slots.
+ * The scheduler half of the in-memory backend: posts with per-account targets, scheduling, the
+ * queue, posting slots, compliance settings, the scheduler's health and notifications, kept as
+ * plain records (crates/studio-api/src/posts.rs and schedule.rs own the rules). There is no
+ * publisher, so targets only move when the creator acts (retry, cancel, mark as posted) or a seed
+ * says so.
+ * - Validation is studio-api's own: `post_validate` answers are replayed from fixtures/validate.json
+ *   (`make fixtures` answers each request of fixtures/posts/validate-requests.json on a real
+ *   database holding the same accounts, media, campaign and compliance settings). A request
+ *   without an answer fails loudly: run the test with RECORD_VALIDATE=1 to append it, then
+ *   `make fixtures`.
+ * - Which targets the creator may retry, cancel or mark as posted comes from studio-core's
+ *   targets module (fixtures/rules.json).
+ * - Scheduling refuses, in this order, platform problems (`invalid_input`), compliance issues
+ *   without an override reason (`compliance_failed`), then an unreadable, missing or past time
+ *   (`invalid_time`, a minute of grace) and "next free slot" without slots.
  */
-import type { AccountView, Campaign, PlatformView } from './bindings';
+import type { AccountView, Campaign } from './bindings';
 import { BackendError } from './errors';
 import type {
   AccountHealth,
-  ComplianceIssue,
   ComplianceSettings,
   ErrorCode,
   LeaseView,
-  MediaPreview,
   NotificationView,
   PostInput,
   PostQuery,
   PostState,
   PostView,
-  Problem,
   QueueItem,
   Recurrence,
   ScheduleRequest,
@@ -39,19 +34,21 @@ import type {
   SchedulerStatus,
   SlotsInput,
   SlotView,
-  TargetCheck,
   TargetOverrides,
   TargetState,
   TargetView,
   ValidationView,
 } from './types';
-import { captionLength, isLink, unitLabel } from '../lib/captionCount';
-import { ATTENTION_STATES, effectiveCaption, effectiveTitle, emptyOverrides, fullRecurrence } from '../lib/posts';
+import { ATTENTION_STATES, effectiveCaption, emptyOverrides, fullRecurrence } from '../lib/posts';
 import { addDaysToDate, dateOf, isoWeekday, isValidZone, rfc3339InZone, wallClock, zonedToInstant } from '../lib/zoned';
 import { isValidDate } from '../lib/format';
+import rules from './fixtures/rules.json';
+import validateAnswers from './fixtures/validate.json';
 
 /** What a media id (asset or render) is, as far as validation cares. */
-export type MediaFacts = { kind: 'video' | 'image' | 'audio' | 'other'; width: number | null; height: number | null; duration_s: number | null; render: boolean };
+export type MediaFacts = {
+  kind: 'video' | 'image' | 'audio' | 'other'; width: number | null; height: number | null; duration_s: number | null; size_bytes: number; render: boolean;
+};
 
 export interface SchedulerSeed {
   paused?: boolean;
@@ -68,7 +65,6 @@ export interface PostStoreOptions {
   slots?: SlotsInput[];
   scheduler?: SchedulerSeed;
   notifications?: NotificationView[];
-  platforms: readonly PlatformView[];
   timezones: readonly string[];
   accounts: () => AccountView[];
   campaign: (id: string) => Campaign | undefined;
@@ -79,39 +75,19 @@ function fail(code: ErrorCode, message: string): never {
   throw new BackendError(code, message);
 }
 
-const group = (n: number) => n.toLocaleString('en-US');
-const words = (text: string) => text.split(/\s+/).filter(Boolean);
-
-/** How many leading Unicode scalar values of `text` fit in `limit`; null when it all fits. */
-export function fitsChars(platform: PlatformView, text: string, limit: number): number | null {
-  if (captionLength(platform, text) <= limit) return null;
-  const chars = Array.from(text);
-  let lo = 0;
-  let hi = chars.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (captionLength(platform, chars.slice(0, mid).join('')) <= limit) lo = mid;
-    else hi = mid - 1;
+/** The request's canonical JSON: object keys sorted, so key order never matters. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
   }
-  return lo;
+  return JSON.stringify(v);
 }
 
-const ASPECTS: [number, number][] = [[9, 16], [16, 9], [1, 1], [4, 5], [4, 3], [3, 4]];
-
-/** 1080×1920 → "9:16" (a common ratio within 2%, else the reduced fraction). */
-export function aspectName(width: number, height: number): string {
-  const r = width / height;
-  const known = ASPECTS.find(([a, b]) => Math.abs(r / (a / b) - 1) < 0.02);
-  if (known) return `${known[0]}:${known[1]}`;
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const g = gcd(width, height);
-  return `${width / g}:${height / g}`;
-}
-
-const REQUIRED_ASPECT: Partial<Record<string, string>> = { facebook: '9:16' };
-/** validate.rs variant_preset: the preset that makes the platform's preferred vertical shape. */
-const PRESET: Partial<Record<string, string>> = { tiktok: 'tiktok', instagram: 'reels', facebook: 'reels' };
-const DISCLOSURES = new Set(['#ad', '#sponsored', '#anzeige', '#publicidad', '#paidpartnership']);
+type Answered = { request: unknown; answer?: ValidationView; error?: { code: ErrorCode; message: string } };
+const VALIDATED = new Map((validateAnswers as Answered[]).map((a) => [canonical(a.request), a]));
+const MOVES: Record<'retry' | 'cancel' | 'mark_posted', readonly string[]> = rules.target_moves;
 
 const clean = (v: string | null): string | null => {
   const t = v?.trim() ?? '';
@@ -137,7 +113,6 @@ export function createPostStore(opts: PostStoreOptions) {
     return `${kind}-${Date.now().toString(36)}-${counter}`;
   };
   const iso = (ms: number) => new Date(ms).toISOString();
-  const platform = (id: string): PlatformView => opts.platforms.find((p) => p.id === id) ?? fail('internal', `unknown platform ${id}`);
   const account = (id: string): AccountView => opts.accounts().find((a) => a.id === id) ?? fail('not_found', `No account with id ${id}.`);
   const find = (id: string): Stored => posts.find((p) => p.id === id) ?? fail('not_found', `No post with id ${id}.`);
   const findTarget = (id: string): [Stored, TargetView] => {
@@ -186,116 +161,22 @@ export function createPostStore(opts: PostStoreOptions) {
     }
   }
 
-  function mediaPreview(platformId: string, id: string | null, problems: Problem[], name: string): MediaPreview | null {
-    if (id === null) {
-      problems.push({ field: 'media', message: `${name} needs a video or an image` });
-      return null;
-    }
-    const m = opts.media(id);
-    if (!m) {
-      problems.push({ field: 'media', message: `"${id}" is not in the library any more` });
-      return null;
-    }
-    const p = platform(platformId);
-    if (m.kind === 'audio' || m.kind === 'other') problems.push({ field: 'media', message: 'an audio file cannot be posted on its own; render it with a picture first' });
-    if (m.kind === 'image' && p.limits.images_max === 0) problems.push({ field: 'media', message: `${name} takes videos only` });
-    const aspect = m.width && m.height ? aspectName(m.width, m.height) : null;
-    const required = m.kind === 'video' ? (REQUIRED_ASPECT[platformId] ?? null) : null;
-    // An asset of another shape gets the platform's vertical variant rendered when scheduled.
-    const upright = m.width !== null && m.height !== null && Math.abs(m.width / m.height / 0.5625 - 1) <= 0.02;
-    const preset = !m.render && m.kind === 'video' && !upright ? (PRESET[platformId] ?? null) : null;
-    const aspectOk = preset !== null || required === null || aspect === null || aspect === required;
-    if (!aspectOk) problems.push({ field: 'media', message: `video is ${m.width}x${m.height}, ${name} takes ${required}` });
-    if (m.kind === 'video' && m.duration_s !== null) {
-      const { video_duration_min_s: min, video_duration_max_s: max } = p.limits;
-      if (min !== null && m.duration_s < min) problems.push({ field: 'media', message: `video is ${m.duration_s.toFixed(1)} s, ${name} needs at least ${min} s` });
-      if (max !== null && m.duration_s > max) problems.push({ field: 'media', message: `video is ${m.duration_s.toFixed(1)} s, ${name} allows ${max} s` });
-    }
-    return {
-      width: m.width, height: m.height, duration_s: m.duration_s, aspect, required_aspect: required, aspect_ok: aspectOk,
-      render_preset: preset,
-    };
-  }
-
-  function checkTarget(input: PostInput, t: PostInput['targets'][number]): TargetCheck {
-    const a = account(t.account_id);
-    const p = platform(a.platform);
-    const o = t.overrides;
-    const problems: Problem[] = [];
-    if (a.status === 'needs_reconnect') problems.push({ field: 'account', message: `${p.name} needs reconnecting before it can post` });
-    const text = effectiveCaption(input.caption, o);
-    const count = captionLength(p, text);
-    const limit = p.limits.caption_max;
-    const unit = unitLabel(p.limits.caption_unit);
-    if (count > limit) problems.push({ field: 'caption', message: `caption is ${group(count)} ${unit}, ${p.name} allows ${group(limit)}` });
-    const tags = words(text).filter((w) => w.startsWith('#') && w.length > 1).length;
-    if (p.limits.hashtags_max !== null && tags > p.limits.hashtags_max) {
-      problems.push({ field: 'caption', message: `${tags} hashtags, ${p.name} allows ${p.limits.hashtags_max}` });
-    }
-    const title = effectiveTitle(input.title, o);
-    if (title === null && p.id === 'youtube') problems.push({ field: 'title', message: `${p.name} needs a title` });
-    if (title !== null && p.limits.title_max !== null && Array.from(title).length > p.limits.title_max) {
-      problems.push({ field: 'title', message: `title is ${Array.from(title).length} characters, ${p.name} allows ${p.limits.title_max}` });
-    }
-    problems.push(...followUpProblems(p, o));
-    const media = mediaPreview(p.id, t.media ?? input.media, problems, p.name);
-    return {
-      account_id: a.id, platform: p.id, platform_name: p.name, handle: a.handle,
-      caption: { text, count, limit, unit, fits_chars: fitsChars(p, text, limit) },
-      title, media, problems,
-    };
-  }
-
-  function followUpProblems(p: PlatformView, o: TargetOverrides): Problem[] {
-    const comment = clean(o.first_comment);
-    const parts = o.thread_parts.filter((x) => x.trim() !== '');
-    const out: Problem[] = [];
-    if (!p.replies) {
-      if (comment !== null) out.push({ field: 'first_comment', message: `${p.name} does not take first comments through its API; remove it or add it by hand after publishing` });
-      if (parts.length > 0) out.push({ field: 'thread_parts', message: `${p.name} has no threads through its API; post the first part now and the rest by hand` });
-      return out;
-    }
-    const unit = unitLabel(p.limits.caption_unit);
-    const limit = p.limits.caption_max;
-    const over = (what: string, text: string, field: string) => {
-      const n = captionLength(p, text);
-      if (n > limit) out.push({ field, message: `${what} is ${group(n)} ${unit}, ${p.name} allows ${group(limit)}` });
-    };
-    parts.forEach((x, i) => over(`part ${i + 2}`, x, 'thread_parts'));
-    if (comment !== null) over('the first comment', comment, 'first_comment');
-    return out;
-  }
-
-  function complianceIssues(input: PostInput): ComplianceIssue[] {
-    const sponsored = opts.campaign(input.campaign_id)?.sponsored ?? false;
-    const issues: ComplianceIssue[] = [];
-    for (const t of input.targets) {
-      const a = opts.accounts().find((x) => x.id === t.account_id);
-      if (!a) continue;
-      const name = platform(a.platform).name;
-      const caption = effectiveCaption(input.caption, t.overrides);
-      const flag = t.overrides.options.branded_content;
-      const disclosed = flag === 'true' || flag === '1' || caption.split(/[\s,.]+/).some((w) => DISCLOSURES.has(w.toLowerCase()));
-      if (sponsored && !disclosed) {
-        issues.push({ code: 'disclosure_missing', message: `this campaign is sponsored: the ${name} caption needs #ad or #sponsored, or the branded-content option`, account_id: a.id });
-      }
-      const lower = caption.toLowerCase();
-      for (const term of compliance.banned_terms) {
-        if (lower.includes(term.toLowerCase())) issues.push({ code: 'banned_term', message: `the ${name} caption contains the banned term "${term}"`, account_id: a.id });
-      }
-      const links = words(caption).filter(isLink).length;
-      if (links > compliance.max_links) {
-        issues.push({ code: 'too_many_links', message: `the ${name} caption has ${links} links; your limit is ${compliance.max_links}`, account_id: a.id });
-      }
-    }
-    return issues;
-  }
-
   function validate(input: PostInput): ValidationView {
-    const targets = input.targets.filter((t) => opts.accounts().some((a) => a.id === t.account_id)).map((t) => checkTarget(input, t));
-    const issues = opts.campaign(input.campaign_id) ? complianceIssues(input) : [];
-    const valid = targets.length > 0 && targets.every((t) => t.problems.length === 0);
-    return { targets, compliance: issues, valid, can_schedule: valid && issues.length === 0 };
+    const known = opts.accounts().filter((a) => input.targets.some((t) => t.account_id === a.id));
+    const targets = input.targets.filter((t) => known.some((a) => a.id === t.account_id));
+    const ids = [input.media, ...targets.map((t) => t.media)].filter((m): m is string => m !== null);
+    const media = Object.fromEntries(ids.flatMap((id) => (opts.media(id) ? [[id, opts.media(id)]] : [])));
+    const request = {
+      input: { ...input, targets }, accounts: known.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle, status: a.status })),
+      media, sponsored: opts.campaign(input.campaign_id)?.sponsored ?? false, compliance,
+    };
+    const hit = VALIDATED.get(canonical(request));
+    if (!hit) {
+      (globalThis as { __recordValidate?: (r: unknown) => void }).__recordValidate?.(request);
+      fail('internal', `No post_validate answer for ${canonical(request)}: add it to fixtures/posts/validate-requests.json and run make fixtures.`);
+    }
+    if (hit.error) fail(hit.error.code, hit.error.message);
+    return structuredClone(hit.answer!);
   }
 
   function inputOf(p: PostView): PostInput {
@@ -546,21 +427,21 @@ export function createPostStore(opts: PostStoreOptions) {
             t.attention = null;
             event(t, 'published', 'Retrying the thread and first comment');
           })
-        : changeTarget(id, (s) => s === 'failed' || s === 'needs_reconnect' || s === 'needs_review' || s === 'unconfirmed', 'retried', (t) => {
+        : changeTarget(id, (s) => MOVES.retry.includes(s), 'retried', (t) => {
         const a = account(t.account_id);
         if (a.status === 'needs_reconnect') fail('needs_reconnect', 'reconnect the account on the Accounts screen first');
         Object.assign(t, { state: 'queued', attention: null, next_attempt_at: null, failure_code: null, failure_message: null, upload_progress: null });
         event(t, 'queued', 'Retry requested');
       }),
     cancel: (id: string) =>
-      changeTarget(id, (s) => s === 'queued' || s === 'needs_review', 'cancelled', (t) => {
+      changeTarget(id, (s) => MOVES.cancel.includes(s), 'cancelled', (t) => {
         Object.assign(t, { state: 'cancelled', attention: null });
         event(t, 'cancelled', 'Cancelled by you');
       }),
     markPosted(id: string, url: string | null): PostView {
       const link = clean(url);
       if (link !== null && !/^https:\/\/\S+$/i.test(link)) fail('invalid_input', 'the link must start with https://');
-      return changeTarget(id, (s) => s === 'unconfirmed' || s === 'failed', 'marked as posted', (t) => {
+      return changeTarget(id, (s) => MOVES.mark_posted.includes(s), 'marked as posted', (t) => {
         Object.assign(t, { state: 'published', attention: null, post_url: link, published_at: iso(Date.now()), failure_code: null, failure_message: null });
         event(t, 'published', link ? `Marked as posted by you: ${link}` : 'Marked as posted by you');
       });

@@ -39,3 +39,12 @@ if (typeof window.matchMedia !== 'function') {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
+
+// RECORD_VALIDATE=<file>: the memory backend appends each post_validate request it has no
+// answer for, one JSON a line; `node scripts/add-validate-requests.mjs <file>` adds them to
+// fixtures/posts/validate-requests.json for `make fixtures` to answer.
+const recordTo = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.RECORD_VALIDATE;
+if (recordTo) {
+  const fs = (await import(/* @vite-ignore */ `node:${'fs'}`)) as { appendFileSync(path: string, data: string): void };
+  (globalThis as { __recordValidate?: (r: unknown) => void }).__recordValidate = (r) => fs.appendFileSync(recordTo, `${JSON.stringify(r)}\n`);
+}

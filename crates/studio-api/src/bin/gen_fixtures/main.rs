@@ -25,6 +25,8 @@ mod analytics;
 mod learning;
 // The money answers are keyed by what decides them, not by a scenario: see the module.
 mod money;
+/// Posts and accounts: platforms, target moves, validation answers.
+mod posts;
 mod score;
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -399,6 +401,7 @@ fn run(out: &Path) -> Res<()> {
         std::fs::write(&target, fixture)?;
         println!("wrote {}", target.display());
     }
+    posts::write(&repo_root(), out)?;
     money::write(&seeds, out)
 }
 
