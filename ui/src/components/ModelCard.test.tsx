@@ -7,7 +7,8 @@ import type { Fixture } from '../backend/memoryFixtures';
 import newAccount from '../backend/fixtures/model-card-new.json';
 import newSeed from '../backend/fixtures/seeds/model-card-new.json';
 import emptyAccount from '../backend/fixtures/model-card-empty.json';
-import { fakeHistory } from '../test/factories';
+import learnedAccount from '../backend/fixtures/model-card-learned.json';
+import learnedSeed from '../backend/fixtures/seeds/model-card-learned.json';
 import { Accounts } from '../screens/Accounts';
 import { renderWithBackend } from '../test/render';
 import { ModelDialog } from './ModelCard';
@@ -52,7 +53,9 @@ describe('Model card', () => {
   });
 
   it('learned: held-out Spearman of both models in plain words, the decision and what changed most', async () => {
-    show({ history: fakeHistory('tt1', 40) });
+    // studio-api learns from 40 posts whose engagement follows the caption length
+    // (fixtures/seeds/model-card-learned.json, planted as in tests/learning.rs).
+    show({ history: learnedSeed.history, answers: learnedAccount as Fixture });
     const card = await screen.findByTestId('model-card');
     expect(card).toHaveAttribute('data-kind', 'learned');
     expect(screen.getByTestId('model-kind')).toHaveTextContent('Learned from your posts');
