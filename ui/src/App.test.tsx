@@ -1,12 +1,25 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+import { createMemoryBackend } from './backend/memory';
+import type { Fixture } from './backend/memoryFixtures';
+import answers from './backend/fixtures/empty.json';
+import scenario from './backend/fixtures/seeds/empty.json';
 import { renderWithBackend } from './test/render';
 
+/** Nothing published yet: Home and Analytics replay studio-api's answers (fixtures/seeds/empty.json). */
+const empty = () => createMemoryBackend({ answers: answers as Fixture });
+
 describe('App shell', () => {
+  // The scenario's clock: its answers are for the date ranges seen from this instant.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(scenario.now), shouldAdvanceTime: true });
+  });
+  afterEach(() => vi.useRealTimers());
+
   it('switches screens with Alt+digit and Ctrl+digit and marks the current link', async () => {
-    renderWithBackend(<App />);
+    renderWithBackend(<App />, empty());
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Welcome');
     act(() => {
       fireEvent.keyDown(window, { key: '3', code: 'Digit3', altKey: true });
@@ -23,7 +36,7 @@ describe('App shell', () => {
 
   it('Analytics without published posts says so plainly instead of showing empty charts', async () => {
     const user = userEvent.setup();
-    renderWithBackend(<App />);
+    renderWithBackend(<App />, empty());
     await user.click(screen.getByTestId('nav-analytics'));
     expect(await screen.findByTestId('analytics-empty')).toHaveTextContent('No results in this range');
     expect(screen.queryByTestId('series-chart')).not.toBeInTheDocument();
@@ -32,7 +45,7 @@ describe('App shell', () => {
   it('switches the theme and remembers it', async () => {
     const user = userEvent.setup();
     window.location.hash = '#/settings';
-    renderWithBackend(<App />);
+    renderWithBackend(<App />, empty());
     await user.click(screen.getByRole('radio', { name: 'Dark' }));
     expect(document.documentElement).toHaveAttribute('data-theme', 'dark');
     expect(window.localStorage.getItem('viral-studio.theme')).toBe('dark');

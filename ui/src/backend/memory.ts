@@ -17,7 +17,7 @@ import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
 import { createRevenueStore, type MemoryFile } from './memoryRevenue';
-import { createLearningStore, PRIOR_WEIGHTS, type HistoryPost } from './memoryLearning';
+import { createLearningStore, type HistoryPost } from './memoryLearning';
 import { createScoreStore } from './memoryScore';
 import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput, Topic } from './types';
 
@@ -200,7 +200,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     },
   });
 
-  const learning = createLearningStore({ history: seed.history, accounts: () => accounts.dumpAccounts(), priorWeights: PRIOR_WEIGHTS });
+  const learning = createLearningStore({ history: seed.history, accounts: () => accounts.dumpAccounts() });
   const scores = createScoreStore({
     stepMs: seed.scoreStepMs ?? seed.latencyMs,
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),

@@ -54,7 +54,7 @@ import { addDaysToDate, dateOf, isoWeekday, isValidZone, viewerZone, wallClock, 
 /** How many posts each top/bottom list holds (RANK_LIMIT). */
 export const RANK_LIMIT = 10;
 /** Score/actual pairs returned at most, the newest (PAIRS_LIMIT). */
-export const PAIRS_LIMIT = 500;
+const PAIRS_LIMIT = 500;
 const MAX_SERIES_DAYS = 3_660;
 /** When the publisher reads a target's metrics, after it was published (publisher Config::metric_offsets). */
 export const METRIC_READS_MS: readonly number[] = [1, 6, 24, 48, 168].map((h) => h * 3_600_000);
@@ -135,7 +135,7 @@ function groupBy<K>(rows: readonly Row[], key: (r: Row) => K): Map<K, Row[]> {
 }
 
 /** Minor-unit digits of a currency (2 for EUR, 0 for JPY), as money.rs `exponent`. */
-export function currencyExponent(code: string): number {
+function currencyExponent(code: string): number {
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
@@ -154,7 +154,7 @@ function toMinor(amount: string, currency: string): number {
 }
 
 /** 150050 EUR → "1500.50", as money.rs `format_amount`. */
-export function formatMinor(minor: number, currency: string): string {
+function formatMinor(minor: number, currency: string): string {
   const exp = currencyExponent(currency);
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(Math.round(minor));
@@ -165,7 +165,7 @@ export function formatMinor(minor: number, currency: string): string {
 
 const roi = (revenue: number, cost: number) => (cost > 0 ? (revenue - cost) / cost : null);
 
-export function revenueSummary(entries: readonly RevenueEntry[], rates: RevenueRates | null): RevenueSummary {
+function revenueSummary(entries: readonly RevenueEntry[], rates: RevenueRates | null): RevenueSummary {
   const sums = new Map<string, { revenue: number; cost: number; entries: number }>();
   for (const e of entries) {
     const s = sums.get(e.currency) ?? { revenue: 0, cost: 0, entries: 0 };

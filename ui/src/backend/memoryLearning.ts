@@ -57,7 +57,7 @@ const PRIOR_SPREAD = Math.LN2;
 const TOP = 5;
 const PROFILE_VERSION = '2026.05.1';
 
-export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /** [schedule] of crates/studio-score/data/<platform>.toml: Monday first, one digit per hour. */
 const SCHEDULES: Record<string, readonly string[]> = {
@@ -75,7 +75,7 @@ const SCHEDULES: Record<string, readonly string[]> = {
 };
 
 /** learning.rs score_platform: YouTube posts are scored as Shorts, Mastodon as Bluesky. */
-export function scorePlatformOf(platform: PlatformId): ScorePlatformId {
+function scorePlatformOf(platform: PlatformId): ScorePlatformId {
   if (platform === 'youtube') return 'youtube_shorts';
   if (platform === 'mastodon') return 'bluesky';
   return platform;
@@ -89,7 +89,7 @@ function priorHeat(platform: string): number[] {
   return flat.map((v) => v / max);
 }
 
-export function engagementRate(p: HistoryPost): number | null {
+function engagementRate(p: HistoryPost): number | null {
   if (p.views <= 0) return null;
   return (p.likes + p.comments + p.shares + p.saves + 0.5) / (p.views + 1);
 }
@@ -111,7 +111,7 @@ function cellOf(ms: number, tz: string): number {
 }
 
 /** The next start of `weekday` at `hour`:00 on `tz`'s wall clock, strictly after `now`. */
-export function nextStart(now: number, weekday: number, hour: number, tz: string): string {
+function nextStart(now: number, weekday: number, hour: number, tz: string): string {
   const w = wallClock(now, tz);
   const today = `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
   for (let d = 0; d <= 7; d += 1) {
@@ -125,7 +125,7 @@ export function nextStart(now: number, weekday: number, hour: number, tz: string
 }
 
 /** best_time.rs best_times_in, for one account's history. */
-export function computeBestTimes(accountId: string, platform: ScorePlatformId, history: HistoryPost[], tz: string, now = Date.now()): BestTimesView {
+function computeBestTimes(accountId: string, platform: ScorePlatformId, history: HistoryPost[], tz: string, now = Date.now()): BestTimesView {
   const rated = history
     .map((p) => ({ rate: engagementRate(p), at: Date.parse(p.published_at) }))
     .filter((p): p is { rate: number; at: number } => p.rate !== null && !Number.isNaN(p.at))
@@ -172,7 +172,7 @@ export function computeBestTimes(accountId: string, platform: ScorePlatformId, h
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** What learn.rs decides for an account (deterministic stand-in numbers, the real rules). */
-export type Fit = {
+type Fit = {
   kind: 'prior' | 'learned';
   version: string;
   heldout: number | null;
@@ -186,7 +186,7 @@ export type Fit = {
   learned: { weights: Record<string, number>; coefficients: Record<string, number> } | null;
 };
 
-export function fitModel(accountId: string, history: HistoryPost[], prior: Readonly<Record<string, number>>): Fit {
+function fitModel(accountId: string, history: HistoryPost[], prior: Readonly<Record<string, number>>): Fit {
   const n = history.filter((p) => engagementRate(p) !== null).length;
   const base = { n_posts: n, learned: null, version: `prior-${PROFILE_VERSION}`, kind: 'prior' as const };
   if (n < MIN_POSTS) {
@@ -218,11 +218,8 @@ export function fitModel(accountId: string, history: HistoryPost[], prior: Reado
   };
 }
 
-/**
- * The prior weights by factor id (crates/studio-score/data/defaults.toml, rounded), for the model
- * card's weights comparison until model cards are replayed from studio-api too.
- */
-export const PRIOR_WEIGHTS: Readonly<Record<string, number>> = {
+/** The prior weights by factor id (crates/studio-score/data/defaults.toml, rounded), for the model card. */
+const PRIOR_WEIGHTS: Readonly<Record<string, number>> = {
   hook_motion: 7, hook_cut: 6, hook_speech: 4, hook_loudness: 2, hook_text: 4, cut_rate: 5, static_stretch: 4,
   brightness: 2, contrast: 2, colourfulness: 1, sharpness: 2, black_frames: 2, frozen_frames: 2,
   loudness: 3, loudness_range: 1, silence: 2, sound_presence: 3,
@@ -230,14 +227,9 @@ export const PRIOR_WEIGHTS: Readonly<Record<string, number>> = {
   caption_length: 3, caption_hook: 4, call_to_action: 3, hashtags: 2, readability: 1, emoji: 1, title_length: 1, schedule: 3,
 };
 
-/** The scorer an account's posts get: its fit and its best-times heat map (in `tz`). */
-export type AccountScorer = { fit: Fit; best: BestTimesView; platform: ScorePlatformId };
-
 export interface LearningStoreOptions {
   history?: HistoryPost[];
   accounts: () => AccountView[];
-  /** The prior weights by factor id (PRIOR_WEIGHTS). */
-  priorWeights: Readonly<Record<string, number>>;
 }
 
 export function createLearningStore(opts: LearningStoreOptions) {
@@ -262,15 +254,11 @@ export function createLearningStore(opts: LearningStoreOptions) {
     return accountIds.map((id) => computeBestTimes(id, scorePlatformOf(account(id).platform), of(id), zone));
   }
 
-  function scorerFor(accountId: string, tz: string | null): AccountScorer {
-    const platform = scorePlatformOf(account(accountId).platform);
-    const zone = zoneOr(tz);
-    return { fit: fitModel(accountId, of(accountId), opts.priorWeights), best: computeBestTimes(accountId, platform, of(accountId), zone), platform };
-  }
-
   function model(accountId: string, tz: string | null): ModelView {
-    const { fit, best, platform } = scorerFor(accountId, tz);
-    const weights: WeightView[] = Object.entries(opts.priorWeights).map(([id, prior]) => ({
+    const platform = scorePlatformOf(account(accountId).platform);
+    const fit = fitModel(accountId, of(accountId), PRIOR_WEIGHTS);
+    const best = computeBestTimes(accountId, platform, of(accountId), zoneOr(tz));
+    const weights: WeightView[] = Object.entries(PRIOR_WEIGHTS).map(([id, prior]) => ({
       id: id as FactorId, prior, learned: fit.learned?.weights[id] ?? null, coefficient: fit.learned?.coefficients[id] ?? null,
     }));
     return {
@@ -280,5 +268,5 @@ export function createLearningStore(opts: LearningStoreOptions) {
     };
   }
 
-  return { bestTimes, scoreModel: model, scorerFor, dumpHistory: () => history.map((p) => ({ ...p })) };
+  return { bestTimes, scoreModel: model, dumpHistory: () => history.map((p) => ({ ...p })) };
 }

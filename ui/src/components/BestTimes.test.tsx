@@ -3,11 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
-import { fakeHistory } from '../test/factories';
+import type { Fixture } from '../backend/memoryFixtures';
+import answers from '../backend/fixtures/composer.json';
+import scenario from '../backend/fixtures/seeds/composer.json';
 import { asset, campaign, renderWithBackend } from '../test/render';
 import { Composer } from './Composer';
 
-const NOW = Date.parse('2026-11-18T10:00:00Z');
+// The scenario's clock: studio-api computed its best times (and each slot's next start) for this instant.
+const NOW = Date.parse(scenario.now);
 
 const account = (id: string, platform: AccountView['platform'], platform_name: string): AccountView => ({
   id, platform, platform_name, instance_url: null, handle: `@${id}`, display_name: null, status: 'connected', auth_mode: 'oauth',
@@ -20,7 +23,9 @@ function open(seed: MemorySeed = {}) {
     campaigns: [campaign({ id: 'c1', name: 'Launch', timezone: 'Europe/Berlin' })],
     accounts: [account('x1', 'x', 'X'), account('bs1', 'bluesky', 'Bluesky'), account('tt1', 'tiktok', 'TikTok')],
     assets: [asset({ id: 'v1', original_name: 'teaser.mp4' })],
-    history: fakeHistory('x1', 60, { now: NOW }),
+    // X has fakeHistory('x1', 60) of its own (fixtures/seeds/composer.json); best times are studio-api's.
+    history: scenario.history,
+    answers: answers as Fixture,
     ...seed,
   });
   renderWithBackend(<Composer media="v1" onClose={vi.fn()} onDone={vi.fn()} />, backend);
@@ -29,6 +34,7 @@ function open(seed: MemorySeed = {}) {
 
 const tick = async (user: ReturnType<typeof userEvent.setup>, id: string) =>
   user.click(screen.getAllByTestId('composer-account').find((c) => c.dataset.accountId === id)!);
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const row = (id: string) => screen.getAllByTestId('best-times-account').find((r) => r.dataset.accountId === id)!;
 
 describe('Composer: best times', () => {
@@ -65,18 +71,25 @@ describe('Composer: best times', () => {
     await waitFor(() => expect(within(row('bs1')).getAllByTestId('best-time').length).toBeGreaterThan(0));
     const chip = within(row('bs1')).getAllByTestId('best-time')[1]!;
     const next = chip.dataset.nextAt!;
-    // Berlin is UTC+1 in November: the slot's next start is written in that zone.
-    expect(next).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00\+01:00$/);
+    // studio-api writes the slot's next start as a UTC instant (the fake wrote it with the zone's
+    // offset); Berlin is UTC+1 in November, so the fields get that instant's Berlin wall clock.
+    expect(next).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
+    const berlin = new Date(Date.parse(next) + 3_600_000).toISOString();
     await user.click(chip);
     expect(screen.getByTestId('composer-when-at')).toBeChecked();
-    expect(screen.getByTestId('composer-date')).toHaveValue(next.slice(0, 10));
-    expect(screen.getByTestId('composer-time')).toHaveValue(next.slice(11, 16));
+    expect(screen.getByTestId('composer-date')).toHaveValue(berlin.slice(0, 10));
+    expect(screen.getByTestId('composer-time')).toHaveValue(berlin.slice(11, 16));
     expect(chip).toHaveAttribute('aria-pressed', 'true');
-    expect(chip.textContent!.startsWith(`${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][(new Date(Date.parse(next) + 3_600_000).getUTCDay() + 6) % 7]} ${next.slice(11, 16)}`)).toBe(true);
+    const day = (iso: string) => DAYS[(new Date(iso).getUTCDay() + 6) % 7];
+    expect(chip.textContent!.startsWith(`${day(berlin)} ${berlin.slice(11, 16)}`)).toBe(true);
 
-    // Another zone asks again: the same slot is now written in New York time.
+    // Another zone asks again: the same slot is now written in New York time (UTC-5 in November).
+    const firstInBerlin = within(row('bs1')).getAllByTestId('best-time')[0]!.dataset.nextAt;
     fireEvent.change(screen.getByTestId('composer-timezone'), { target: { value: 'America/New_York' } });
-    await waitFor(() => expect(within(row('bs1')).getAllByTestId('best-time')[0]!.dataset.nextAt).toMatch(/-05:00$/));
+    await waitFor(() => expect(within(row('bs1')).getAllByTestId('best-time')[0]!.dataset.nextAt).not.toBe(firstInBerlin));
+    const first = within(row('bs1')).getAllByTestId('best-time')[0]!;
+    const ny = new Date(Date.parse(first.dataset.nextAt!) - 5 * 3_600_000).toISOString();
+    expect(first.textContent!.startsWith(`${day(ny)} ${ny.slice(11, 16)}`)).toBe(true);
     expect(screen.getByTestId('best-times')).toHaveTextContent('Best times in America/New_York');
   });
 

@@ -3,6 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import answers from '../backend/fixtures/composer.json';
+import scenario from '../backend/fixtures/seeds/composer.json';
 import { asset, campaign, renderWithBackend } from '../test/render';
 import { Composer } from './Composer';
 
@@ -18,6 +21,9 @@ function open(seed: MemorySeed = {}) {
     campaigns: [campaign({ id: 'paid', name: 'Paid', sponsored: true, timezone: 'UTC' }), campaign({ id: 'c1', name: 'Launch', timezone: 'Europe/Berlin' })],
     accounts: [account('x1', 'x', 'X'), account('bs1', 'bluesky', 'Bluesky'), account('tt1', 'tiktok', 'TikTok')],
     assets: [asset({ id: 'v1', original_name: 'teaser.mp4' })],
+    // The composer scenario (fixtures/seeds/composer.json): best times are studio-api's for its clock.
+    history: scenario.history,
+    answers: answers as Fixture,
     ...seed,
   });
   const onClose = vi.fn();
@@ -35,7 +41,7 @@ describe('Composer', () => {
   // A fixed "now" (only Date is faked: timers, debounce and queries run for real).
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-18T10:00:00Z'));
+    vi.setSystemTime(Date.parse(scenario.now));
   });
   afterEach(() => vi.useRealTimers());
 

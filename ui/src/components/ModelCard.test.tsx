@@ -6,7 +6,9 @@ import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { Fixture } from '../backend/memoryFixtures';
 import newAccount from '../backend/fixtures/model-card-new.json';
 import newSeed from '../backend/fixtures/seeds/model-card-new.json';
-import { fakeHistory } from '../test/factories';
+import emptyAccount from '../backend/fixtures/model-card-empty.json';
+import learnedAccount from '../backend/fixtures/model-card-learned.json';
+import learnedSeed from '../backend/fixtures/seeds/model-card-learned.json';
 import { Accounts } from '../screens/Accounts';
 import { renderWithBackend } from '../test/render';
 import { ModelDialog } from './ModelCard';
@@ -51,7 +53,9 @@ describe('Model card', () => {
   });
 
   it('learned: held-out Spearman of both models in plain words, the decision and what changed most', async () => {
-    show({ history: fakeHistory('tt1', 40) });
+    // studio-api learns from 40 posts whose engagement follows the caption length
+    // (fixtures/seeds/model-card-learned.json, planted as in tests/learning.rs).
+    show({ history: learnedSeed.history, answers: learnedAccount as Fixture });
     const card = await screen.findByTestId('model-card');
     expect(card).toHaveAttribute('data-kind', 'learned');
     expect(screen.getByTestId('model-kind')).toHaveTextContent('Learned from your posts');
@@ -71,7 +75,8 @@ describe('Model card', () => {
   });
 
   it('shows a failure with Retry, then the card', async () => {
-    const { backend, user } = show();
+    // studio-api's model card for an account with no posts (fixtures/seeds/model-card-empty.json).
+    const { backend, user } = show({ answers: emptyAccount as Fixture });
     backend.failNext('scoreModel', 'database_busy', 'The database is busy.');
     const banner = await screen.findByTestId('model-error');
     expect(banner).toHaveAttribute('data-code', 'database_busy');
@@ -83,7 +88,7 @@ describe('Model card', () => {
 
   it('opens from the account’s row on the Accounts screen and closes again', async () => {
     const user = userEvent.setup();
-    renderWithBackend(<Accounts />, createMemoryBackend({ accounts: [tiktok], history: fakeHistory('tt1', 3) }));
+    renderWithBackend(<Accounts />, createMemoryBackend({ accounts: [tiktok], answers: emptyAccount as Fixture }));
     const button = await screen.findByRole('button', { name: 'How well the score knows @maker' });
     await user.click(button);
     const dialog = await screen.findByTestId('model-dialog');

@@ -1,8 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView, PostView, TargetState } from '../backend';
 import { createMemoryBackend, type MemorySeed } from '../backend/memory';
+import type { Fixture } from '../backend/memoryFixtures';
+import resultsAnswers from '../backend/fixtures/post-results.json';
+import latestAnswers from '../backend/fixtures/post-results-latest.json';
+import noneAnswers from '../backend/fixtures/post-results-none.json';
+import resultsSeed from '../backend/fixtures/seeds/post-results.json';
 import { postBase, targetBase } from '../test/factories';
 import { campaign, renderWithBackend } from '../test/render';
 import { PostDetail } from './PostDetail';
@@ -14,7 +19,7 @@ const acct = (id: string, platform: AccountView['platform'], platform_name: stri
 const soon = new Date(Date.now() + 86_400_000).toISOString();
 const ev = (state: TargetState, detail: string | null = null) => ({ at: '2026-11-18T10:00:00Z', state, detail });
 
-function open(p: PostView, seed: Pick<MemorySeed, 'history' | 'snapshots'> = {}) {
+function open(p: PostView, seed: Pick<MemorySeed, 'answers'> = {}) {
   const user = userEvent.setup();
   const backend = createMemoryBackend({
     campaigns: [campaign({ id: 'c1' })], accounts: [acct('x1', 'x', 'X'), acct('bs1', 'bluesky', 'Bluesky'), acct('yt1', 'youtube', 'YouTube')], posts: [p], ...seed,
@@ -104,32 +109,26 @@ describe('Post detail', () => {
 });
 
 describe('Post detail: results over time', () => {
-  const HOUR = 3_600_000;
-  const publishedAt = new Date(Date.now() - 50 * HOUR).toISOString();
-  const after = (h: number) => new Date(Date.parse(publishedAt) + h * HOUR).toISOString();
+  // The scenarios' clock and post (fixtures/seeds/post-results*.json): p1 went out 50 hours before
+  // `now` on YouTube and Bluesky; its results are studio-api's answers for each scenario.
+  const publishedAt = resultsSeed.history[0]!.published_at;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(resultsSeed.now), shouldAdvanceTime: true });
+  });
+  afterEach(() => vi.useRealTimers());
+  // Four reads on YouTube, two on Bluesky (which reports no saves).
+  const snapshots = { answers: resultsAnswers as Fixture };
   const published = (targets = [
     targetBase('t-yt', { account_id: 'yt1', platform: 'youtube', platform_name: 'YouTube', handle: '@yt1', state: 'published', published_at: publishedAt, post_url: 'https://youtu.be/1' }),
     targetBase('t-bs', { account_id: 'bs1', platform: 'bluesky', platform_name: 'Bluesky', handle: '@bs1', state: 'published', published_at: publishedAt }),
   ]): PostView => ({ ...postBase('p1', 'c1', publishedAt, targets), state: 'done' });
-  const snapshots = {
-    't-yt': [
-      { at: after(1), views: 400, likes: 20, comments: 2, shares: 1, saves: 1 },
-      { at: after(6), views: 1_500, likes: 90, comments: 9, shares: 4, saves: 2 },
-      { at: after(24), views: 4_000, likes: 250, comments: 30, shares: 12, saves: 8 },
-      { at: after(48), views: 5_000, likes: 330, comments: 40, shares: 20, saves: 10 },
-    ],
-    't-bs': [
-      { at: after(1), views: 90, likes: 9, comments: 1, shares: 3, saves: null },
-      { at: after(6), views: 300, likes: 24, comments: 3, shares: 6, saves: null },
-    ],
-  };
   const row = (id: string) => screen.getAllByTestId('post-results-row').find((r) => r.dataset.targetId === id)!;
   const cell = (id: string, metric: string) => row(id).querySelector(`td[data-metric="${metric}"]`)!;
   const seriesValues = (id: string) =>
     screen.getAllByTestId('post-results-series-row').filter((r) => r.dataset.targetId === id).map((r) => r.querySelector('td.num')!.textContent);
 
   it('says when metrics will arrive while a published post has none yet', async () => {
-    open(published());
+    open(published(), { answers: noneAnswers as Fixture });
     expect(await screen.findByTestId('post-results-empty')).toHaveTextContent('Metrics arrive about an hour after publishing');
     expect(screen.queryByTestId('post-results-chart')).not.toBeInTheDocument();
     expect(screen.queryByTestId('post-results-metric')).not.toBeInTheDocument();
@@ -144,7 +143,7 @@ describe('Post detail: results over time', () => {
   });
 
   it('charts each account’s line and lists its latest numbers; the metric choice changes the chart and the series table', async () => {
-    const { user } = open(published(), { snapshots });
+    const { user } = open(published(), snapshots);
     const chart = await screen.findByTestId('post-results-chart');
     expect(chart).toHaveAttribute('data-metric', 'views');
     expect(chart).toHaveAttribute('data-lines', '2');
@@ -174,7 +173,7 @@ describe('Post detail: results over time', () => {
   });
 
   it('shows one point from the latest metrics when no snapshots were kept', async () => {
-    open(published(), { history: [{ account_id: 'yt1', post_id: 'p1', published_at: publishedAt, views: 1_234, likes: 100, comments: 0, shares: 0, saves: 0 }] });
+    open(published(), { answers: latestAnswers as Fixture });
     const chart = await screen.findByTestId('post-results-chart');
     expect(chart).toHaveAttribute('data-points', '1');
     expect(cell('t-yt', 'views')).toHaveTextContent(/^1,?234$/);
@@ -182,7 +181,7 @@ describe('Post detail: results over time', () => {
   });
 
   it('shows a failure to load with a retry that works', async () => {
-    const { user, backend } = open(published(), { snapshots });
+    const { user, backend } = open(published(), snapshots);
     backend.failNext('postResults', 'database_busy', 'The database is busy.');
     const banner = await screen.findByTestId('error-banner');
     expect(banner).toHaveTextContent('Could not load the results: The database is busy.');

@@ -6,39 +6,36 @@ import { createMemoryBackend, type MemorySeed } from '../backend/memory';
 import type { Fixture } from '../backend/memoryFixtures';
 import answers from '../backend/fixtures/analytics-screen.json';
 import scenario from '../backend/fixtures/seeds/analytics-screen.json';
+import emptyAnswers from '../backend/fixtures/analytics-empty.json';
+import scoresAnswers from '../backend/fixtures/analytics-scores.json';
+import scoresScenario from '../backend/fixtures/seeds/analytics-scores.json';
 import type { HistoryPost } from '../backend/memoryLearning';
 import { today } from '../lib/analytics';
 import { addDaysToDate } from '../lib/zoned';
 import { campaign, renderWithBackend } from '../test/render';
 import { Analytics } from './Analytics';
 
-const DAY = 86_400_000;
 // The scenario's clock: its answers were computed by studio-api for this instant (make fixtures).
 const NOW = Date.parse(scenario.now);
-const ago = (days: number) => new Date(NOW - days * DAY).toISOString();
 
 const account = (id: string, platform: AccountView['platform'], platform_name: string): AccountView => ({
   id, platform, platform_name, instance_url: null, handle: `@${id}`, display_name: null, status: 'connected', auth_mode: 'oauth',
   token_expires_at: null, connected_at: '2025-01-01T00:00:00Z',
 });
 
-const post = (post_id: string, account_id: string, campaign_id: string, days: number, views: number, likes: number, extra: Partial<HistoryPost> = {}): HistoryPost => ({
-  post_id, account_id, campaign_id, published_at: ago(days), views, likes, comments: 0, shares: 0, saves: 0, caption: `Caption ${post_id}`, ...extra,
-});
-
 /** p1–p3 in the last 90 days (3,500 views); p4 long before (fixtures/seeds/analytics-screen.json). */
 const HISTORY: HistoryPost[] = scenario.history;
 
 function backend(extra: MemorySeed = {}) {
-  // The seed's own state replays studio-api's answers; a test that changes it computes them.
-  const own = extra.history === undefined && extra.revenue === undefined;
+  // The seed's own state replays studio-api's answers; a test that changes the state passes its
+  // own scenario's answers (fixtures/seeds/analytics-*.json).
   return createMemoryBackend({
     campaigns: [campaign({ id: 'c1', name: 'Launch' }), campaign({ id: 'c2', name: 'Diary' })],
     accounts: [account('x1', 'x', 'X'), account('bs1', 'bluesky', 'Bluesky')],
     history: HISTORY,
     revenue: scenario.revenue as RevenueEntry[],
     rates: scenario.rates,
-    ...(own ? { answers: answers as Fixture } : {}),
+    answers: answers as Fixture,
     ...extra,
   });
 }
@@ -105,8 +102,8 @@ describe('Analytics screen', () => {
   });
 
   it('has the score against engagement as a table too, highest score first', async () => {
-    const history = [...HISTORY, post('p5', 'bs1', 'c1', 1, 0, 0, { score: 90, model_kind: 'learned' })];
-    const { user } = show(backend({ history }));
+    // HISTORY plus p5, published yesterday on Bluesky with a learned 90 and no views (fixtures/seeds/analytics-scores.json).
+    const { user } = show(backend({ history: scoresScenario.history as HistoryPost[], answers: scoresAnswers as Fixture }));
     expect(await screen.findByTestId('score-scatter')).toHaveAttribute('data-points', '4');
     await user.click(screen.getByText('Show the scores as a table'));
     const table = screen.getByRole('table', { name: /Predicted score and actual engagement, one row per published post/ });
@@ -186,7 +183,7 @@ describe('Analytics screen', () => {
   });
 
   it('without data says so and offers a wider look instead of empty charts', async () => {
-    const { user } = show(backend({ history: [], revenue: [] }));
+    const { user } = show(backend({ history: [], revenue: [], answers: emptyAnswers as Fixture }));
     expect(await screen.findByTestId('analytics-empty')).toHaveTextContent('No results in this range');
     expect(screen.queryByTestId('series-chart')).not.toBeInTheDocument();
     await user.click(screen.getByTestId('analytics-show-all'));

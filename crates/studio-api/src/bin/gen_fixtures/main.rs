@@ -47,7 +47,8 @@ struct Seed {
     accounts: Vec<SeedAccount>,
     #[serde(default)]
     history: Vec<SeedHistory>,
-    /// Every metric read per target id; a target without any gets its history row's counts.
+    /// Every metric read per target id; a target not listed gets its history row's counts, one
+    /// listed with no reads is published but not read yet.
     #[serde(default)]
     snapshots: BTreeMap<String, Vec<SeedPoint>>,
     #[serde(default)]
@@ -119,7 +120,9 @@ struct SeedPoint {
     likes: i64,
     comments: i64,
     shares: i64,
-    saves: i64,
+    /// Absent where the platform does not report saves (Bluesky).
+    #[serde(default)]
+    saves: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -259,16 +262,16 @@ fn load(ctx: &Context, seed: &Seed, ids: &Ids) -> Res<()> {
         let target = ids.uuid(&target_id_of(h, i));
         let campaign = ids.uuid(h.campaign_id.as_deref().unwrap_or(NO_CAMPAIGN));
         let published = ms(&h.published_at)?;
-        let reads: Vec<(i64, [i64; 5])> = match seed.snapshots.get(&target_id_of(h, i)) {
-            Some(points) if !points.is_empty() => points
+        let reads: Vec<(i64, [Option<i64>; 5])> = match seed.snapshots.get(&target_id_of(h, i)) {
+            Some(points) => points
                 .iter()
-                .map(|p| Ok((ms(&p.at)?, [p.views, p.likes, p.comments, p.shares, p.saves])))
+                .map(|p| Ok((ms(&p.at)?, [Some(p.views), Some(p.likes), Some(p.comments), Some(p.shares), p.saves])))
                 .collect::<Res<_>>()?,
-            _ => {
+            None => {
                 // The last read of the publisher's schedule that has passed, as the real one keeps.
                 let at =
                     METRIC_READS_H.iter().rev().map(|h| published + h * 3_600_000).find(|at| *at <= now).unwrap_or(now);
-                vec![(at, [h.views, h.likes, h.comments, h.shares, h.saves])]
+                vec![(at, [Some(h.views), Some(h.likes), Some(h.comments), Some(h.shares), Some(h.saves)])]
             }
         };
         let account = ids.uuid(&h.account_id);
