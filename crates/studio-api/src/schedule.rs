@@ -1,13 +1,12 @@
 //! Putting posts on the calendar: at a time in a zone, now, the next free queue slot of its
 //! accounts, or on a repeat; and the creator's decisions about single targets (retry, cancel,
 //! "I posted it myself").
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use studio_core::clock::now_ms;
 use studio_core::posts::{self, ScheduleChange};
 use studio_core::targets::{self, attention, JobKind, Move, TargetState as CoreState};
 use studio_core::when::{self, Recurrence, Slot};
-use studio_core::{accounts, audit, campaigns, jobs};
+use studio_core::{accounts, audit, campaigns, jobs, queue};
 use studio_publish::PlatformId;
 
 use crate::accounts::parse_platform;
@@ -61,35 +60,13 @@ pub(crate) fn input_of(ctx: &Context, post_id: &str) -> ApiResult<PostInput> {
 }
 
 fn slots_of(ctx: &Context, account_id: &str) -> ApiResult<Vec<Slot>> {
-    ctx.db()
-        .read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT weekday, minute, timezone FROM queue_slots WHERE account_id = ?1 ORDER BY weekday, minute",
-            )?;
-            let rows = stmt
-                .query_map([account_id], |r| Ok(Slot { weekday: r.get(0)?, minute: r.get(1)?, timezone: r.get(2)? }))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
-        })
-        .map_err(Into::into)
+    Ok(queue::slots(&ctx.db(), account_id)?)
 }
 
 /// Times already used by scheduled posts of these accounts (a slot is free when none is within a
 /// minute of it).
 fn taken_times(ctx: &Context, account_ids: &[String], except_post: &str) -> ApiResult<Vec<i64>> {
-    let ids = serde_json::to_string(account_ids).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    ctx.db()
-        .read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT DISTINCT p.scheduled_at FROM posts p JOIN post_targets t ON t.post_id = p.id
-                  WHERE p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL AND p.id <> ?2
-                    AND t.account_id IN (SELECT value FROM json_each(?1)) AND t.state NOT IN ('cancelled', 'draft')",
-            )?;
-            let rows =
-                stmt.query_map(params![ids, except_post], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-            Ok(rows)
-        })
-        .map_err(Into::into)
+    Ok(queue::taken_times(&ctx.db(), account_ids, except_post)?)
 }
 
 pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
@@ -369,47 +346,20 @@ pub struct QueueItem {
 
 /// Targets waiting or in flight, soonest first.
 pub fn queue(ctx: &Context, limit: u32) -> ApiResult<Vec<QueueItem>> {
-    let rows = ctx.db().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT p.id, t.id, t.account_id, a.platform, coalesce(a.handle, ''), p.caption, p.scheduled_at, t.state, t.attention,
-                    t.attempts, t.next_attempt_at
-               FROM post_targets t JOIN posts p ON p.id = t.post_id JOIN accounts a ON a.id = t.account_id
-              WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL
-                AND t.state IN ('queued', 'uploading', 'processing', 'unconfirmed')
-              ORDER BY p.scheduled_at, t.id LIMIT ?1",
-        )?;
-        let rows = stmt
-            .query_map([limit], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, i64>(9)?,
-                    r.get::<_, Option<i64>>(10)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    })?;
-    rows.into_iter()
-        .map(|(post_id, target_id, account_id, platform, handle, caption, due, state, attention, attempts, next)| {
+    queue::waiting(&ctx.db(), limit)?
+        .into_iter()
+        .map(|w| {
             Ok(QueueItem {
-                post_id,
-                target_id,
-                account_id,
-                platform: parse_platform(&platform)?,
-                handle,
-                caption: caption.chars().take(80).collect(),
-                due_at: studio_core::clock::rfc3339(due),
-                state: TargetState::of_parts(&state, attention.is_some()),
-                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                next_attempt_at: next.map(studio_core::clock::rfc3339),
+                post_id: w.post_id,
+                target_id: w.target_id,
+                account_id: w.account_id,
+                platform: parse_platform(&w.platform)?,
+                handle: w.handle,
+                caption: w.caption.chars().take(80).collect(),
+                due_at: studio_core::clock::rfc3339(w.scheduled_at),
+                state: TargetState::of_parts(&w.state, w.attention.is_some()),
+                attempts: u32::try_from(w.attempts).unwrap_or(u32::MAX),
+                next_attempt_at: w.next_attempt_at.map(studio_core::clock::rfc3339),
             })
         })
         .collect()
@@ -475,15 +425,6 @@ pub fn slots_set(ctx: &Context, input: SlotsInput) -> ApiResult<Vec<SlotView>> {
     parsed.sort_unstable();
     parsed.dedup();
     let now = now_ms();
-    ctx.db().write(|tx| {
-        tx.execute("DELETE FROM queue_slots WHERE account_id = ?1", [&input.account_id])?;
-        for (wd, minute) in &parsed {
-            tx.execute(
-                "INSERT INTO queue_slots (id, account_id, weekday, minute, timezone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![studio_core::ids::new_id(), input.account_id, wd, minute, tz, now],
-            )?;
-        }
-        Ok(())
-    })?;
+    queue::replace_slots(&mut ctx.db(), &input.account_id, &parsed, &tz, now)?;
     slots_get(ctx, &input.account_id)
 }

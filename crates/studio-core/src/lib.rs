@@ -24,6 +24,7 @@ pub mod paths;
 pub mod post_results;
 pub mod posts;
 pub mod progress;
+pub mod queue;
 pub mod renders;
 pub mod revenue;
 pub mod scores;

@@ -490,3 +490,21 @@ pub fn delete(db: &mut Db, id: &str, actor: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// Recurring posts whose occurrence is due at `now` and whose successor does not exist yet, at
+/// most `limit` (the publisher creates the successors; the unique occurrence pair keeps that
+/// idempotent).
+pub fn due_recurrences(db: &Db, now: i64, limit: u32) -> Result<Vec<String>> {
+    db.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT p.id FROM posts p
+              WHERE p.recurrence IS NOT NULL AND p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL
+                AND p.scheduled_at <= ?1 AND p.state IN ('scheduled', 'publishing', 'done')
+                AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.recurrence_of = coalesce(p.recurrence_of, p.id)
+                                  AND n.occurrence = coalesce(p.occurrence, 0) + 1)
+              LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now, limit], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    })
+}

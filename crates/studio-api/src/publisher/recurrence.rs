@@ -10,18 +10,7 @@ use crate::{ApiResult, Context};
 pub fn spawn_due_occurrences(ctx: &Context, now: i64) -> ApiResult<usize> {
     let due: Vec<Post> = {
         let db = ctx.db();
-        let ids: Vec<String> = db.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT p.id FROM posts p
-                  WHERE p.recurrence IS NOT NULL AND p.deleted_at IS NULL AND p.scheduled_at IS NOT NULL
-                    AND p.scheduled_at <= ?1 AND p.state IN ('scheduled', 'publishing', 'done')
-                    AND NOT EXISTS (SELECT 1 FROM posts n WHERE n.recurrence_of = coalesce(p.recurrence_of, p.id)
-                                      AND n.occurrence = coalesce(p.occurrence, 0) + 1)
-                  LIMIT 100",
-            )?;
-            let rows = stmt.query_map([now], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-            Ok(rows)
-        })?;
+        let ids = posts::due_recurrences(&db, now, 100)?;
         ids.iter().filter_map(|id| posts::get(&db, id).ok()).collect()
     };
     let mut made = 0;
