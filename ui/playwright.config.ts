@@ -6,7 +6,9 @@ import { defineConfig } from '@playwright/test';
  * a browser here. Build first: `npm run build:e2e`.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PORT = 4173;
+// E2E_PORT: a worktree of its own needs a port of its own, or a reused preview server from
+// another checkout answers its tests.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: './e2e',
