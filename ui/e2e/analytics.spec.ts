@@ -1,18 +1,19 @@
-import { fakeAnalyticsHistory, postBase, targetBase, type AnalyticsRecord } from '../src/test/factories';
-import { accountRecord, campaignRecord, expect, openApp, test, type Seed } from './fixtures';
+import type { Page } from '@playwright/test';
+import { postBase, targetBase, type AnalyticsRecord } from '../src/test/factories';
+import { accountRecord, campaignRecord, expect, openApp as openAt, scenario, test, type Seed } from './fixtures';
 
 const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
 
-function seed(): Omit<Seed, 'history'> & { history: AnalyticsRecord[] } {
-  const now = Date.now();
-  const history = [
-    ...fakeAnalyticsHistory('x1', 30, { campaigns: ['c1', 'c2'], now }),
-    ...fakeAnalyticsHistory('bs1', 10, { campaigns: ['c1'], strong: [2, 4], strongHour: 12, now }),
-  ];
-  const day = (n: number) => new Date(now - n * 86_400_000).toISOString().slice(0, 10);
-  const money = (id: string, kind: string, amount: string) => ({
-    id, campaign_id: 'c1', kind, amount, currency: 'EUR', occurred_on: day(10), note: null, imported: false, created_at: new Date(now).toISOString(), version: 1,
-  });
+// The scenario (fixtures/seeds/e2e-analytics.json): what studio-api answered for it is replayed,
+// at its instant; the tests sum its history to know what the screen must show.
+const { seed: scene, answers } = scenario('e2e-analytics');
+const { history, revenue } = scene as unknown as {
+  history: (AnalyticsRecord & { target_id?: string; post_url?: string })[];
+  revenue: { campaign_id: string; kind: string; amount: string; currency: string; occurred_on: string }[];
+};
+const openApp = (page: Page, opts: Parameters<typeof openAt>[1] = {}) => openAt(page, { ...opts, now: scene.now });
+
+function seed(): Omit<Seed, 'history'> & { history: typeof history } {
   return {
     latencyMs: 30,
     campaigns: [campaignRecord({ id: 'c1', name: 'Launch week' }), campaignRecord({ id: 'c2', name: 'Diary' })],
@@ -21,7 +22,8 @@ function seed(): Omit<Seed, 'history'> & { history: AnalyticsRecord[] } {
       accountRecord({ id: 'bs1', platform: 'bluesky', platform_name: 'Bluesky', instance_url: 'https://bsky.social', handle: '@me.bsky.social', auth_mode: 'app_password' }),
     ],
     history,
-    revenue: [money('r1', 'sponsorship', '1500.00'), money('r2', 'cost', '600.00')],
+    revenue: revenue.map((r, i) => ({ id: `r${i + 1}`, note: null, imported: false, created_at: scene.now, version: 1, ...r })),
+    answers,
   };
 }
 
@@ -105,21 +107,16 @@ test('analytics: totals, a chart, breakdowns that filter, ranges in the URL, emp
 test('analytics: ranking by views, opening a ranked post', async ({ page }) => {
   const s = seed();
   const best = [...s.history].sort((a, b) => b.views - a.views)[0]!;
-  // The most viewed post as the posts store has it: published, with its link on the platform.
-  const url = 'https://x.com/democreator/status/1';
+  // The most viewed post as the posts store has it: published, with its link on the platform
+  // (its metric reads after 1 h, 6 h and a day are the scenario's snapshots).
+  const url = best.post_url!;
   const published = {
     ...postBase(best.post_id, best.campaign_id, best.published_at, [
-      targetBase('t-best', { account_id: best.account_id, state: 'published', published_at: best.published_at, post_url: url }),
+      targetBase(best.target_id!, { account_id: best.account_id, state: 'published', published_at: best.published_at, post_url: url }),
     ]),
     state: 'done', caption: best.caption,
   };
-  // Its metrics as the publisher read them after 1 h, 6 h and a day, ending at the history's numbers.
-  const read = (h: number, share: number) => ({
-    at: new Date(Date.parse(best.published_at) + h * 3_600_000).toISOString(), views: Math.round(best.views * share), likes: Math.round(best.likes * share),
-    comments: Math.round(best.comments * share), shares: Math.round(best.shares * share), saves: Math.round(best.saves * share),
-  });
-  const snapshots = { 't-best': [read(1, 0.2), read(6, 0.55), read(24, 1)] };
-  await openApp(page, { hash: '#/analytics?range=all', seed: { ...s, posts: [published], snapshots } });
+  await openApp(page, { hash: '#/analytics?range=all', seed: { ...s, posts: [published] } });
   const top = page.getByTestId('top-posts').getByTestId('ranked-post');
   await expect(top).toHaveCount(10);
   await page.getByTestId('rank-by-views').check();

@@ -1,10 +1,14 @@
 import type { Page } from '@playwright/test';
-import { accountRecord, assetRecord, campaignRecord, expect, openApp, test, type Seed } from './fixtures';
+import { accountRecord, assetRecord, campaignRecord, expect, openApp as openAt, scenario, test, type Seed } from './fixtures';
+
+// Best times and Home's results are studio-api's answers for the scenario's instant: the page opens then.
+const { seed: { now: NOW }, answers } = scenario('e2e-calendar');
+const openApp = (page: Page, opts: Parameters<typeof openAt>[1] = {}) => openAt(page, { ...opts, now: NOW });
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dayKey = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 const inDays = (n: number) => {
-  const d = new Date();
+  const d = new Date(NOW);
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
 };
 
@@ -16,6 +20,7 @@ const seed: Seed = {
     accountRecord({ id: 'bs1', platform: 'bluesky', platform_name: 'Bluesky', instance_url: 'https://bsky.social', handle: '@me.bsky.social', auth_mode: 'app_password' }),
   ],
   assets: [assetRecord({ id: 'v1', original_name: 'teaser.mp4' })],
+  answers,
 };
 
 const day = (page: Page, key: string) => page.locator(`[data-testid="calendar-day"][data-day="${key}"]`);
@@ -112,7 +117,7 @@ test('keyboard: N opens the composer, W and M switch views, arrows and T move in
 });
 
 test('empty states: no accounts, nothing queued, nothing needing attention', async ({ page }) => {
-  await openCalendar(page, { latencyMs: 30, campaigns: [campaignRecord({ id: 'c1' })] });
+  await openCalendar(page, { latencyMs: 30, campaigns: [campaignRecord({ id: 'c1' })], answers });
   await expect(page.getByTestId('calendar-empty')).toContainText('No accounts connected yet');
   await expect(page.getByTestId('up-next-empty')).toBeVisible();
   await expect(page.getByTestId('scheduler-queued')).toHaveText('0');
@@ -199,5 +204,5 @@ test('schedule from an asset’s detail: the composer starts with that asset; "P
   await expect(page.getByTestId('composer-schedule')).toHaveText('Post now');
   await page.getByTestId('composer-schedule').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Calendar');
-  await expect(day(page, dayKey(new Date())).getByTestId('post-chip')).toHaveCount(1);
+  await expect(day(page, dayKey(new Date(NOW))).getByTestId('post-chip')).toHaveCount(1);
 });

@@ -34,10 +34,8 @@ export type Seed = {
   /** The publisher's health: { paused, lease, restarts, last_restart, events }. */
   scheduler?: unknown;
   notifications?: unknown[];
-  /** Published posts with metrics per account (see src/backend/memoryLearning.ts; src/test/factories.ts fakeHistory makes some). */
+  /** Published posts with metrics (a scenario's `history`): the metrics export counts them; analytics and best times are the scenario's answers. */
   history?: unknown[];
-  /** Metric snapshots per target id, for a post's results chart ({ at, views, likes, comments, shares, saves }). */
-  snapshots?: Record<string, unknown[]>;
   /** Revenue and cost entries and exchange rates (see src/backend/memoryRevenue.ts; a new money question needs a line in src/backend/fixtures/seeds/money/requests.json). */
   revenue?: unknown[];
   rates?: unknown;
@@ -81,20 +79,27 @@ export async function fileDrag(page: Page, what: DragHook, paths: string[] = [])
   );
 }
 
-export async function openApp(page: Page, opts: { seed?: Seed; hash?: string } = {}): Promise<void> {
+/**
+ * Opens the app on the in-memory backend with `seed`. `now` pins the page's clock there (it runs on
+ * from it): a scenario's answers were computed by studio-api for its `now`, so a test replaying
+ * them opens at that instant.
+ */
+export async function openApp(page: Page, opts: { seed?: Seed; hash?: string; now?: string } = {}): Promise<void> {
   const seed = opts.seed ?? { latencyMs: 150 };
+  if (opts.now) await page.clock.install({ time: new Date(opts.now) });
   await page.addInitScript((s) => {
     (window as unknown as { __VIRAL_STUDIO_SEED__: unknown }).__VIRAL_STUDIO_SEED__ = s;
   }, seed);
-  // RECORD_VALIDATE=<file>: post_validate requests the memory backend has no answer for are
-  // appended there (see src/test/setup.ts).
-  const recordTo = process.env.RECORD_VALIDATE;
+  // RECORD_REQUESTS=<file>: requests the memory backend has no answer for (a scenario's analytics,
+  // best times …, or post_validate) are appended there; `node scripts/add-requests.mjs <file>`
+  // adds them to their seeds, then `make fixtures` (see src/test/setup.ts).
+  const recordTo = process.env.RECORD_REQUESTS;
   if (recordTo) {
     await page.addInitScript(() => {
-      (window as unknown as { __recordValidate: (r: unknown) => void }).__recordValidate = (r) => console.log(`RECORD_VALIDATE ${JSON.stringify(r)}`);
+      (window as unknown as { __recordMiss: (r: unknown) => void }).__recordMiss = (r) => console.log(`RECORD_REQUESTS ${JSON.stringify(r)}`);
     });
     page.on('console', (m) => {
-      if (m.text().startsWith('RECORD_VALIDATE ')) appendFileSync(recordTo, `${m.text().slice('RECORD_VALIDATE '.length)}\n`);
+      if (m.text().startsWith('RECORD_REQUESTS ')) appendFileSync(recordTo, `${m.text().slice('RECORD_REQUESTS '.length)}\n`);
     });
   }
   await page.goto(`/${opts.hash ?? ''}`);

@@ -1,4 +1,9 @@
-import { expect, openApp, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, openApp as openAt, scenario, test } from './fixtures';
+
+// Home's recent results and Analytics answer from the empty scenario, at its instant.
+const { seed: { now: NOW }, answers } = scenario('empty');
+const openApp = (page: Page, opts: Parameters<typeof openAt>[1] = {}) => openAt(page, { ...opts, now: NOW, seed: { latencyMs: 150, ...opts.seed, answers } });
 
 const SCREENS = [
   ['home', 'Welcome to Viral Studio'],

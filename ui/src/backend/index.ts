@@ -17,6 +17,24 @@ declare global {
   }
 }
 
+/**
+ * The demo's answers were computed by studio-api for the scenario's instant, so the demo lives at
+ * that instant: the page's clock starts there and runs on (dev only; tests pin their own clocks).
+ */
+function pinClock(at: string): void {
+  const offset = Date.parse(at) - Date.now();
+  const Real = Date;
+  const now = () => Real.now() + offset;
+  function Pinned(this: unknown, ...args: unknown[]) {
+    if (!new.target) return new Real(now()).toString();
+    return args.length === 0 ? new Real(now()) : new (Real as unknown as new (...a: unknown[]) => Date)(...args);
+  }
+  Object.setPrototypeOf(Pinned, Real);
+  Pinned.prototype = Real.prototype;
+  (Pinned as unknown as { now: () => number }).now = now;
+  globalThis.Date = Pinned as unknown as DateConstructor;
+}
+
 export function insideTauri(): boolean {
   return typeof window !== 'undefined' && window.__TAURI_INTERNALS__ !== undefined;
 }
@@ -27,23 +45,14 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  const { demoAccounts, demoAssets, demoCampaigns, demoHistory, demoNotifications, demoPosts, demoPublishedPosts, demoRenders, demoRevenue, demoScheduler, demoSlots, demoSnapshots } =
-    await import('./memoryData');
-  const seed = window.__VIRAL_STUDIO_SEED__;
-  const demo = !seed && import.meta.env.MODE !== 'e2e';
-  const history = demo ? demoHistory() : [];
-  const posts = demo ? [...demoPosts(), ...demoPublishedPosts(history)] : [];
-  // A plain-browser dev session gets demo data; the e2e build starts empty.
-  const backend = createMemoryBackend(
-    seed ??
-      (import.meta.env.MODE === 'e2e'
-        ? {}
-        : {
-            campaigns: demoCampaigns(), assets: demoAssets(), renders: demoRenders(), accounts: demoAccounts(), posts, slots: demoSlots(),
-            scheduler: demoScheduler(), notifications: demoNotifications(), history, snapshots: demoSnapshots(history, posts), revenue: demoRevenue(),
-            latencyMs: 250, connectStepMs: 2_500,
-          }),
-  );
+  // A plain-browser dev session gets the demo scenario; the e2e build starts empty (tests seed it).
+  let seed = window.__VIRAL_STUDIO_SEED__;
+  if (!seed && import.meta.env.MODE !== 'e2e') {
+    const [{ default: demo }, { default: answers }] = await Promise.all([import('./fixtures/seeds/demo.json'), import('./fixtures/demo.json')]);
+    pinClock(demo.now);
+    seed = { ...(demo as unknown as MemorySeed), answers: answers as MemorySeed['answers'] };
+  }
+  const backend = createMemoryBackend(seed ?? {});
   window.__VIRAL_STUDIO_TEST__ = backend.simulateFileDrag;
   return backend;
 }

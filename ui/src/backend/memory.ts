@@ -4,20 +4,19 @@
  * validation cases so the UI's error placement is testable; the real rules
  * live in Rust (studio-core / studio-api).
  */
-import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, MetricPoint, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
+import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore } from './memoryAccounts';
-import { createAnalyticsStore } from './memoryAnalytics';
 import { createAssetStore } from './memoryAssets';
 import { createChangeFeed } from './memoryEvents';
+import { createJobs } from './memoryJobs';
 import { createFixtureReplay, type Fixture } from './memoryFixtures';
-import { MEMORY_APP_INFO, MEMORY_TIMEZONES } from './memoryData';
+import defaults from './fixtures/memory-defaults.json';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
 import { createRenderStore } from './memoryRenders';
 import { createRevenueStore, type MemoryFile } from './memoryRevenue';
-import { createLearningStore, type HistoryPost } from './memoryLearning';
 import { createScoreStore } from './memoryScore';
 import type { Backend, ComplianceSettings, ErrorCode, NotificationView, PostView, SlotsInput, Topic } from './types';
 
@@ -45,16 +44,8 @@ export interface MemorySeed {
   pickMusic?: string | null;
   /** Delay per measuring tick of an asset's first score, 8 ticks (default: latencyMs); see memoryScore.ts. */
   scoreStepMs?: number;
-  /**
-   * Published posts with their latest metrics, per account: what the score learns from and the
-   * best times come from (see memoryLearning.ts; test/factories.ts `fakeHistory` makes some).
-   */
-  history?: HistoryPost[];
-  /**
-   * Every metric snapshot per target id, oldest first, for a post's results chart; a published
-   * target without any shows its `history` row as one point (see memoryAnalytics.ts).
-   */
-  snapshots?: Record<string, MetricPoint[]>;
+  /** Published posts with their latest metrics: only counted here (the metrics export); what they mean is in `answers`. */
+  history?: unknown[];
   /** Connected accounts (see memoryAccounts.ts for the fake sign-in rules). */
   accounts?: AccountView[];
   /** How long a fake sign-in waits for the browser (or checks a password), and each publish upload tick (default: latencyMs). */
@@ -80,7 +71,7 @@ export interface MemorySeed {
   savePath?: string | null;
   /** Folders where writing an export or report fails with `io` (permission denied). */
   readOnlyDirs?: string[];
-  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics, post results, scores and (when the fixture has them) best times and model cards. */
+  /** Answers computed by studio-api for this seed's scenario (see memoryFixtures.ts), replayed for analytics, post results, scores, best times and model cards. */
   answers?: Fixture;
 }
 
@@ -169,12 +160,14 @@ function publicCopy({ deleted: _deleted, ...c }: Stored): Campaign {
 }
 
 export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
-  const timezones = [...(seed.timezones ?? MEMORY_TIMEZONES)];
-  const appInfo: AppInfo = { ...MEMORY_APP_INFO, ...seed.appInfo };
+  const timezones = [...(seed.timezones ?? defaults.timezones)];
+  const appInfo: AppInfo = { ...defaults.app_info, ...seed.appInfo };
   const rows: Stored[] = (seed.campaigns ?? []).map((c) => ({ ...c, deleted: false }));
   const failures = new Map<Method, BackendError>();
   let counter = 0;
+  const jobs = createJobs();
   const library = createAssetStore({
+    jobs,
     assets: seed.assets,
     stepMs: seed.importStepMs ?? seed.latencyMs,
     pickFiles: seed.pickFiles,
@@ -182,6 +175,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     campaignExists: (id) => rows.some((r) => r.id === id && !r.deleted),
   });
   const renders = createRenderStore({
+    jobs,
     renders: seed.renders,
     stepMs: seed.renderStepMs ?? seed.latencyMs,
     pickCaptions: seed.pickCaptions,
@@ -189,6 +183,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
   });
   const accounts = createAccountStore({
+    jobs,
     accounts: seed.accounts,
     stepMs: seed.connectStepMs ?? seed.latencyMs,
     resolveInput: (input) => {
@@ -200,8 +195,8 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     },
   });
 
-  const learning = createLearningStore({ history: seed.history, accounts: () => accounts.dumpAccounts() });
   const scores = createScoreStore({
+    jobs,
     stepMs: seed.scoreStepMs ?? seed.latencyMs,
     findAsset: (id) => library.dumpAssets().find((a) => a.id === id),
     findRender: (id) => renders.dumpRenders().find((r) => r.id === id),
@@ -231,27 +226,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     },
   });
 
-  const analytics = createAnalyticsStore({
-    history: learning.dumpHistory,
-    accounts: () => accounts.dumpAccounts(),
-    campaigns: () => rows.filter((r) => !r.deleted).map(publicCopy),
-    posts: posts.dumpPosts,
-    accountZone: (id) => {
-      // History may name an account that was disconnected since: it has no slots, so no zone.
-      try {
-        return posts.slotsGet(id)[0]?.timezone ?? null;
-      } catch {
-        return null;
-      }
-    },
-    // The money store's live entries and rates, so the screens agree after every edit.
-    revenue: () => money.dump().filter((e) => !e.deleted),
-    rates: () => money.ratesGet(),
-    snapshots: seed.snapshots,
-    post: (id) => posts.get(id),
-  });
-
-  const replayed = seed.answers ? createFixtureReplay(seed.answers) : null;
+  const replayed = createFixtureReplay(seed.answers);
 
   const newId = () => {
     counter += 1;
@@ -306,149 +281,128 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
     row.updated_at = new Date().toISOString();
   };
 
+  type Impl = { [K in Method]: (...args: Parameters<Backend[K]>) => Awaited<ReturnType<Backend[K]>> | ReturnType<Backend[K]> };
+  // Each command in one line; `call` adds the latency, injected failures and change events.
+  const impl: Impl = {
+    appInfo: () => ({ ...appInfo }),
+    timezoneList: () => [...timezones],
+    campaignList: (includeArchived) =>
+      rows
+        .filter((r) => !r.deleted && (includeArchived || !r.archived))
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+        .map(publicCopy),
+    campaignGet: (id) => publicCopy(find(id)),
+    campaignCreate: (input: CampaignInput) => {
+      const fields = validate({ ...input, timezone: input.timezone ?? appInfo.default_timezone }, timezones);
+      const now = new Date(Date.now() + counter).toISOString();
+      const row: Stored = { ...fields, id: newId(), archived: false, created_at: now, updated_at: now, version: 1, deleted: false };
+      rows.push(row);
+      return publicCopy(row);
+    },
+    campaignUpdate: (id, patch) => {
+      const row = find(id);
+      if (patch.expected_version !== null && patch.expected_version !== row.version) {
+        fail('conflict', 'This campaign was changed elsewhere. Reload it and try again.');
+      }
+      Object.assign(row, validate(applyPatch(row, patch), timezones));
+      touch(row);
+      return publicCopy(row);
+    },
+    campaignArchive: (id, archived) => {
+      const row = find(id);
+      if (row.archived !== archived) {
+        row.archived = archived;
+        touch(row);
+      }
+      return publicCopy(row);
+    },
+    campaignDelete: (id) => {
+      const row = find(id);
+      row.deleted = true;
+      touch(row);
+      return null;
+    },
+    assetList: library.assetList,
+    assetGet: library.assetGet,
+    assetImport: library.assetImport,
+    jobCancel: jobs.cancel,
+    pickMediaFiles: library.pickMediaFiles,
+    pickFolder: library.pickFolder,
+    pickFile: (kind) => (kind === 'revenue_csv' ? money.pickCsv() : renders.pickFile(kind)),
+    renderPresets: renders.presets,
+    renderStart: renders.renderStart,
+    renderList: renders.renderList,
+    renderDelete: renders.renderDelete,
+    renderOpen: (id) => (renders.outputOf(id), null),
+    renderReveal: (id) => (renders.outputOf(id), null),
+    scorePlatforms: scores.platforms,
+    scoreAsset: scores.scoreAsset,
+    scoreVariants: scores.scoreVariants,
+    scoreModel: replayed.scoreModel,
+    bestTimes: replayed.bestTimes,
+    accountPlatforms: accounts.platforms,
+    accountList: accounts.list,
+    accountConnect: accounts.connect,
+    accountDisconnect: accounts.disconnect,
+    publishNow: accounts.publishNow,
+    postCreate: posts.create,
+    postUpdate: posts.update,
+    postGet: posts.get,
+    postList: posts.list,
+    postDelete: (id) => (posts.remove(id), null),
+    postValidate: posts.validate,
+    postSchedule: posts.schedule,
+    postUnschedule: posts.unschedule,
+    targetRetry: posts.retry,
+    targetCancel: posts.cancel,
+    targetMarkPosted: posts.markPosted,
+    queueList: posts.queue,
+    slotsGet: posts.slotsGet,
+    slotsSet: posts.slotsSet,
+    complianceGet: posts.complianceGet,
+    complianceSet: posts.complianceSet,
+    schedulerStatus: posts.status,
+    schedulerSetPaused: posts.setPaused,
+    notificationsRecent: posts.notifications,
+    notificationsMarkRead: (ids) => (posts.markRead(ids), null),
+    revenueRatesGet: money.ratesGet,
+    revenueRatesSet: money.ratesSet,
+    revenueAdd: money.add,
+    revenueList: money.list,
+    revenueDelete: (id) => (money.remove(id), null),
+    revenueSummary: money.summary,
+    revenueImportPreview: money.preview,
+    revenueImport: money.import,
+    exportCsv: money.exportCsv,
+    reportHtml: money.reportHtml,
+    reportCsv: money.reportCsv,
+    pickSavePath: (request) => money.pickSave(request.defaultName),
+    analyticsGet: replayed.analytics,
+    postResults: replayed.postResults,
+  };
+  const commands = Object.fromEntries(
+    (Object.keys(impl) as Method[]).map((name) => [name, (...args: unknown[]) => call(name, () => (impl[name] as (...a: unknown[]) => unknown)(...args))]),
+  ) as unknown as Pick<Backend, Method>;
+
   return {
+    ...commands,
     kind: 'memory',
     onDataChanged: (listener) => Promise.resolve(changes.subscribe(listener)),
     emitDataChanged: (topics) => changes.emit(topics),
     failNext(method, code, message = `Injected ${code} failure.`) {
       failures.set(method, new BackendError(code, message));
     },
-    dump: () => rows.map((r) => ({ ...r })),
-    appInfo: () => call('appInfo', () => ({ ...appInfo })),
-    timezoneList: () => call('timezoneList', () => [...timezones]),
-    campaignList: (includeArchived) =>
-      call('campaignList', () =>
-        rows
-          .filter((r) => !r.deleted && (includeArchived || !r.archived))
-          .sort((a, b) => b.created_at.localeCompare(a.created_at))
-          .map(publicCopy),
-      ),
-    campaignGet: (id) => call('campaignGet', () => publicCopy(find(id))),
-    campaignCreate: (input: CampaignInput) =>
-      call('campaignCreate', () => {
-        const fields = validate({ ...input, timezone: input.timezone ?? appInfo.default_timezone }, timezones);
-        const now = new Date(Date.now() + counter).toISOString();
-        const row: Stored = { ...fields, id: newId(), archived: false, created_at: now, updated_at: now, version: 1, deleted: false };
-        rows.push(row);
-        return publicCopy(row);
-      }),
-    campaignUpdate: (id, patch) =>
-      call('campaignUpdate', () => {
-        const row = find(id);
-        if (patch.expected_version !== null && patch.expected_version !== row.version) {
-          fail('conflict', 'This campaign was changed elsewhere. Reload it and try again.');
-        }
-        Object.assign(row, validate(applyPatch(row, patch), timezones));
-        touch(row);
-        return publicCopy(row);
-      }),
-    campaignArchive: (id, archived) =>
-      call('campaignArchive', () => {
-        const row = find(id);
-        if (row.archived !== archived) {
-          row.archived = archived;
-          touch(row);
-        }
-        return publicCopy(row);
-      }),
-    campaignDelete: (id) =>
-      call('campaignDelete', () => {
-        const row = find(id);
-        row.deleted = true;
-        touch(row);
-        return null;
-      }),
-
-    dumpAssets: library.dumpAssets,
-    simulateFileDrag: library.simulate,
-    assetList: (q) => call('assetList', () => library.assetList(q)),
-    assetGet: (id) => call('assetGet', () => library.assetGet(id)),
-    // Progress is paced by importStepMs, not by the per-call latency.
-    assetImport: (jobId, paths, options, onProgress) =>
-      call('assetImport', () => library.assetImport(jobId, paths, options, onProgress)),
-    jobCancel: (jobId) =>
-      call('jobCancel', () => library.jobCancel(jobId) || renders.jobCancel(jobId) || scores.jobCancel(jobId) || accounts.jobCancel(jobId)),
-    pickMediaFiles: () => call('pickMediaFiles', () => library.pickMediaFiles()),
-    pickFolder: () => call('pickFolder', () => library.pickFolder()),
     onFileDrop: async (handlers) => library.onFileDrop(handlers),
-    pickFile: (kind) => call('pickFile', () => (kind === 'revenue_csv' ? money.pickCsv() : renders.pickFile(kind))),
     // Render outputs play (half a second of silence); library files get their fake pictures.
     fileUrl: (path) => (renders.isOutput(path) ? silence() : library.fileUrl(path)),
-
+    dump: () => rows.map((r) => ({ ...r })),
+    dumpAssets: library.dumpAssets,
+    simulateFileDrag: library.simulate,
     dumpRenders: renders.dumpRenders,
     removeRenderFile: renders.removeFile,
-    renderPresets: () => call('renderPresets', () => renders.presets()),
-    // Progress is paced by renderStepMs, not by the per-call latency.
-    renderStart: (jobId, request, onProgress) => call('renderStart', () => renders.renderStart(jobId, request, onProgress)),
-    renderList: (assetId) => call('renderList', () => renders.renderList(assetId)),
-    renderDelete: (id) => call('renderDelete', () => renders.renderDelete(id)),
-    renderOpen: (id) =>
-      call('renderOpen', () => {
-        renders.outputOf(id);
-        return null;
-      }),
-    renderReveal: (id) =>
-      call('renderReveal', () => {
-        renders.outputOf(id);
-        return null;
-      }),
-
-    scorePlatforms: () => call('scorePlatforms', () => scores.platforms()),
-    // Measuring is paced by scoreStepMs, not by the per-call latency.
-    scoreAsset: (jobId, request, onProgress) => call('scoreAsset', () => scores.scoreAsset(jobId, request, onProgress)),
-    scoreVariants: (jobId, request, onProgress) => call('scoreVariants', () => scores.scoreVariants(jobId, request, onProgress)),
-    scoreModel: (accountId, timeZone) =>
-      call('scoreModel', () => (replayed && seed.answers?.score_model ? replayed : learning).scoreModel(accountId, timeZone)),
-    bestTimes: (accountIds, timeZone) =>
-      call('bestTimes', () => (replayed && seed.answers?.best_times ? replayed : learning).bestTimes(accountIds, timeZone)),
-
     dumpAccounts: accounts.dumpAccounts,
-    accountPlatforms: () => call('accountPlatforms', () => accounts.platforms()),
-    accountList: () => call('accountList', () => accounts.list()),
-    // The browser wait, the password check and upload ticks are paced by connectStepMs.
-    accountConnect: (jobId, request, onProgress) => call('accountConnect', () => accounts.connect(jobId, request, onProgress)),
-    accountDisconnect: (id) => call('accountDisconnect', () => accounts.disconnect(id)),
-    publishNow: (jobId, request, onProgress) => call('publishNow', () => accounts.publishNow(jobId, request, onProgress)),
-
     dumpPosts: posts.dumpPosts,
-    postCreate: (input) => call('postCreate', () => posts.create(input)),
-    postUpdate: (id, input, expectedVersion) => call('postUpdate', () => posts.update(id, input, expectedVersion)),
-    postGet: (id) => call('postGet', () => posts.get(id)),
-    postList: (query) => call('postList', () => posts.list(query)),
-    postDelete: (id) => call('postDelete', () => (posts.remove(id), null)),
-    postValidate: (input) => call('postValidate', () => posts.validate(input)),
-    postSchedule: (request) => call('postSchedule', () => posts.schedule(request)),
-    postUnschedule: (id) => call('postUnschedule', () => posts.unschedule(id)),
-    targetRetry: (id) => call('targetRetry', () => posts.retry(id)),
-    targetCancel: (id) => call('targetCancel', () => posts.cancel(id)),
-    targetMarkPosted: (id, url) => call('targetMarkPosted', () => posts.markPosted(id, url)),
-    queueList: () => call('queueList', () => posts.queue()),
-    slotsGet: (accountId) => call('slotsGet', () => posts.slotsGet(accountId)),
-    slotsSet: (input) => call('slotsSet', () => posts.slotsSet(input)),
-    complianceGet: () => call('complianceGet', () => posts.complianceGet()),
-    complianceSet: (settings) => call('complianceSet', () => posts.complianceSet(settings)),
-    schedulerStatus: () => call('schedulerStatus', () => posts.status()),
-    schedulerSetPaused: (paused) => call('schedulerSetPaused', () => posts.setPaused(paused)),
-    notificationsRecent: (limit) => call('notificationsRecent', () => posts.notifications(limit)),
-    notificationsMarkRead: (ids) => call('notificationsMarkRead', () => (posts.markRead(ids), null)),
-  
     dumpRevenue: money.dump,
     readFile: money.file,
-    revenueRatesGet: () => call('revenueRatesGet', () => money.ratesGet()),
-    revenueRatesSet: (rates) => call('revenueRatesSet', () => money.ratesSet(rates)),
-    revenueAdd: (input) => call('revenueAdd', () => money.add(input)),
-    revenueList: (campaignId) => call('revenueList', () => money.list(campaignId)),
-    revenueDelete: (id) => call('revenueDelete', () => (money.remove(id), null)),
-    revenueSummary: (campaignId) => call('revenueSummary', () => money.summary(campaignId)),
-    revenueImportPreview: (path) => call('revenueImportPreview', () => money.preview(path)),
-    revenueImport: (request) => call('revenueImport', () => money.import(request)),
-    exportCsv: (kind, path) => call('exportCsv', () => money.exportCsv(kind, path)),
-    reportHtml: (campaignId, path) => call('reportHtml', () => money.reportHtml(campaignId, path)),
-    reportCsv: (campaignId, path) => call('reportCsv', () => money.reportCsv(campaignId, path)),
-    pickSavePath: (request) => call('pickSavePath', () => money.pickSave(request.defaultName)),
-
-
-    analyticsGet: (filter) => call('analyticsGet', () => (replayed ?? analytics).analytics(filter)),
-    postResults: (postId) => call('postResults', () => (replayed ?? analytics).postResults(postId)),
   };
 }

@@ -10,6 +10,7 @@
 import type { Asset, AssetQuery, ImportOptions, ImportReport, ProgressEvent } from './bindings';
 import { baseName, extensionOf } from '../lib/media';
 import { BackendError } from './errors';
+import type { Job, Jobs } from './memoryJobs';
 import { fakeFileUrl, fakeProbe, hashOf, kindOfPath } from './memoryMedia';
 import type { FileDropHandlers } from './types';
 
@@ -17,6 +18,7 @@ export interface AssetStoreOptions {
   assets?: Asset[];
   /** Delay per import stage (hashing, probing, saving), so progress is visible. */
   stepMs?: number;
+  jobs: Jobs;
   /** What the fake "Import files…" dialog returns (default: two new demo files per call). */
   pickFiles?: string[];
   /** What the fake "Import folder…" dialog returns (default: a new demo folder per call). */
@@ -33,8 +35,6 @@ const MESSAGES: Record<string, (name: string) => string> = {
   unreadable: (n) => `${n}: No such file or directory (os error 2).`,
   cancelled: () => 'The import was cancelled before this file.',
 };
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Folders expand to their files; duplicates go; order is by path, like the Rust walker. */
 function collect(paths: string[]): string[] {
@@ -80,7 +80,6 @@ export function fakeAsset(
 
 export function createAssetStore(opts: AssetStoreOptions) {
   const assets: Asset[] = (opts.assets ?? []).map((a) => ({ ...a }));
-  const running = new Map<string, { cancelled: boolean }>();
   const dropHandlers = new Set<FileDropHandlers>();
   const urls = new Map<string, string>();
   let counter = 0;
@@ -109,22 +108,18 @@ export function createAssetStore(opts: AssetStoreOptions) {
     if (options.campaign_id !== null && !opts.campaignExists(options.campaign_id)) {
       throw new BackendError('not_found', `No campaign with id ${options.campaign_id}.`);
     }
-    const job = { cancelled: false };
-    running.set(jobId, job);
     const report: ImportReport = { imported: [], skipped: [], failed: [] };
     const all = collect(paths);
     const missing = all.filter((p) => /missing/i.test(p));
     const files = all.filter((p) => !/missing/i.test(p));
     const total = files.length;
     let done = 0;
-    const step = async (item: string, stage: string) => {
-      onProgress({ item: baseName(item), stage, done, total, fraction: null });
-      if (opts.stepMs) await sleep(opts.stepMs);
-      else await Promise.resolve();
-      return !job.cancelled;
-    };
     // null: import it; 'skipped': already there; anything else: a failure code.
-    const outcome = async (file: string, existing: Asset | undefined): Promise<string | null> => {
+    const outcome = async (job: Job, file: string, existing: Asset | undefined): Promise<string | null> => {
+      const step = (item: string, stage: string) => {
+        onProgress({ item: baseName(item), stage, done, total, fraction: null });
+        return job.step();
+      };
       if (job.cancelled || !(await step(file, 'hashing'))) return 'cancelled';
       if (kindOfPath(file) === null) return 'unsupported_format';
       if (/empty/i.test(file)) return 'empty_file';
@@ -134,19 +129,17 @@ export function createAssetStore(opts: AssetStoreOptions) {
       if (!(await step(file, 'saving'))) return 'cancelled';
       return null;
     };
-    try {
+    await opts.jobs.run(jobId, opts.stepMs, async (job) => {
       for (const file of files) {
         const existing = assets.find((a) => a.content_hash === hashFor(file));
-        const code = await outcome(file, existing);
+        const code = await outcome(job, file, existing);
         if (code === 'skipped') report.skipped.push({ path: file, reason: 'already in the library', existing_id: existing?.id ?? null });
         else if (code) report.failed.push(failure(file, code));
         else report.imported.push({ ...create(file, options) });
         done += 1;
         onProgress({ item: baseName(file), stage: 'done', done, total, fraction: null });
       }
-    } finally {
-      running.delete(jobId);
-    }
+    });
     report.failed.unshift(...missing.map((p) => failure(p, 'unreadable')));
     return report;
   }
@@ -167,11 +160,6 @@ export function createAssetStore(opts: AssetStoreOptions) {
       return { ...a };
     },
     assetImport,
-    jobCancel(jobId: string): boolean {
-      const job = running.get(jobId);
-      if (job) job.cancelled = true;
-      return job !== undefined;
-    },
     pickMediaFiles(): string[] {
       picks += 1;
       return opts.pickFiles ? [...opts.pickFiles] : [`/home/demo/Videos/take-${picks}.mp4`, `/home/demo/Pictures/thumbnail-${picks}.png`];

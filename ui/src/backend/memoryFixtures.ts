@@ -4,7 +4,8 @@
  * fixtures/seeds/*.json to fixtures/<scenario>.json, so analytics and learning rules live only in Rust. A test
  * seeds the scenario's state (from the same seed file), pins the clock to its `now`, and passes the
  * fixture as `MemorySeed.answers`. A request the fixture lacks fails loudly: add it to the seed's
- * `requests` and run `make fixtures`.
+ * `requests` and run `make fixtures` (or run the tests with RECORD_REQUESTS=<file>, then
+ * `node scripts/add-requests.mjs <file>`, which adds every missed request to its seed).
  */
 import type { Analytics, AnalyticsFilter, AssetScoreRequest, BestTimesView, ModelView, PostResults, ScoreView, VariantsRequest, VariantView } from './bindings';
 import { BackendError } from './errors';
@@ -31,10 +32,20 @@ function filterKey(f: Partial<AnalyticsFilter>): string {
   return JSON.stringify(FILTER_KEYS.map((k) => f[k]?.trim() || null));
 }
 
-function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[] | undefined, key: (q: Q) => string, request: Q, what: string): A {
-  const hit = list?.find((a) => key(a.request) === key(request));
+/** Where a missed request is reported when recording (RECORD_REQUESTS, see src/test/setup.ts and e2e/fixtures.ts). */
+export type MissRecorder = (miss: { scenario: string | null; list: string; request: unknown }) => void;
+
+function replay<Q, A>(fixture: Fixture | undefined, list: keyof Fixture, key: (q: Q) => string, request: Q): A {
+  const answers = fixture?.[list] as Answered<Q, A>[] | undefined;
+  const hit = answers?.find((a) => key(a.request) === key(request));
   if (!hit) {
-    throw new BackendError('internal', `Fixture "${fixture.scenario}" has no ${what} answer for ${JSON.stringify(request)}: add it to fixtures/seeds/${fixture.scenario}.json and run make fixtures.`);
+    (globalThis as { __recordMiss?: MissRecorder }).__recordMiss?.({ scenario: fixture?.scenario ?? null, list, request });
+    throw new BackendError(
+      'internal',
+      fixture
+        ? `Fixture "${fixture.scenario}" has no ${list} answer for ${JSON.stringify(request)}: add it to fixtures/seeds/${fixture.scenario}.json and run make fixtures.`
+        : `No answers for ${list}: seed the memory backend with a scenario's fixture (MemorySeed.answers).`,
+    );
   }
   if (hit.error) throw new BackendError(hit.error.code, hit.error.message);
   return structuredClone(hit.answer as A);
@@ -43,15 +54,15 @@ function replay<Q, A>(fixture: Fixture, list: Answered<Q, A>[] | undefined, key:
 const scoreKey = (q: AssetScoreRequest) => JSON.stringify([q.asset_id, q.platform, q.caption ?? null, q.title ?? null, q.at ?? null, q.account_id ?? null]);
 const variantsKey = (q: VariantsRequest) => JSON.stringify([q.inputs, q.captions, q.platform, q.title ?? null, q.at ?? null, q.account_id ?? null]);
 
-export function createFixtureReplay(fixture: Fixture) {
+export function createFixtureReplay(fixture: Fixture | undefined) {
   return {
-    analytics: (filter: AnalyticsFilter) => replay(fixture, fixture.analytics, filterKey, filter, 'analytics'),
-    postResults: (postId: string) => replay(fixture, fixture.post_results, (p) => p, postId, 'post results'),
-    scoreAsset: (q: AssetScoreRequest) => replay(fixture, fixture.score, scoreKey, q, 'score'),
-    scoreVariants: (q: VariantsRequest) => replay(fixture, fixture.variants, variantsKey, q, 'variants'),
-    bestTimes: (account_ids: string[], time_zone: string | null) =>
-      replay(fixture, fixture.best_times, (q) => JSON.stringify([q.account_ids, q.time_zone || null]), { account_ids, time_zone }, 'best times'),
-    scoreModel: (account_id: string, time_zone: string | null) =>
-      replay(fixture, fixture.score_model, (q) => JSON.stringify([q.account_id, q.time_zone || null]), { account_id, time_zone }, 'model'),
+    analytics: (filter: AnalyticsFilter): Analytics => replay(fixture, 'analytics', filterKey, filter),
+    postResults: (postId: string): PostResults => replay(fixture, 'post_results', (p: string) => p, postId),
+    scoreAsset: (q: AssetScoreRequest): ScoreView => replay(fixture, 'score', scoreKey, q),
+    scoreVariants: (q: VariantsRequest): VariantView[] => replay(fixture, 'variants', variantsKey, q),
+    bestTimes: (account_ids: string[], time_zone: string | null): BestTimesView[] =>
+      replay(fixture, 'best_times', (q: { account_ids: string[]; time_zone: string | null }) => JSON.stringify([q.account_ids, q.time_zone || null]), { account_ids, time_zone }),
+    scoreModel: (account_id: string, time_zone: string | null): ModelView =>
+      replay(fixture, 'score_model', (q: { account_id: string; time_zone: string | null }) => JSON.stringify([q.account_id, q.time_zone || null]), { account_id, time_zone }),
   };
 }

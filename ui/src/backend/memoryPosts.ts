@@ -7,8 +7,8 @@
  * - Validation is studio-api's own: `post_validate` answers are replayed from fixtures/validate.json
  *   (`make fixtures` answers each request of fixtures/posts/validate-requests.json on a real
  *   database holding the same accounts, media, campaign and compliance settings). A request
- *   without an answer fails loudly: run the test with RECORD_VALIDATE=1 to append it, then
- *   `make fixtures`.
+ *   without an answer fails loudly: run the test with RECORD_REQUESTS=<file>, then
+ *   `node scripts/add-requests.mjs <file>` and `make fixtures`.
  * - Which targets the creator may retry, cancel or mark as posted comes from studio-core's
  *   targets module (fixtures/rules.json).
  * - Scheduling refuses, in this order, platform problems (`invalid_input`), compliance issues
@@ -17,6 +17,7 @@
  */
 import type { AccountView, Campaign } from './bindings';
 import { BackendError } from './errors';
+import type { MissRecorder } from './memoryFixtures';
 import type {
   AccountHealth,
   ComplianceSettings,
@@ -172,7 +173,7 @@ export function createPostStore(opts: PostStoreOptions) {
     };
     const hit = VALIDATED.get(canonical(request));
     if (!hit) {
-      (globalThis as { __recordValidate?: (r: unknown) => void }).__recordValidate?.(request);
+      (globalThis as { __recordMiss?: MissRecorder }).__recordMiss?.({ scenario: null, list: 'validate', request });
       fail('internal', `No post_validate answer for ${canonical(request)}: add it to fixtures/posts/validate-requests.json and run make fixtures.`);
     }
     if (hit.error) fail(hit.error.code, hit.error.message);

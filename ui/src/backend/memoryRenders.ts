@@ -16,6 +16,7 @@
 import type { Asset, PresetInfo, RenderProgress, RenderRecord, RenderRequest, RenderResult } from './bindings';
 import { MEDIA_EXTENSIONS, extensionOf } from '../lib/media';
 import { BackendError } from './errors';
+import type { Job, Jobs } from './memoryJobs';
 import { hashOf } from './memoryMedia';
 import type { PickKind } from './types';
 
@@ -43,6 +44,7 @@ export interface RenderStoreOptions {
   renders?: RenderRecord[];
   /** Delay per progress tick (26 ticks per render, 34 with smart reframe), so progress is visible. */
   stepMs?: number;
+  jobs: Jobs;
   /** What the fake captions picker returns (null: cancelled); default: a new demo .srt per call. */
   pickCaptions?: string | null;
   /** What the fake music picker returns (null: cancelled); default: a new demo .mp3 per call. */
@@ -50,7 +52,6 @@ export interface RenderStoreOptions {
   findAsset: (id: string) => Asset | undefined;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** An error the media layer raises: recorded with its own code, reported as `code`. */
 class MediaFailure extends Error {
@@ -116,7 +117,6 @@ function checkMusic(music: string | null): void {
 export function createRenderStore(opts: RenderStoreOptions) {
   const records: RenderRecord[] = (opts.renders ?? []).map((r) => ({ ...r }));
   const disk = new Set(records.filter((r) => r.output_exists && r.output).map((r) => r.output!));
-  const running = new Map<string, { cancelled: boolean }>();
   let counter = 0;
   let picks = 0;
 
@@ -159,8 +159,6 @@ export function createRenderStore(opts: RenderStoreOptions) {
       request: { ...req }, created_at: new Date(Date.now() + counter).toISOString(),
     };
     records.push(record);
-    const job = { cancelled: false };
-    running.set(jobId, job);
 
     // Simulated clock: progress, elapsed time and ETA as the Rust tracker computes them.
     let elapsed = 0;
@@ -170,13 +168,11 @@ export function createRenderStore(opts: RenderStoreOptions) {
       const eta = fraction !== null && fraction >= 0.03 && fraction < 1 && inStage >= 1 ? (inStage * (1 - fraction)) / fraction : null;
       onProgress({ render_id: record.id, stage, fraction, elapsed_s: elapsed, eta_s: eta });
     };
-    const stage = async (name: keyof typeof TICKS, seconds: number, failAt?: number) => {
+    const stage = async (job: Job, name: keyof typeof TICKS, seconds: number, failAt?: number) => {
       stageStart = elapsed;
       send(name, 0);
       for (let i = 1; i <= TICKS[name]; i += 1) {
-        if (opts.stepMs) await sleep(opts.stepMs);
-        else await Promise.resolve();
-        if (job.cancelled) throw new MediaFailure('cancelled', 'cancelled', 'Cancelled.');
+        if (!(await job.step())) throw new MediaFailure('cancelled', 'cancelled', 'Cancelled.');
         elapsed += seconds / TICKS[name];
         if (failAt !== undefined && i / TICKS[name] >= failAt) {
           throw new MediaFailure('render_failed', 'render_failed', 'The render failed: Error while filtering: Invalid data found when processing input (amovie: music)');
@@ -185,15 +181,15 @@ export function createRenderStore(opts: RenderStoreOptions) {
       }
     };
 
-    try {
+    const render = async (job: Job): Promise<RenderResult> => {
       send('starting', null);
       const [start, end] = outputWindow(asset, trim);
       checkOverlay(req);
       checkMusic(req.music);
       const length = end - start;
-      await stage('measuring', Math.max(0.6, length * SPEED.measuring));
-      if (req.reframe === 'smart') await stage('analyzing', Math.max(0.8, length * SPEED.analyzing));
-      await stage('rendering', Math.max(1.5, length * SPEED.rendering), req.music && /broken/i.test(req.music) ? 0.4 : undefined);
+      await stage(job, 'measuring', Math.max(0.6, length * SPEED.measuring));
+      if (req.reframe === 'smart') await stage(job, 'analyzing', Math.max(0.8, length * SPEED.analyzing));
+      await stage(job, 'rendering', Math.max(1.5, length * SPEED.rendering), req.music && /broken/i.test(req.music) ? 0.4 : undefined);
 
       const output = req.output ?? outputFor(asset, preset.name);
       const source = -(12 + (hashOf(asset.content_hash) % 130) / 10); // -12.0 … -24.9 LUFS
@@ -212,12 +208,13 @@ export function createRenderStore(opts: RenderStoreOptions) {
         measure_graph: 'ebur128=peak=true:metadata=1',
         loudness_passes: 2,
       };
+    };
+    try {
+      return await opts.jobs.run(jobId, opts.stepMs, (job) => render(job));
     } catch (err) {
       if (!(err instanceof MediaFailure)) throw err;
       Object.assign(record, { state: err.code === 'cancelled' ? 'cancelled' : 'failed', error_code: err.recordCode, error_message: err.message });
       throw new BackendError(err.code, err.message);
-    } finally {
-      running.delete(jobId);
     }
   }
 
@@ -227,11 +224,6 @@ export function createRenderStore(opts: RenderStoreOptions) {
     isOutput: (path: string) => records.some((r) => r.output === path),
     presets: () => MEMORY_PRESETS.map((p) => ({ ...p })),
     renderStart,
-    jobCancel(jobId: string): boolean {
-      const job = running.get(jobId);
-      if (job) job.cancelled = true;
-      return job !== undefined;
-    },
     renderList(assetId: string | null): RenderRecord[] {
       if (assetId !== null && !opts.findAsset(assetId)) throw new BackendError('not_found', `No asset with id ${assetId}.`);
       return records

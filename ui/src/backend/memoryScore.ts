@@ -13,13 +13,14 @@ import type { Asset, AssetScoreRequest, ProgressEvent, RenderRecord, ScorePlatfo
 import { BackendError } from './errors';
 import platforms from './fixtures/score-platforms.json';
 import { createFixtureReplay, type Fixture } from './memoryFixtures';
+import type { Jobs } from './memoryJobs';
 
 const MEASURE_TICKS = 8;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface ScoreStoreOptions {
   /** Delay per measuring tick (8 ticks on the first score of a video or audio asset). */
   stepMs?: number;
+  jobs: Jobs;
   answers?: Fixture;
   findAsset: (id: string) => Asset | undefined;
   findRender?: (id: string) => RenderRecord | undefined;
@@ -27,7 +28,6 @@ export interface ScoreStoreOptions {
 
 export function createScoreStore(opts: ScoreStoreOptions) {
   const measured = new Set<string>();
-  const running = new Map<string, { cancelled: boolean }>();
   const replay = () => {
     if (!opts.answers) throw new BackendError('internal', 'The in-memory backend has no score answers: seed a scenario with a `score` section (fixtures/seeds) and pass its fixture as `answers`.');
     return createFixtureReplay(opts.answers);
@@ -46,21 +46,16 @@ export function createScoreStore(opts: ScoreStoreOptions) {
   async function measure(jobId: string, items: { key: string; item: string; measures: boolean }[], onProgress: (p: ProgressEvent) => void) {
     const todo = items.filter((x, i) => x.measures && !measured.has(x.key) && items.findIndex((y) => y.key === x.key) === i);
     if (todo.length === 0) return;
-    const job = { cancelled: false };
-    running.set(jobId, job);
-    try {
+    await opts.jobs.run(jobId, opts.stepMs, async (job) => {
       for (const [k, { key, item }] of todo.entries()) {
         onProgress({ item, stage: 'analyzing', done: k, total: todo.length, fraction: k / todo.length });
         for (let i = 1; i <= MEASURE_TICKS; i += 1) {
-          await (opts.stepMs ? sleep(opts.stepMs) : Promise.resolve());
-          if (job.cancelled) throw new BackendError('cancelled', 'Cancelled.');
+          if (!(await job.step())) throw new BackendError('cancelled', 'Cancelled.');
           onProgress({ item, stage: 'analyzing', done: i === MEASURE_TICKS ? k + 1 : k, total: todo.length, fraction: (k + i / MEASURE_TICKS) / todo.length });
         }
         measured.add(key);
       }
-    } finally {
-      running.delete(jobId);
-    }
+    });
   }
 
   async function scoreAsset(jobId: string, req: AssetScoreRequest, onProgress: (p: ProgressEvent) => void): Promise<ScoreView> {
@@ -85,10 +80,5 @@ export function createScoreStore(opts: ScoreStoreOptions) {
     platforms: (): ScorePlatform[] => (platforms as ScorePlatform[]).map((p) => ({ ...p })),
     scoreAsset,
     scoreVariants,
-    jobCancel(jobId: string): boolean {
-      const job = running.get(jobId);
-      if (job) job.cancelled = true;
-      return job !== undefined;
-    },
   };
 }

@@ -9,7 +9,6 @@ import scenario from '../backend/fixtures/seeds/analytics-screen.json';
 import emptyAnswers from '../backend/fixtures/analytics-empty.json';
 import scoresAnswers from '../backend/fixtures/analytics-scores.json';
 import scoresScenario from '../backend/fixtures/seeds/analytics-scores.json';
-import type { HistoryPost } from '../backend/memoryLearning';
 import { today } from '../lib/analytics';
 import { addDaysToDate } from '../lib/zoned';
 import { campaign, renderWithBackend } from '../test/render';
@@ -24,7 +23,7 @@ const account = (id: string, platform: AccountView['platform'], platform_name: s
 });
 
 /** p1–p3 in the last 90 days (3,500 views); p4 long before (fixtures/seeds/analytics-screen.json). */
-const HISTORY: HistoryPost[] = scenario.history;
+const HISTORY = scenario.history;
 
 function backend(extra: MemorySeed = {}) {
   // The seed's own state replays studio-api's answers; a test that changes the state passes its
@@ -103,7 +102,7 @@ describe('Analytics screen', () => {
 
   it('has the score against engagement as a table too, highest score first', async () => {
     // HISTORY plus p5, published yesterday on Bluesky with a learned 90 and no views (fixtures/seeds/analytics-scores.json).
-    const { user } = show(backend({ history: scoresScenario.history as HistoryPost[], answers: scoresAnswers as Fixture }));
+    const { user } = show(backend({ history: scoresScenario.history, answers: scoresAnswers as Fixture }));
     expect(await screen.findByTestId('score-scatter')).toHaveAttribute('data-points', '4');
     await user.click(screen.getByText('Show the scores as a table'));
     const table = screen.getByRole('table', { name: /Predicted score and actual engagement, one row per published post/ });

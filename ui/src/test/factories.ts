@@ -157,7 +157,7 @@ export function fakeHistory(accountId: string, n: number, opts: { strong?: numbe
   return out;
 }
 
-/** A history row with what the analytics screen also reads (see memoryLearning.ts `HistoryPost`). */
+/** A history row with what the analytics screen also reads (a scenario seed's `history`, see crates/studio-api/src/bin/gen_fixtures). */
 export type AnalyticsRecord = HistoryRecord & { post_id: string; campaign_id: string; caption: string; score: number; model_kind: ModelKind; watch_time_s: number };
 
 const CAPTIONS = [

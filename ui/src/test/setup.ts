@@ -40,11 +40,11 @@ if (typeof window.matchMedia !== 'function') {
     }) as MediaQueryList;
 }
 
-// RECORD_VALIDATE=<file>: the memory backend appends each post_validate request it has no
-// answer for, one JSON a line; `node scripts/add-validate-requests.mjs <file>` adds them to
-// fixtures/posts/validate-requests.json for `make fixtures` to answer.
-const recordTo = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.RECORD_VALIDATE;
+// RECORD_REQUESTS=<file>: the memory backend appends each request it has no answer for (a
+// scenario's analytics, best times …, or a post_validate), one JSON a line; `node
+// scripts/add-requests.mjs <file>` adds them to their seeds for `make fixtures` to answer.
+const recordTo = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.RECORD_REQUESTS;
 if (recordTo) {
   const fs = (await import(/* @vite-ignore */ `node:${'fs'}`)) as { appendFileSync(path: string, data: string): void };
-  (globalThis as { __recordValidate?: (r: unknown) => void }).__recordValidate = (r) => fs.appendFileSync(recordTo, `${JSON.stringify(r)}\n`);
+  (globalThis as { __recordMiss?: (r: unknown) => void }).__recordMiss = (r) => fs.appendFileSync(recordTo, `${JSON.stringify(r)}\n`);
 }
