@@ -69,6 +69,79 @@ fn taken_times(ctx: &Context, account_ids: &[String], except_post: &str) -> ApiR
     Ok(queue::taken_times(&ctx.db(), account_ids, except_post)?)
 }
 
+/// What decides when a schedule request lands, besides the request: the zones it falls back to,
+/// its accounts' posting slots and the times their other posts take (only for "next free slot"),
+/// and the clock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WhenContext {
+    /// The post's own zone, if it was scheduled before.
+    pub post_timezone: Option<String>,
+    pub campaign_timezone: String,
+    pub slots: Vec<Slot>,
+    pub taken: Vec<i64>,
+    pub now_ms: i64,
+}
+
+/// Where a schedule request lands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Landing {
+    pub at_ms: i64,
+    pub timezone: String,
+    /// The repeat as stored: checked, its weekdays sorted once each.
+    pub recurrence: Option<Recurrence>,
+}
+
+/// When a request lands and in which zone: now, the next free slot of its accounts (a slot within
+/// a minute of a taken time is taken), or the time it names, read in the zone and refused when
+/// more than a minute past; its repeat must be valid too. Free of the database, so the in-memory
+/// backend replays exactly this (gen-fixtures' `schedule.json`).
+pub fn resolve_when(req: &ScheduleRequest, cx: &WhenContext) -> ApiResult<Landing> {
+    let tz = match req.timezone.as_deref().or(cx.post_timezone.as_deref()) {
+        Some(z) => studio_core::civil::canonical_timezone(z)?,
+        None => cx.campaign_timezone.clone(),
+    };
+    let now = cx.now_ms;
+    let at = if req.now {
+        now
+    } else if req.next_slot {
+        if cx.slots.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTime,
+                "none of these accounts has posting slots; add some on the Accounts screen",
+            ));
+        }
+        when::next_free_slot(&cx.slots, now, &|t| cx.taken.iter().any(|x| (x - t).abs() < 60_000))?
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "no free slot in the next 26 weeks"))?
+    } else {
+        let text = req
+            .at
+            .as_deref()
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "choose a time, post now or the next slot"))?;
+        let at = when::parse_when(text, &tz)?;
+        if at < now - PAST_TOLERANCE_MS {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTime,
+                format!(
+                    "{} is in the past; choose a later time or post now",
+                    when::in_zone(at, &tz).unwrap_or_default()
+                ),
+            ));
+        }
+        at
+    };
+    let recurrence = match &req.recurrence {
+        Some(r) => {
+            r.validate()?;
+            let mut r = r.clone();
+            r.weekdays.sort_unstable();
+            r.weekdays.dedup();
+            Some(r)
+        }
+        None => None,
+    };
+    Ok(Landing { at_ms: at, timezone: tz, recurrence })
+}
+
 pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
     let post = studio_core::posts::get(&ctx.db(), &req.post_id)?;
     let input = input_of(ctx, &req.post_id)?;
@@ -94,50 +167,26 @@ pub fn schedule(ctx: &Context, req: ScheduleRequest) -> ApiResult<PostView> {
         ));
     }
     let campaign = campaigns::get(&ctx.db(), &post.campaign_id)?;
-    let tz = match req.timezone.as_deref().or(post.timezone.as_deref()) {
-        Some(z) => studio_core::civil::canonical_timezone(z)?,
-        None => campaign.timezone.clone(),
-    };
-    let now = now_ms();
-    let at = if req.now {
-        now
-    } else if req.next_slot {
+    let (slots, taken) = if req.next_slot {
         let accounts: Vec<String> = input.targets.iter().map(|t| t.account_id.clone()).collect();
         let mut slots = Vec::new();
         for a in &accounts {
             slots.extend(slots_of(ctx, a)?);
         }
-        if slots.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidTime,
-                "none of these accounts has posting slots; add some on the Accounts screen",
-            ));
-        }
-        let taken = taken_times(ctx, &accounts, &req.post_id)?;
-        when::next_free_slot(&slots, now, &|t| taken.iter().any(|x| (x - t).abs() < 60_000))?
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "no free slot in the next 26 weeks"))?
+        (slots, taken_times(ctx, &accounts, &req.post_id)?)
     } else {
-        let text = req
-            .at
-            .as_deref()
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidTime, "choose a time, post now or the next slot"))?;
-        let at = when::parse_when(text, &tz)?;
-        if at < now - PAST_TOLERANCE_MS {
-            return Err(ApiError::new(
-                ErrorCode::InvalidTime,
-                format!(
-                    "{} is in the past; choose a later time or post now",
-                    when::in_zone(at, &tz).unwrap_or_default()
-                ),
-            ));
-        }
-        at
+        (Vec::new(), Vec::new())
     };
-    let recurrence_json = match &req.recurrence {
-        Some(r) => {
-            r.validate()?;
-            Some(serde_json::to_string(r).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?)
-        }
+    let cx = WhenContext {
+        post_timezone: post.timezone.clone(),
+        campaign_timezone: campaign.timezone.clone(),
+        slots,
+        taken,
+        now_ms: now_ms(),
+    };
+    let Landing { at_ms: at, timezone: tz, recurrence } = resolve_when(&req, &cx)?;
+    let recurrence_json = match &recurrence {
+        Some(r) => Some(serde_json::to_string(r).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?),
         None => None,
     };
     let ch = ScheduleChange {
@@ -427,4 +476,55 @@ pub fn slots_set(ctx: &Context, input: SlotsInput) -> ApiResult<Vec<SlotView>> {
     let now = now_ms();
     queue::replace_slots(&mut ctx.db(), &input.account_id, &parsed, &tz, now)?;
     slots_get(ctx, &input.account_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use studio_core::when::Freq;
+
+    use super::*;
+
+    // 2026-11-18T10:00:00Z, a Wednesday.
+    const NOW: i64 = 1_794_996_000_000;
+
+    fn cx(slots: Vec<Slot>, taken: Vec<i64>) -> WhenContext {
+        WhenContext { post_timezone: None, campaign_timezone: "Europe/Berlin".into(), slots, taken, now_ms: NOW }
+    }
+
+    #[test]
+    fn a_local_time_is_read_in_the_campaign_zone_and_a_past_one_is_refused() {
+        let req = ScheduleRequest { at: Some("2026-11-20T18:00".into()), ..Default::default() };
+        let l = resolve_when(&req, &cx(vec![], vec![])).expect("lands");
+        assert_eq!((l.at_ms, l.timezone.as_str()), (NOW + 2 * 86_400_000 + 7 * 3_600_000, "Europe/Berlin"));
+        let past = ScheduleRequest { at: Some("2026-11-18T10:58".into()), ..Default::default() };
+        let e = resolve_when(&past, &cx(vec![], vec![])).expect_err("two minutes ago: 09:58 UTC");
+        assert_eq!(e.code, ErrorCode::InvalidTime);
+    }
+
+    #[test]
+    fn the_next_free_slot_skips_a_taken_one_and_needs_slots() {
+        let slot = |weekday| Slot { weekday, minute: 9 * 60 + 30, timezone: "UTC".into() };
+        let req = ScheduleRequest { next_slot: true, ..Default::default() };
+        let thursday = NOW + 86_400_000 - 30 * 60_000;
+        let l = resolve_when(&req, &cx(vec![slot(4), slot(5)], vec![])).expect("a slot");
+        assert_eq!(l.at_ms, thursday);
+        let l = resolve_when(&req, &cx(vec![slot(4), slot(5)], vec![thursday + 30_000])).expect("the next");
+        assert_eq!(l.at_ms, thursday + 86_400_000);
+        let e = resolve_when(&req, &cx(vec![], vec![])).expect_err("no slots");
+        assert_eq!(e.code, ErrorCode::InvalidTime);
+    }
+
+    #[test]
+    fn the_repeat_is_checked_and_stored_with_its_weekdays_once_each_in_order() {
+        let rule = |freq, weekdays: Vec<u8>| Recurrence { freq, interval: 2, weekdays, until: None, count: None };
+        let req =
+            ScheduleRequest { now: true, recurrence: Some(rule(Freq::Weekly, vec![5, 1, 5])), ..Default::default() };
+        let l = resolve_when(&req, &cx(vec![], vec![])).expect("lands");
+        assert_eq!((l.at_ms, l.recurrence), (NOW, Some(rule(Freq::Weekly, vec![1, 5]))));
+        let daily = ScheduleRequest { now: true, recurrence: Some(rule(Freq::Daily, vec![1])), ..Default::default() };
+        assert_eq!(
+            resolve_when(&daily, &cx(vec![], vec![])).expect_err("daily with weekdays").code,
+            ErrorCode::InvalidInput
+        );
+    }
 }

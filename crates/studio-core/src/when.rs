@@ -31,7 +31,7 @@ fn local_date(tz: &TimeZone, ms: i64) -> Option<Date> {
 }
 
 /// One weekly queue slot of an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     pub weekday: u8,

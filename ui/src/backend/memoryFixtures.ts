@@ -11,7 +11,7 @@ import type { Analytics, AnalyticsFilter, AssetScoreRequest, BestTimesView, Mode
 import { BackendError } from './errors';
 import type { ErrorCode } from './types';
 
-type Answered<Q, A> = { request: Q; answer?: A; error?: { code: ErrorCode; message: string } };
+export type Answered<Q, A> = { request: Q; answer?: A; error?: { code: ErrorCode; message: string } };
 
 export interface Fixture {
   scenario: string;
@@ -24,6 +24,34 @@ export interface Fixture {
   /** Score reports (the seed's `score` section: assets with their media features). */
   score?: Answered<AssetScoreRequest, ScoreView>[];
   variants?: Answered<VariantsRequest, VariantView[]>[];
+}
+
+/** A value's JSON with object keys sorted, so key order never matters to a lookup. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Answers that hold for any scenario because each request carries what decides it (post
+ * validation, when a schedule lands): looked up by the request's canonical JSON; a missing one is
+ * recorded (RECORD_REQUESTS) and fails loudly.
+ */
+export function answerBook<A>(list: string, answers: Answered<unknown, A>[]): (request: unknown) => A {
+  const byKey = new Map(answers.map((a) => [canonical(a.request), a]));
+  return (request) => {
+    const hit = byKey.get(canonical(request));
+    if (!hit) {
+      (globalThis as { __recordMiss?: MissRecorder }).__recordMiss?.({ scenario: null, list, request });
+      throw new BackendError('internal', `No ${list} answer for ${canonical(request)}: add it to fixtures/posts/${list}-requests.json and run make fixtures.`);
+    }
+    if (hit.error) throw new BackendError(hit.error.code, hit.error.message);
+    return structuredClone(hit.answer as A);
+  };
 }
 
 const FILTER_KEYS = ['campaign_id', 'account_id', 'platform', 'from', 'to', 'timezone'] as const;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from './bindings';
 import { createMemoryBackend, type MemorySeed } from './memory';
 import type { PostInput, ScheduleRequest, TargetInput } from './types';
@@ -39,6 +39,13 @@ const when = (over: Partial<ScheduleRequest> & { post_id: string }): ScheduleReq
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('memory backend: scheduling', () => {
+  // When a schedule lands is studio-api's answer for the request at this minute (fixtures/schedule.json).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-18T10:00:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
   it('creates a draft, schedules it in the campaign zone, then unschedules it', async () => {
     const b = setup();
     const draft = await b.postCreate(input());
@@ -102,7 +109,7 @@ describe('memory backend: scheduling', () => {
     const { id } = await b.postCreate(input());
     const at = inHours(3);
     await expect(b.postSchedule(when({ post_id: id, at, recurrence: { freq: 'daily', interval: 1, weekdays: [1], until: null, count: null } })))
-      .rejects.toMatchObject({ code: 'invalid_input', message: 'repeat: weekdays only apply to weekly posts' });
+      .rejects.toMatchObject({ code: 'invalid_input', message: 'The repeat rule is not valid: weekdays only apply to weekly posts.' });
     await expect(b.postSchedule(when({ post_id: id, at, recurrence: { freq: 'weekly', interval: 0, weekdays: [], until: null, count: null } })))
       .rejects.toMatchObject({ code: 'invalid_input' });
     const p = await b.postSchedule(when({ post_id: id, at, recurrence: { freq: 'weekly', interval: 2, weekdays: [5, 1, 5], until: '2027-01-31', count: null } }));

@@ -11,13 +11,14 @@
  *   `node scripts/add-requests.mjs <file>` and `make fixtures`.
  * - Which targets the creator may retry, cancel or mark as posted comes from studio-core's
  *   targets module (fixtures/rules.json).
- * - Scheduling refuses, in this order, platform problems (`invalid_input`), compliance issues
- *   without an override reason (`compliance_failed`), then an unreadable, missing or past time
- *   (`invalid_time`, a minute of grace) and "next free slot" without slots.
+ * - Scheduling refuses platform problems (`invalid_input`) and compliance issues without an
+ *   override reason (`compliance_failed`); when it lands (the zone, the time, the next free slot,
+ *   the repeat) is `schedule::resolve_when`'s answer from fixtures/schedule.json, asked with the
+ *   post's zones, its accounts' slots and taken times and the clock to the minute.
  */
 import type { AccountView, Campaign } from './bindings';
 import { BackendError } from './errors';
-import type { MissRecorder } from './memoryFixtures';
+import { answerBook, type Answered } from './memoryFixtures';
 import type {
   AccountHealth,
   ComplianceSettings,
@@ -40,10 +41,9 @@ import type {
   TargetView,
   ValidationView,
 } from './types';
-import { ATTENTION_STATES, effectiveCaption, emptyOverrides, fullRecurrence } from '../lib/posts';
-import { addDaysToDate, dateOf, isoWeekday, isValidZone, rfc3339InZone, wallClock, zonedToInstant } from '../lib/zoned';
-import { isValidDate } from '../lib/format';
+import { ATTENTION_STATES, effectiveCaption, emptyOverrides } from '../lib/posts';
 import rules from './fixtures/rules.json';
+import scheduleAnswers from './fixtures/schedule.json';
 import validateAnswers from './fixtures/validate.json';
 
 /** What a media id (asset or render) is, as far as validation cares. */
@@ -76,18 +76,10 @@ function fail(code: ErrorCode, message: string): never {
   throw new BackendError(code, message);
 }
 
-/** The request's canonical JSON: object keys sorted, so key order never matters. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-type Answered = { request: unknown; answer?: ValidationView; error?: { code: ErrorCode; message: string } };
-const VALIDATED = new Map((validateAnswers as Answered[]).map((a) => [canonical(a.request), a]));
+const validated = answerBook<ValidationView>('validate', validateAnswers as Answered<unknown, ValidationView>[]);
+/** When a schedule lands: `schedule::resolve_when`'s answers (fixtures/schedule.json). */
+type Landed = { at_ms: number; timezone: string; recurrence: Recurrence | null; local: string };
+const landed = answerBook<Landed>('schedule', scheduleAnswers as Answered<unknown, Landed>[]);
 const MOVES: Record<'retry' | 'cancel' | 'mark_posted', readonly string[]> = rules.target_moves;
 
 const clean = (v: string | null): string | null => {
@@ -171,13 +163,7 @@ export function createPostStore(opts: PostStoreOptions) {
       input: { ...input, targets }, accounts: known.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle, status: a.status })),
       media, sponsored: opts.campaign(input.campaign_id)?.sponsored ?? false, compliance,
     };
-    const hit = VALIDATED.get(canonical(request));
-    if (!hit) {
-      (globalThis as { __recordMiss?: MissRecorder }).__recordMiss?.({ scenario: null, list: 'validate', request });
-      fail('internal', `No post_validate answer for ${canonical(request)}: add it to fixtures/posts/validate-requests.json and run make fixtures.`);
-    }
-    if (hit.error) fail(hit.error.code, hit.error.message);
-    return structuredClone(hit.answer!);
+    return validated(request);
   }
 
   function inputOf(p: PostView): PostInput {
@@ -203,54 +189,21 @@ export function createPostStore(opts: PostStoreOptions) {
     });
   }
 
-  function parseAt(at: string, tz: string): number {
-    const t = at.trim();
-    if (/(Z|[+-]\d{2}:\d{2})$/i.test(t) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t)) {
-      const ms = Date.parse(t);
-      if (!Number.isNaN(ms)) return ms;
-    }
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?$/.exec(t);
-    const ms = m ? zonedToInstant(m[1]!, m[2]!, tz) : null;
-    return ms ?? fail('invalid_time', `“${at}” is not a time; use 2026-03-29T18:00 or RFC 3339`);
-  }
-
-  function checkRecurrence(given: Recurrence | null): Recurrence | null {
-    if (given === null) return null;
-    const r = fullRecurrence(given);
-    const bad = (why: string): never => fail('invalid_input', `repeat: ${why}`);
-    if (!Number.isInteger(r.interval) || r.interval < 1 || r.interval > 365) bad('the interval must be between 1 and 365');
-    if (r.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) bad('weekdays are 1 (Monday) to 7 (Sunday)');
-    if (r.freq === 'daily' && r.weekdays.length > 0) bad('weekdays only apply to weekly posts');
-    if (r.until !== null && !isValidDate(r.until)) bad(`“${r.until}” is not a YYYY-MM-DD date`);
-    if (r.count !== null && (!Number.isInteger(r.count) || r.count < 1)) bad('the count must be at least 1');
-    return { ...r, weekdays: [...new Set(r.weekdays)].sort((a, b) => a - b) };
-  }
-
-  /** Scheduled instants of other posts per account (a slot within a minute of one is taken). */
-  function taken(accountIds: string[], except: string, at: number): boolean {
-    return posts.some(
-      (p) => p.id !== except && p.scheduled_at !== null && p.state !== 'cancelled' && p.targets.some((t) => accountIds.includes(t.account_id)) &&
-        Math.abs(Date.parse(p.scheduled_at) - at) < 60_000,
-    );
-  }
-
-  function nextSlot(p: Stored, now: number): number {
+  /** Asks studio-api's `resolve_when` (replayed) when the request lands, with what decides it. */
+  function landing(req: ScheduleRequest, p: Stored): Landed {
     const ids = p.targets.map((t) => t.account_id);
-    const all = ids.flatMap((id) => slots.get(id) ?? []);
-    if (all.length === 0) fail('invalid_time', 'none of these accounts has posting slots; add some on the Accounts screen');
-    let best: number | null = null;
-    for (const s of all) {
-      const today = dateOf(wallClock(now, s.timezone));
-      let date = addDaysToDate(today, (s.weekday - isoWeekday(today) + 7) % 7);
-      for (let week = 0; week < 26; week += 1, date = addDaysToDate(date, 7)) {
-        const at = zonedToInstant(date, s.time, s.timezone);
-        if (at !== null && at > now && !taken(ids, p.id, at)) {
-          best = best === null ? at : Math.min(best, at);
-          break;
-        }
-      }
-    }
-    return best ?? fail('invalid_time', 'no free slot in the next 26 weeks');
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    const others = posts.filter((o) => o.id !== p.id && o.scheduled_at !== null && o.state !== 'cancelled' && o.targets.some((t) => ids.includes(t.account_id)));
+    return landed({
+      request: { at: req.at, timezone: req.timezone, next_slot: req.next_slot, now: req.now, recurrence: req.recurrence },
+      context: {
+        post_timezone: p.timezone, campaign_timezone: opts.campaign(p.campaign_id)?.timezone ?? 'UTC',
+        slots: req.next_slot ? ids.flatMap((id) => (slots.get(id) ?? []).map((s) => ({ weekday: s.weekday, minute: minutes(s.time), timezone: s.timezone }))) : [],
+        taken: req.next_slot ? others.map((o) => Date.parse(o.scheduled_at!)) : [],
+        // To the minute, so a test's pinned clock finds its answers though a few seconds pass.
+        now_ms: Math.floor(Date.now() / 60_000) * 60_000,
+      },
+    });
   }
 
   function schedule(req: ScheduleRequest): PostView {
@@ -266,22 +219,10 @@ export function createPostStore(opts: PostStoreOptions) {
     if (check.compliance.length > 0 && reason === null) {
       fail('compliance_failed', `${check.compliance.map((c) => c.message).join('; ')}. Fix it, or give a reason to override.`);
     }
-    const campaign = opts.campaign(p.campaign_id);
-    const tz = clean(req.timezone) ?? p.timezone ?? campaign?.timezone ?? 'UTC';
-    if (!opts.timezones.includes(tz) || !isValidZone(tz)) fail('invalid_timezone', `Unknown time zone "${tz}".`);
-    const now = Date.now();
-    let at: number;
-    if (req.now) at = now;
-    else if (req.next_slot) at = nextSlot(p, now);
-    else {
-      const text = clean(req.at) ?? fail('invalid_time', 'choose a time, post now or the next slot');
-      at = parseAt(text, tz);
-      if (at < now - 60_000) fail('invalid_time', `${rfc3339InZone(at, tz)} is in the past; choose a later time or post now`);
-    }
-    const recurrence = checkRecurrence(req.recurrence);
+    const { at_ms: at, timezone: tz, local, recurrence } = landing(req, p);
     p.scheduled_at = iso(at);
     p.timezone = tz;
-    p.scheduled_local = rfc3339InZone(at, tz);
+    p.scheduled_local = local;
     p.recurrence = recurrence;
     p.compliance_override = check.compliance.length > 0 ? reason : null;
     const when = req.now ? 'Posting now' : `Scheduled for ${p.scheduled_local.slice(0, 16).replace('T', ' ')} ${tz}`;

@@ -11,6 +11,10 @@
 //!   plus the accounts, media, campaign and compliance settings it is checked against), what
 //!   `validate::validate` answers on a database holding exactly that. The fake looks an answer up
 //!   by the request's canonical JSON; a missing one fails loudly with the request to add.
+//! - `schedule.json`: for each request in `fixtures/posts/schedule-requests.json` (the request's
+//!   time fields plus what decides them: the post's and campaign's zones, its accounts' slots and
+//!   taken times for "next free slot", the clock to the minute), where `schedule::resolve_when`
+//!   lands it (instant, zone, the repeat as stored) with that zone's local time, or its error.
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::Path;
@@ -201,7 +205,47 @@ fn answer(req: &ValidateRequest, work: &Path) -> Res<Answered> {
     })
 }
 
-/// Writes `rules.json` and `validate.json` into `out`.
+/// One schedule request as the fake asks it: the request's time fields and the context.
+#[derive(Deserialize)]
+struct WhenAsked {
+    request: Value,
+    context: studio_api::schedule::WhenContext,
+}
+
+/// Where it lands, with the zone's local time the post view shows.
+#[derive(Serialize)]
+struct Landed {
+    #[serde(flatten)]
+    landing: studio_api::schedule::Landing,
+    local: String,
+}
+
+fn schedule_answers(repo: &Path, out: &Path) -> Res<()> {
+    let requests_path = repo.join("ui/src/backend/fixtures/posts/schedule-requests.json");
+    let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
+    let asked: Vec<Value> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
+    let mut lines = Vec::new();
+    for (i, raw) in asked.into_iter().enumerate() {
+        let a: WhenAsked = serde_json::from_value(raw.clone()).map_err(|e| format!("schedule request {i}: {e}"))?;
+        let req: studio_api::schedule::ScheduleRequest =
+            serde_json::from_value(a.request).map_err(|e| format!("schedule request {i}: {e}"))?;
+        let line = match studio_api::schedule::resolve_when(&req, &a.context) {
+            Ok(landing) => {
+                let local = studio_core::when::in_zone(landing.at_ms, &landing.timezone)
+                    .ok_or("a landed time outside the calendar")?;
+                serde_json::json!({ "request": raw, "answer": Landed { landing, local } })
+            }
+            Err(e) => serde_json::json!({ "request": raw, "error": e }),
+        };
+        lines.push(serde_json::to_string(&line)?);
+    }
+    let path = out.join("schedule.json");
+    std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Writes `rules.json`, `validate.json` and `schedule.json` into `out`.
 pub fn write(repo: &Path, out: &Path) -> Res<()> {
     let rules_path = out.join("rules.json");
     std::fs::write(&rules_path, format!("{}\n", serde_json::to_string_pretty(&rules())?))?;
@@ -220,5 +264,5 @@ pub fn write(repo: &Path, out: &Path) -> Res<()> {
     let path = out.join("validate.json");
     std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
     println!("wrote {}", path.display());
-    Ok(())
+    schedule_answers(repo, out)
 }
