@@ -1,7 +1,8 @@
 // Adds the requests a test run found no answer for (RECORD_REQUESTS=<file>: one
 // { scenario, list, request } a line) to what `make fixtures` answers: a scenario's to
-// src/backend/fixtures/seeds/<scenario>.json under requests.<list>, post_validate's and
-// schedule's to src/backend/fixtures/posts/<list>-requests.json. Without duplicates; then `make fixtures`.
+// src/backend/fixtures/seeds/<scenario>.json under requests.<list>; those any scenario shares
+// (validate, schedule, campaign: each request carries what decides it) to
+// src/backend/fixtures/requests/<list>.json. Without duplicates; then `make fixtures`.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const fixtures = new URL('../src/backend/fixtures/', import.meta.url);
@@ -18,7 +19,7 @@ let added = 0;
 for (const line of readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean)) {
   const { scenario, list, request } = JSON.parse(line);
   let into;
-  if (list === 'validate' || list === 'schedule') into = open(`posts/${list}-requests.json`);
+  if (['validate', 'schedule', 'campaign'].includes(list)) into = open(`requests/${list}.json`);
   else if (scenario && ['analytics', 'post_results', 'best_times', 'score_model'].includes(list)) {
     const seed = open(`seeds/${scenario}.json`);
     seed.requests ??= {};
@@ -33,7 +34,7 @@ for (const line of readFileSync(process.argv[2], 'utf8').split('\n').filter(Bool
   }
 }
 for (const [path, value] of files) {
-  const text = path.startsWith('posts/')
+  const text = path.startsWith('requests/')
     ? `[\n${value.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`
     : `${JSON.stringify(value, null, 2)}\n`;
   writeFileSync(new URL(path, fixtures), text);

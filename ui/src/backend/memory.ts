@@ -5,13 +5,13 @@
  * live in Rust (studio-core / studio-api).
  */
 import type { AccountView, AppInfo, Asset, Campaign, CampaignInput, CampaignPatch, RenderRecord, RevenueEntry, RevenueRates } from './bindings';
-import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
 import { createAccountStore } from './memoryAccounts';
 import { createAssetStore } from './memoryAssets';
 import { createChangeFeed } from './memoryEvents';
 import { createJobs } from './memoryJobs';
-import { createFixtureReplay, type Fixture } from './memoryFixtures';
+import { answerBook, createFixtureReplay, type Answered, type Fixture } from './memoryFixtures';
+import campaignAnswers from './fixtures/campaign.json';
 import defaults from './fixtures/memory-defaults.json';
 import { kindOfPath, silence } from './memoryMedia';
 import { createPostStore, type SchedulerSeed } from './memoryPosts';
@@ -105,54 +105,17 @@ export interface MemoryBackend extends Backend {
 
 type Stored = Campaign & { deleted: boolean };
 
-const BUDGET_RE = /^\d{1,12}(\.\d{1,2})?$/;
-const CURRENCY_RE = /^[A-Z]{3}$/;
-
 function fail(code: ErrorCode, message: string): never {
   throw new BackendError(code, message);
 }
 
-/** Empty or blank optional text becomes null. */
-function opt(value: string | null): string | null {
-  if (value === null) return null;
-  const t = value.trim();
-  return t === '' ? null : t;
-}
-
 type Fields = Omit<Campaign, 'id' | 'archived' | 'created_at' | 'updated_at' | 'version'>;
 
-function validate(f: Fields, timezones: readonly string[]): Fields {
-  const name = f.name.trim();
-  if (name === '') fail('invalid_name', 'Name must not be empty.');
-  if (name.length > 200) fail('invalid_name', 'Name must be at most 200 characters.');
-  const starts = opt(f.starts_on);
-  const ends = opt(f.ends_on);
-  if (starts !== null && !isValidDate(starts)) fail('invalid_date', `Start date "${starts}" is not a valid YYYY-MM-DD date.`);
-  if (ends !== null && !isValidDate(ends)) fail('invalid_date', `End date "${ends}" is not a valid YYYY-MM-DD date.`);
-  if (starts !== null && ends !== null && ends < starts) fail('invalid_date_range', 'End date must not be before the start date.');
-  if (!timezones.includes(f.timezone)) fail('invalid_timezone', `Unknown time zone "${f.timezone}".`);
-  const budget = opt(f.budget);
-  const currency = opt(f.currency);
-  if (budget !== null && !BUDGET_RE.test(budget)) fail('invalid_budget', 'Budget must be a non-negative amount like 1500.00.');
-  if (currency !== null && !CURRENCY_RE.test(currency)) fail('invalid_currency', 'Currency must be a three-letter ISO 4217 code like EUR.');
-  if (budget !== null && currency === null) fail('invalid_currency', 'A budget needs a currency.');
-  return { ...f, name, goal: opt(f.goal), starts_on: starts, ends_on: ends, budget, currency, notes: opt(f.notes) };
-}
+/** What studio-api makes of a campaign's input (fixtures/campaign.json): its fields, or its error. */
+const campaignFields = answerBook<Fields>('campaign', campaignAnswers as Answered<unknown, Fields>[]);
 
-/** Patch semantics: null leaves a field unchanged, "" clears it. */
-function applyPatch(c: Campaign, p: CampaignPatch): Fields {
-  const pick = (next: string | null, prev: string | null) => (next === null ? prev : next);
-  return {
-    name: p.name ?? c.name,
-    goal: pick(p.goal, c.goal),
-    starts_on: pick(p.starts_on, c.starts_on),
-    ends_on: pick(p.ends_on, c.ends_on),
-    timezone: p.timezone ?? c.timezone,
-    sponsored: p.sponsored ?? c.sponsored,
-    budget: pick(p.budget, c.budget),
-    currency: pick(p.currency, c.currency),
-    notes: pick(p.notes, c.notes),
-  };
+function fieldsOf({ name, goal, starts_on, ends_on, timezone, sponsored, budget, currency, notes }: Campaign): Fields {
+  return { name, goal, starts_on, ends_on, timezone, sponsored, budget, currency, notes };
 }
 
 function publicCopy({ deleted: _deleted, ...c }: Stored): Campaign {
@@ -293,7 +256,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
         .map(publicCopy),
     campaignGet: (id) => publicCopy(find(id)),
     campaignCreate: (input: CampaignInput) => {
-      const fields = validate({ ...input, timezone: input.timezone ?? appInfo.default_timezone }, timezones);
+      const fields = campaignFields({ kind: 'create', input: { ...input, timezone: input.timezone ?? appInfo.default_timezone } });
       const now = new Date(Date.now() + counter).toISOString();
       const row: Stored = { ...fields, id: newId(), archived: false, created_at: now, updated_at: now, version: 1, deleted: false };
       rows.push(row);
@@ -304,7 +267,7 @@ export function createMemoryBackend(seed: MemorySeed = {}): MemoryBackend {
       if (patch.expected_version !== null && patch.expected_version !== row.version) {
         fail('conflict', 'This campaign was changed elsewhere. Reload it and try again.');
       }
-      Object.assign(row, validate(applyPatch(row, patch), timezones));
+      Object.assign(row, campaignFields({ kind: 'update', current: fieldsOf(row), patch: { ...patch, expected_version: null } }));
       touch(row);
       return publicCopy(row);
     },

@@ -47,7 +47,7 @@ export function answerBook<A>(list: string, answers: Answered<unknown, A>[]): (r
     const hit = byKey.get(canonical(request));
     if (!hit) {
       (globalThis as { __recordMiss?: MissRecorder }).__recordMiss?.({ scenario: null, list, request });
-      throw new BackendError('internal', `No ${list} answer for ${canonical(request)}: add it to fixtures/posts/${list}-requests.json and run make fixtures.`);
+      throw new BackendError('internal', `No ${list} answer for ${canonical(request)}: add it to fixtures/requests/${list}.json (RECORD_REQUESTS) and run make fixtures.`);
     }
     if (hit.error) throw new BackendError(hit.error.code, hit.error.message);
     return structuredClone(hit.answer as A);

@@ -5,7 +5,7 @@
  * publisher, so targets only move when the creator acts (retry, cancel, mark as posted) or a seed
  * says so.
  * - Validation is studio-api's own: `post_validate` answers are replayed from fixtures/validate.json
- *   (`make fixtures` answers each request of fixtures/posts/validate-requests.json on a real
+ *   (`make fixtures` answers each request of fixtures/requests/validate.json on a real
  *   database holding the same accounts, media, campaign and compliance settings). A request
  *   without an answer fails loudly: run the test with RECORD_REQUESTS=<file>, then
  *   `node scripts/add-requests.mjs <file>` and `make fixtures`.

@@ -22,6 +22,8 @@ use studio_api::revenue::RevenueInput;
 use studio_api::{ApiError, Context};
 
 mod analytics;
+/// Campaign validation: what studio-api makes of a creator's input.
+mod campaigns;
 mod learning;
 // The money answers are keyed by what decides them, not by a scenario: see the module.
 mod money;
@@ -405,6 +407,7 @@ fn run(out: &Path) -> Res<()> {
         println!("wrote {}", target.display());
     }
     posts::write(&repo_root(), out)?;
+    campaigns::write(&repo_root(), out)?;
     money::write(&seeds, out)
 }
 

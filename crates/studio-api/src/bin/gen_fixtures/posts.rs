@@ -7,11 +7,11 @@
 //! - `rules.json`: `accounts::platforms()`, each OAuth platform's sign-in page, and, per creator move (retry, cancel, mark as posted),
 //!   the target states `studio_core::targets::Move::allows` accepts, in the UI's names
 //!   (a flagged queued target is "needs_review").
-//! - `validate.json`: for each request in `fixtures/posts/validate-requests.json` (a post input
+//! - `validate.json`: for each request in `fixtures/requests/validate.json` (a post input
 //!   plus the accounts, media, campaign and compliance settings it is checked against), what
 //!   `validate::validate` answers on a database holding exactly that. The fake looks an answer up
 //!   by the request's canonical JSON; a missing one fails loudly with the request to add.
-//! - `schedule.json`: for each request in `fixtures/posts/schedule-requests.json` (the request's
+//! - `schedule.json`: for each request in `fixtures/requests/schedule.json` (the request's
 //!   time fields plus what decides them: the post's and campaign's zones, its accounts' slots and
 //!   taken times for "next free slot", the clock to the minute), where `schedule::resolve_when`
 //!   lands it (instant, zone, the repeat as stored) with that zone's local time, or its error.
@@ -221,7 +221,7 @@ struct Landed {
 }
 
 fn schedule_answers(repo: &Path, out: &Path) -> Res<()> {
-    let requests_path = repo.join("ui/src/backend/fixtures/posts/schedule-requests.json");
+    let requests_path = repo.join("ui/src/backend/fixtures/requests/schedule.json");
     let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
     let asked: Vec<Value> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
     let mut lines = Vec::new();
@@ -251,7 +251,7 @@ pub fn write(repo: &Path, out: &Path) -> Res<()> {
     std::fs::write(&rules_path, format!("{}\n", serde_json::to_string_pretty(&rules())?))?;
     println!("wrote {}", rules_path.display());
 
-    let requests_path = repo.join("ui/src/backend/fixtures/posts/validate-requests.json");
+    let requests_path = repo.join("ui/src/backend/fixtures/requests/validate.json");
     let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
     let requests: Vec<ValidateRequest> =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
