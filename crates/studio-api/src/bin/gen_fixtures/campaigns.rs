@@ -37,9 +37,7 @@ fn answer(asked: Asked, work: &Path) -> Res<ApiResult<Campaign>> {
 
 /// Writes `campaign.json` into `out`: each request with the campaign's fields or the error.
 pub fn write(repo: &Path, out: &Path) -> Res<()> {
-    let requests_path = repo.join("ui/src/backend/fixtures/requests/campaign.json");
-    let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
-    let requests: Vec<Value> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
+    let requests: Vec<Value> = super::read_requests(repo, "campaign")?;
     let work = std::env::temp_dir().join(format!("viral-studio-fixtures-{}-campaign", std::process::id()));
     let mut lines = Vec::new();
     for (i, raw) in requests.into_iter().enumerate() {
@@ -54,8 +52,5 @@ pub fn write(repo: &Path, out: &Path) -> Res<()> {
         };
         lines.push(serde_json::to_string(&line)?);
     }
-    let path = out.join("campaign.json");
-    std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
-    println!("wrote {}", path.display());
-    Ok(())
+    super::write_lines(out, "campaign", &lines)
 }

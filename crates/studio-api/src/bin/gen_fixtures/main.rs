@@ -379,6 +379,21 @@ fn scenario(name: &str, seed: &Seed, text: &str, work: &Path) -> Res<String> {
     Ok(out)
 }
 
+/// A book of requests any scenario shares (`ui/src/backend/fixtures/requests/<name>.json`).
+fn read_requests<T: serde::de::DeserializeOwned>(repo: &Path, name: &str) -> Res<Vec<T>> {
+    let path = repo.join(format!("ui/src/backend/fixtures/requests/{name}.json"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
+/// Writes answered requests to `out/<name>.json`, one a line.
+fn write_lines(out: &Path, name: &str, lines: &[String]) -> Res<()> {
+    let path = out.join(format!("{name}.json"));
+    std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -221,9 +221,7 @@ struct Landed {
 }
 
 fn schedule_answers(repo: &Path, out: &Path) -> Res<()> {
-    let requests_path = repo.join("ui/src/backend/fixtures/requests/schedule.json");
-    let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
-    let asked: Vec<Value> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
+    let asked: Vec<Value> = super::read_requests(repo, "schedule")?;
     let mut lines = Vec::new();
     for (i, raw) in asked.into_iter().enumerate() {
         let a: WhenAsked = serde_json::from_value(raw.clone()).map_err(|e| format!("schedule request {i}: {e}"))?;
@@ -239,10 +237,7 @@ fn schedule_answers(repo: &Path, out: &Path) -> Res<()> {
         };
         lines.push(serde_json::to_string(&line)?);
     }
-    let path = out.join("schedule.json");
-    std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
-    println!("wrote {}", path.display());
-    Ok(())
+    super::write_lines(out, "schedule", &lines)
 }
 
 /// Writes `rules.json`, `validate.json` and `schedule.json` into `out`.
@@ -251,18 +246,13 @@ pub fn write(repo: &Path, out: &Path) -> Res<()> {
     std::fs::write(&rules_path, format!("{}\n", serde_json::to_string_pretty(&rules())?))?;
     println!("wrote {}", rules_path.display());
 
-    let requests_path = repo.join("ui/src/backend/fixtures/requests/validate.json");
-    let text = std::fs::read_to_string(&requests_path).map_err(|e| format!("{}: {e}", requests_path.display()))?;
-    let requests: Vec<ValidateRequest> =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", requests_path.display()))?;
+    let requests: Vec<ValidateRequest> = super::read_requests(repo, "validate")?;
     let work = std::env::temp_dir().join(format!("viral-studio-fixtures-{}-validate", std::process::id()));
     let mut lines = Vec::new();
     for (i, req) in requests.iter().enumerate() {
         let a = answer(req, &work).map_err(|e| format!("validate request {i}: {e}"))?;
         lines.push(serde_json::to_string(&a)?);
     }
-    let path = out.join("validate.json");
-    std::fs::write(&path, format!("[\n  {}\n]\n", lines.join(",\n  ")))?;
-    println!("wrote {}", path.display());
+    super::write_lines(out, "validate", &lines)?;
     schedule_answers(repo, out)
 }
