@@ -11,6 +11,7 @@
 import type { ExportKind, ExportReport, ReportFile, RevenueEntry, RevenueImportPreview, RevenueImportReport, RevenueImportRequest, RevenueInput, RevenueRates, RevenueSummary } from './bindings';
 import { isValidDate } from '../lib/format';
 import { BackendError } from './errors';
+import { canonical } from './memoryFixtures';
 import type { ErrorCode } from './types';
 import answers from './fixtures/money.json';
 import requests from './fixtures/seeds/money/requests.json';
@@ -25,13 +26,11 @@ function fail(code: ErrorCode, message: string): never {
 }
 
 /** JSON with object keys sorted, so a request matches its fixture whatever the key order. */
-const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
-  x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
 
 function replay<A>(list: Answered[], request: unknown, what: string): A {
-  const hit = list.find((a) => canon(a.request) === canon(request));
+  const hit = list.find((a) => canonical(a.request) === canonical(request));
   if (!hit) {
-    const message = `fixtures/money.json has no ${what} answer for ${canon(request)}: add it to fixtures/seeds/money/requests.json and run make fixtures.`;
+    const message = `fixtures/money.json has no ${what} answer for ${canonical(request)}: add it to fixtures/seeds/money/requests.json and run make fixtures.`;
     console.error(message); // the UI may show it only as a banner; Playwright fails on console errors
     return fail('internal', message);
   }
@@ -96,7 +95,7 @@ export function createRevenueStore(opts: MoneyOptions) {
     files.set(path, content);
   };
   const summary = (campaignId: string): RevenueSummary =>
-    replay(answers.summaries, { entries: live(campaignId).map((r) => [r.kind, r.amount, r.currency]).sort((a, b) => (canon(a) < canon(b) ? -1 : 1)), rates }, 'summary');
+    replay(answers.summaries, { entries: live(campaignId).map((r) => [r.kind, r.amount, r.currency]).sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1)), rates }, 'summary');
 
   return {
     ratesGet: (): RevenueRates | null => (rates ? structuredClone(rates) : null),
