@@ -45,9 +45,10 @@ export async function createBackend(): Promise<Backend> {
     return tauriBackend;
   }
   const { createMemoryBackend } = await import('./memory');
-  // A plain-browser dev session gets the demo scenario; the e2e build starts empty (tests seed it).
+  // A plain-browser dev session gets the demo scenario; builds start empty (tests seed them), and
+  // DEV keeps the demo's megabyte of answers out of the bundle the app embeds.
   let seed = window.__VIRAL_STUDIO_SEED__;
-  if (!seed && import.meta.env.MODE !== 'e2e') {
+  if (!seed && import.meta.env.DEV) {
     const [{ default: demo }, { default: answers }] = await Promise.all([import('./fixtures/seeds/demo.json'), import('./fixtures/demo.json')]);
     pinClock(demo.now);
     seed = { ...(demo as unknown as MemorySeed), answers: answers as MemorySeed['answers'] };
